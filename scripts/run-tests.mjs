@@ -1,0 +1,25 @@
+// Runs every *.test.ts file under server/ and cli/ with Node's own test runner (Node 20 has no glob
+// support in `node --test`, so the files are listed here). Extra args filter by path substring.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const roots = ['server/src', 'server/test', 'cli/src', 'cli/test'];
+const filters = process.argv.slice(2);
+const files = [];
+function walk(dir) {
+  let entries;
+  try { entries = readdirSync(dir); } catch { return; }
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.test.ts') && (filters.length === 0 || filters.some((f) => path.includes(f)))) files.push(path);
+  }
+}
+roots.forEach(walk);
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
