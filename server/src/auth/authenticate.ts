@@ -1,0 +1,45 @@
+// Who is calling: SigV4 verification against the access-key store, or, in dev mode, whatever
+// credentials the request names (as local AWS emulators do), in the configured account.
+import { AwsError } from '../protocol/errors.ts';
+import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
+import type { AccessKeyStore, Principal } from './access-keys.ts';
+
+export interface Caller extends Principal {
+  region: string;
+}
+
+export interface Authenticator {
+  authenticate(request: SignedRequest, services: string[]): Promise<Caller>;
+}
+
+const DEFAULT_REGION = 'us-east-1';
+
+export function createAuthenticator(keys: AccessKeyStore, now: () => number): Authenticator {
+  const signingKeys = createSigningKeyCache();
+  return {
+    async authenticate(request, services) {
+      const scope = readCredentialScope(request);
+      const record = scope ? await keys.find(scope.accessKeyId) : undefined;
+      const verified = verifySigV4(request, {
+        service: services,
+        now: new Date(now()),
+        signingKeys,
+        lookupSecretKey: (id) => (record && record.active && record.accessKeyId === id ? record.secretAccessKey : undefined),
+      });
+      return { accountId: record!.accountId, arn: record!.arn, accessKeyId: record!.accessKeyId, region: verified.region };
+    },
+  };
+}
+
+export function createDevAuthenticator(accountId: string): Authenticator {
+  return {
+    async authenticate(request) {
+      const scope = readCredentialScope(request);
+      const region = scope?.region || DEFAULT_REGION;
+      if (!/^[a-z]{2,}(-[a-z]+)+-\d+$/.test(region) && region !== DEFAULT_REGION) {
+        throw new AwsError('InvalidSignatureException', `Credential should be scoped to a valid region. `);
+      }
+      return { accountId, arn: `arn:aws:iam::${accountId}:root`, accessKeyId: scope?.accessKeyId ?? 'dev', region };
+    },
+  };
+}

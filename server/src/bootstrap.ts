@@ -1,0 +1,57 @@
+// First start: the account id, the root-key check, and the admin credential written as the `coffer`
+// profile of an AWS shared-credentials file with owner-only permissions.
+import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AccessKeyStore } from './auth/access-keys.ts';
+import type { RootKey } from './crypto/root-key.ts';
+import type { Db } from './store/db.ts';
+import { getMeta, initMeta } from './store/meta.ts';
+
+export const CREDENTIALS_FILE = 'credentials';
+export const PROFILE = 'coffer';
+const ROOT_CHECK = 'coffer-root-key-check';
+
+/** Refuses to start with a root key other than the one the database was sealed with. */
+export async function checkRootKey(db: Db, rootKey: RootKey): Promise<void> {
+  const stored = await getMeta(db, 'root_key_check');
+  if (stored === undefined) {
+    await initMeta(db, 'root_key_check', rootKey.seal(Buffer.from(ROOT_CHECK), 'check').toString('base64'));
+    return;
+  }
+  try {
+    rootKey.open(Buffer.from(stored, 'base64'), 'check');
+  } catch {
+    throw new Error('the root key does not match this database: start with the root key (COFFER_ROOT_KEY or the key file) it was created with');
+  }
+}
+
+export async function resolveAccountId(db: Db, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  const stored = await getMeta(db, 'account_id');
+  if (stored) return stored;
+  const generated = String(randomInt(100_000, 1_000_000)) + String(randomInt(100_000, 1_000_000));
+  return initMeta(db, 'account_id', generated);
+}
+
+export interface AdminCredential {
+  accessKeyId: string;
+  credentialsFile: string;
+  created: boolean;
+}
+
+/** Creates the account's admin access key on first start and writes it to the data directory. */
+export async function ensureAdminCredential(
+  keys: AccessKeyStore,
+  accountId: string,
+  dataDir: string,
+  now: number,
+): Promise<AdminCredential | undefined> {
+  const arn = `arn:aws:iam::${accountId}:root`;
+  if ((await keys.countForPrincipal(arn)) > 0) return undefined;
+  const record = await keys.create({ accountId, arn }, now);
+  const credentialsFile = join(dataDir, CREDENTIALS_FILE);
+  const text = `[${PROFILE}]\naws_access_key_id = ${record.accessKeyId}\naws_secret_access_key = ${record.secretAccessKey}\n`;
+  writeFileSync(credentialsFile, text, { mode: 0o600 });
+  return { accessKeyId: record.accessKeyId, credentialsFile, created: true };
+}

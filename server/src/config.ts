@@ -1,0 +1,63 @@
+// The server's configuration: command-line flags win over environment variables, which win over defaults.
+// This is the only module that reads process.env.
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** where the SQLite file, the root key file and the admin credentials live */
+  dataDir: string;
+  /** postgres://... to use PostgreSQL instead of the embedded SQLite store */
+  databaseUrl?: string;
+  /** in-memory store, any credentials accepted, POST /_coffer/reset enabled */
+  dev: boolean;
+  /** the account of the admin credential (and of every request in dev mode) */
+  accountId?: string;
+  /** base64 of 32 bytes; when absent the key file in dataDir is used (created on first start) */
+  rootKey?: string;
+  /** seconds between background sweeps (deletion purge) */
+  sweepIntervalSeconds: number;
+}
+
+export type ConfigFlags = Partial<Omit<Config, 'port'>> & { port?: number | string };
+
+/** Each option, its environment variable and default: the CLI's --help is built from this list. */
+export const CONFIG_ENV = {
+  port: { env: 'COFFER_PORT', default: '4580', help: 'TCP port to listen on' },
+  host: { env: 'COFFER_HOST', default: '127.0.0.1', help: 'interface to listen on' },
+  dataDir: { env: 'COFFER_DATA_DIR', default: '.coffer', help: 'data directory (SQLite file, root key, admin credentials)' },
+  databaseUrl: { env: 'COFFER_DATABASE_URL', default: undefined, help: 'postgres://... to store data in PostgreSQL' },
+  dev: { env: 'COFFER_DEV', default: 'false', help: 'in-memory server that accepts any credentials' },
+  accountId: { env: 'COFFER_ACCOUNT_ID', default: undefined, help: 'account id (12 digits); dev default 000000000000' },
+  rootKey: { env: 'COFFER_ROOT_KEY', default: undefined, help: 'root key, base64 of 32 bytes (else the key file)' },
+} as const;
+
+export const DEV_ACCOUNT_ID = '000000000000';
+
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const pick = (name: keyof typeof CONFIG_ENV): string | undefined => {
+    const flag = flags[name as keyof ConfigFlags];
+    if (flag !== undefined && flag !== null) return String(flag);
+    return env[CONFIG_ENV[name].env] ?? CONFIG_ENV[name].default;
+  };
+  const port = Number(pick('port'));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${pick('port')}`);
+  const devValue = pick('dev')!.toLowerCase();
+  const dev = devValue === 'true' || devValue === '1' || devValue === 'yes';
+  const accountId = pick('accountId');
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new Error(`invalid account id ${accountId}: it must be 12 digits`);
+  const databaseUrl = pick('databaseUrl');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error('the database URL must start with postgres:// (SQLite is the default and needs no URL)');
+  }
+  return {
+    port,
+    host: pick('host')!,
+    dataDir: resolve(pick('dataDir')!),
+    databaseUrl,
+    dev,
+    accountId: accountId ?? (dev ? DEV_ACCOUNT_ID : undefined),
+    rootKey: pick('rootKey'),
+    sweepIntervalSeconds: Number(env.COFFER_SWEEP_INTERVAL_SECONDS ?? 60),
+  };
+}

@@ -1,0 +1,103 @@
+// The HTTP face: node:http with keep-alive, a bounded body reader, request ids, and the few routes that
+// are not AWS operations (health, dev reset). The API itself is one route, POST /, so a framework would
+// add a layer to the hot path without removing any code.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { PipelineResponse } from '../protocol/pipeline.ts';
+import type { SignedRequest } from '../auth/sigv4/index.ts';
+
+/** Large enough for a 64 KiB secret of 4-byte characters, JSON-escaped, with room to spare. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpRoutes {
+  api(request: SignedRequest, requestId: string): Promise<PipelineResponse>;
+  health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
+  /** Present only in dev mode. */
+  reset?: () => Promise<void>;
+}
+
+export function createHttpServer(routes: HttpRoutes): Server {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const requestId = randomUUID();
+    readBody(req, MAX_BODY_BYTES).then(
+      (body) => route(req, res, body, requestId),
+      (err: Error) => {
+        if (err instanceof BodyTooLarge) {
+          send(res, 413, requestId, { __type: 'RequestEntityTooLargeException', Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, { connection: 'close' });
+        } else {
+          res.destroy();
+        }
+      },
+    );
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+
+  async function route(req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    try {
+      if (req.method === 'POST' && path === '/') {
+        const result = await routes.api({ method: 'POST', path, query: q === -1 ? '' : url.slice(q + 1), headers: req.headers, rawHeaders: req.rawHeaders, body }, requestId);
+        res.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
+        res.end(result.body);
+        return;
+      }
+      if (path === '/_coffer/health' && req.method === 'GET') {
+        const health = await routes.health();
+        send(res, health.ready ? 200 : 503, requestId, { status: health.ready ? 'ok' : 'unavailable', ...health.detail });
+        return;
+      }
+      if (path === '/_coffer/reset' && req.method === 'POST') {
+        if (!routes.reset) {
+          send(res, 403, requestId, { __type: 'AccessDeniedException', Message: 'POST /_coffer/reset is available only on a server started with --dev.' });
+          return;
+        }
+        await routes.reset();
+        send(res, 200, requestId, { status: 'reset' });
+        return;
+      }
+      send(res, 404, requestId, { __type: 'UnknownOperationException', Message: `No route for ${req.method} ${path}. The API is POST / with an X-Amz-Target header.` });
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', msg: 'http route failed', requestId, error: String(err) }));
+      if (!res.headersSent) send(res, 500, requestId, { __type: 'InternalFailure', Message: 'An internal error occurred.' });
+      else res.destroy();
+    }
+  }
+
+  return server;
+}
+
+function send(res: ServerResponse, status: number, requestId: string, payload: unknown, extra: Record<string, string> = {}): void {
+  const body = JSON.stringify(payload);
+  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      req.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

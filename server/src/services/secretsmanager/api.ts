@@ -1,0 +1,28 @@
+// Secrets Manager operations on the wire: each implemented operation name mapped to its service method,
+// with the caller's account and region as the scope. No rules here. Operations of the model that are
+// missing from this table answer NotImplementedException (see protocol/pipeline.ts).
+import type { Handler } from '../../protocol/pipeline.ts';
+import type { SecretService } from './secret-service.ts';
+
+type Method = (scope: { accountId: string; region: string }, input: never) => Promise<unknown>;
+
+export function secretsManagerHandlers(service: SecretService): Record<string, Handler> {
+  const bind = (method: Method): Handler => (caller, input) =>
+    method({ accountId: caller.accountId, region: caller.region }, input as never);
+  return {
+    CreateSecret: bind(service.createSecret),
+    GetSecretValue: bind(service.getSecretValue),
+    BatchGetSecretValue: bind(service.batchGetSecretValue),
+    PutSecretValue: bind(service.putSecretValue),
+    UpdateSecret: bind(service.updateSecret),
+    UpdateSecretVersionStage: bind(service.updateSecretVersionStage),
+    DescribeSecret: bind(service.describeSecret),
+    ListSecrets: bind(service.listSecrets),
+    ListSecretVersionIds: bind(service.listSecretVersionIds),
+    DeleteSecret: bind(service.deleteSecret),
+    RestoreSecret: bind(service.restoreSecret),
+    TagResource: bind(service.tagResource),
+    UntagResource: bind(service.untagResource),
+    GetRandomPassword: bind(service.getRandomPassword),
+  };
+}

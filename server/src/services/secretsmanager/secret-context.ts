@@ -1,0 +1,72 @@
+// What every part of the Secrets Manager service needs: the store, keys, value crypto, clock and
+// randomness (dependencies, so tests can freeze them), and the tag rules shared by create and tag.
+import { awsErrors } from '../../protocol/errors.ts';
+import type { Store } from '../../store/db.ts';
+import type { KeyService } from '../kms/key-service.ts';
+import type { Tag } from './secret-store.ts';
+import type { ValueCrypto, SecretValue } from './value-crypto.ts';
+
+export interface SecretServiceDeps {
+  store: Store;
+  keys: KeyService;
+  values: ValueCrypto;
+  now: () => number;
+  randomBytes: (n: number) => Buffer;
+  randomUUID: () => string;
+  randomInt: (max: number) => number;
+}
+
+export const MAX_TAGS = 50;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** LastAccessedDate is kept to the day, as AWS does; that also keeps reads from writing more than once a day. */
+export function startOfDay(ms: number): number {
+  return ms - (ms % DAY_MS);
+}
+
+export function toDate(ms: number | null | undefined): Date | undefined {
+  return ms === null || ms === undefined ? undefined : new Date(ms);
+}
+
+export function requireToken(token: string | undefined): string {
+  // AWS answers raw requests without a token this way; the SDKs and CLIs always generate one.
+  if (token === undefined) throw awsErrors.invalidRequest('You must provide a ClientRequestToken value. We recommend a UUID-type value.');
+  return token;
+}
+
+/** The value of a write request: exactly one of SecretString / SecretBinary, or none. */
+export function valueOf(input: { SecretString?: string; SecretBinary?: Uint8Array }): SecretValue | undefined {
+  if (input.SecretString !== undefined && input.SecretBinary !== undefined) {
+    throw awsErrors.invalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.");
+  }
+  if (input.SecretString !== undefined) return { kind: 'string', bytes: Buffer.from(input.SecretString, 'utf8') };
+  if (input.SecretBinary !== undefined) return { kind: 'binary', bytes: Buffer.from(input.SecretBinary) };
+  return undefined;
+}
+
+export function sameValue(a: SecretValue, b: SecretValue): boolean {
+  return a.kind === b.kind && a.bytes.equals(b.bytes);
+}
+
+/** Tag keys are case-sensitive, one per key; `aws:` is reserved; at most 50 per secret. */
+export function checkTags(tags: Tag[]): void {
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    if (tag.Key.toLowerCase().startsWith('aws:')) {
+      throw awsErrors.invalidParameter(`Invalid tag key ${tag.Key}: tag keys starting with "aws:" are reserved for AWS use.`);
+    }
+    if (seen.has(tag.Key)) throw awsErrors.invalidParameter(`Duplicate tag key ${tag.Key}: a secret can have only one tag with a given key.`);
+    seen.add(tag.Key);
+  }
+}
+
+/** Merges new tags over existing ones (same key: the value is replaced) and checks the limit. */
+export function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
+  checkTags(added);
+  const merged = new Map(existing.map((t) => [t.Key, t.Value]));
+  for (const t of added) merged.set(t.Key, t.Value);
+  if (merged.size > MAX_TAGS) {
+    throw awsErrors.invalidParameter(`A secret can have at most ${MAX_TAGS} tags; this request would leave it with ${merged.size}.`);
+  }
+  return [...merged].map(([Key, Value]) => ({ Key, Value }));
+}

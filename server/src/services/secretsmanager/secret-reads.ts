@@ -1,0 +1,158 @@
+// Reads of one secret: GetSecretValue (the hot path), BatchGetSecretValue, DescribeSecret,
+// ListSecretVersionIds. Field presence follows what AWS returns (see aws-behaviours.md).
+import type {
+  BatchGetSecretValueRequest,
+  BatchGetSecretValueResponse,
+  DescribeSecretRequest,
+  DescribeSecretResponse,
+  GetSecretValueRequest,
+  GetSecretValueResponse,
+  ListSecretVersionIdsRequest,
+  ListSecretVersionIdsResponse,
+  SecretVersionsListEntry,
+} from '@aws-sdk/client-secrets-manager';
+import { AwsError, awsErrors } from '../../protocol/errors.ts';
+import { startOfDay, toDate, type SecretServiceDeps } from './secret-context.ts';
+import { requireNotDeleted, requireSecret } from './secret-lookup.ts';
+import * as db from './secret-store.ts';
+import type { Scope, SecretRow, VersionRow } from './secret-store.ts';
+import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts';
+import { AWSCURRENT, stagesByVersion, stagesOf } from './versions.ts';
+
+const NO_VALUE_FOR = "Secrets Manager can't find the specified secret value for ";
+
+export function createSecretReads(deps: SecretServiceDeps) {
+  const { store, values, now } = deps;
+
+  async function readVersion(secret: SecretRow, versionId: string | undefined, stage: string | undefined): Promise<VersionRow> {
+    if (versionId !== undefined) {
+      const version = await db.findVersion(store.db, secret.id, versionId);
+      if (!version?.ciphertext) throw awsErrors.notFound(`${NO_VALUE_FOR}VersionId: ${versionId}`);
+      if (stage !== undefined) {
+        const holder = (await db.getStages(store.db, secret.id)).get(stage);
+        if (holder !== versionId) throw awsErrors.invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
+      }
+      return version;
+    }
+    const label = stage ?? AWSCURRENT;
+    const version = await db.findVersionByStage(store.db, secret.id, label);
+    if (!version?.ciphertext) throw awsErrors.notFound(`${NO_VALUE_FOR}staging label: ${label}`);
+    return version;
+  }
+
+  /** Records the read, once a day at most per secret and version (LastAccessedDate is a day). */
+  async function touch(secret: SecretRow, version: VersionRow): Promise<void> {
+    const day = startOfDay(now());
+    if (secret.last_accessed_at !== day) await db.touchSecretAccess(store.db, secret.id, day);
+    if (version.last_accessed_at !== day) await db.touchVersionAccess(store.db, secret.id, version.version_id, day);
+  }
+
+  async function valueOf(scope: Scope, secret: SecretRow, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
+    requireNotDeleted(secret);
+    const version = await readVersion(secret, versionId, stage);
+    const value = await values.decrypt(scope, secret.id, version);
+    await touch(secret, version);
+    const stages = await db.getStages(store.db, secret.id);
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: version.version_id,
+      ...(value.kind === 'string' ? { SecretString: value.bytes.toString('utf8') } : { SecretBinary: value.bytes }),
+      VersionStages: stagesOf(stages, version.version_id),
+      CreatedDate: new Date(version.created_at),
+    };
+  }
+
+  async function getSecretValue(scope: Scope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
+    const secret = await requireSecret(store.db, scope, input.SecretId!);
+    return valueOf(scope, secret, input.VersionId, input.VersionStage);
+  }
+
+  async function batchGetSecretValue(scope: Scope, input: BatchGetSecretValueRequest, listNames: ListNames): Promise<BatchGetSecretValueResponse> {
+    const ids = input.SecretIdList;
+    if ((ids === undefined) === (input.Filters === undefined)) {
+      throw awsErrors.invalidParameter('Specify either SecretIdList or Filters, but not both.');
+    }
+    if (ids && (input.MaxResults !== undefined || input.NextToken !== undefined)) {
+      throw awsErrors.invalidParameter('MaxResults and NextToken can only be used with Filters.');
+    }
+    let secretIds: string[];
+    let nextToken: string | undefined;
+    if (ids) {
+      secretIds = ids;
+    } else {
+      const page = await listNames(scope, input.Filters!, input.MaxResults ?? 20, input.NextToken);
+      secretIds = page.arns;
+      nextToken = page.nextToken;
+    }
+    const SecretValues: NonNullable<BatchGetSecretValueResponse['SecretValues']> = [];
+    const Errors: NonNullable<BatchGetSecretValueResponse['Errors']> = [];
+    for (const secretId of secretIds) {
+      try {
+        const secret = await requireSecret(store.db, scope, secretId);
+        SecretValues.push(await valueOf(scope, secret));
+      } catch (err) {
+        if (!(err instanceof AwsError) || err.fault) throw err;
+        Errors.push({ SecretId: secretId, ErrorCode: err.code, Message: err.message });
+      }
+    }
+    return { SecretValues, Errors, ...(nextToken ? { NextToken: nextToken } : {}) };
+  }
+
+  async function describeSecret(scope: Scope, input: DescribeSecretRequest): Promise<DescribeSecretResponse> {
+    const secret = await requireSecret(store.db, scope, input.SecretId!);
+    const [stages, tags] = await Promise.all([db.getStages(store.db, secret.id), db.getTags(store.db, secret.id)]);
+    return describe(secret, stages, tags);
+  }
+
+  async function listSecretVersionIds(scope: Scope, input: ListSecretVersionIdsRequest): Promise<ListSecretVersionIdsResponse> {
+    const secret = await requireSecret(store.db, scope, input.SecretId!);
+    const stages = await db.getStages(store.db, secret.id);
+    let versions = await db.listVersions(store.db, secret.id);
+    if (!input.IncludeDeprecated) versions = versions.filter((v) => stagesOf(stages, v.version_id).length > 0);
+    const start = input.NextToken !== undefined ? decodeOffsetToken(input.NextToken, `versions:${secret.id}`) : 0;
+    const limit = input.MaxResults ?? 100;
+    const page = versions.slice(start, start + limit);
+    const defaultKeyId = versions.length > 0 ? (await deps.keys.defaultSecretsKey(scope)).key_id : undefined;
+    const Versions: SecretVersionsListEntry[] = page.map((v) => {
+      const labels = stagesOf(stages, v.version_id);
+      return {
+        VersionId: v.version_id,
+        ...(labels.length > 0 ? { VersionStages: labels } : {}),
+        ...(v.last_accessed_at !== null ? { LastAccessedDate: new Date(v.last_accessed_at) } : {}),
+        CreatedDate: new Date(v.created_at),
+        ...(v.kms_key_id ? { KmsKeyIds: [v.kms_key_id === defaultKeyId ? 'DefaultEncryptionKey' : deps.keys.keyArn(scope, v.kms_key_id)] } : {}),
+      };
+    });
+    const next = start + limit < versions.length ? encodeOffsetToken(start + limit, `versions:${secret.id}`) : undefined;
+    return { Versions, ...(next ? { NextToken: next } : {}), ARN: secret.arn, Name: secret.name };
+  }
+
+  return { getSecretValue, batchGetSecretValue, describeSecret, listSecretVersionIds };
+}
+
+export type ListNames = (
+  scope: Scope,
+  filters: NonNullable<BatchGetSecretValueRequest['Filters']>,
+  limit: number,
+  nextToken: string | undefined,
+) => Promise<{ arns: string[]; nextToken?: string }>;
+
+/** DescribeSecret's view of a secret; ListSecrets entries share it under other field names. */
+export function describe(secret: SecretRow, stages: Map<string, string>, tags: db.Tag[]): DescribeSecretResponse {
+  const versionMap: Record<string, string[]> = Object.fromEntries(stagesByVersion(stages));
+  return {
+    ARN: secret.arn,
+    Name: secret.name,
+    ...(secret.description ? { Description: secret.description } : {}),
+    ...(secret.kms_key_id ? { KmsKeyId: secret.kms_key_id } : {}),
+    LastChangedDate: toDate(secret.last_changed_at),
+    ...(secret.last_accessed_at !== null ? { LastAccessedDate: toDate(secret.last_accessed_at) } : {}),
+    ...(secret.deleted_at !== null ? { DeletedDate: toDate(secret.deletion_date) } : {}),
+    ...(secret.tagged ? { Tags: tags } : {}),
+    VersionIdsToStages: versionMap,
+    ...(secret.owning_service ? { OwningService: secret.owning_service } : {}),
+    CreatedDate: toDate(secret.created_at),
+    ...(secret.primary_region ? { PrimaryRegion: secret.primary_region } : {}),
+  };
+}

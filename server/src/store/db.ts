@@ -1,0 +1,90 @@
+// Opens the store: Kysely over better-sqlite3 (embedded default, also in-memory for --dev) or over pg.
+// Dialect differences live here and in the column types handed to migrations, nowhere else.
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type ColumnDataType,
+  type ColumnDefinitionBuilder,
+  type Migration,
+  type Transaction,
+} from 'kysely';
+import type { Database } from './schema.ts';
+import * as initial from './migrations/001-initial.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Anything store functions can run a query on: the database or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface ColumnTypes {
+  blob: ColumnDataType;
+  time: ColumnDataType;
+  serial: ColumnDataType;
+  autoIncrement(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+}
+
+export interface Store {
+  db: Db;
+  dialect: Dialect;
+  /** Locks a row for the rest of the transaction on PostgreSQL; SQLite transactions are already serial. */
+  forUpdate: boolean;
+  close(): Promise<void>;
+}
+
+export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+const columnTypes: Record<Dialect, ColumnTypes> = {
+  sqlite: { blob: 'blob', time: 'integer', serial: 'integer', autoIncrement: (c) => c.autoIncrement() },
+  postgres: { blob: 'bytea', time: 'bigint', serial: 'serial', autoIncrement: (c) => c },
+};
+
+const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Promise<void>]> = [
+  ['001-initial', initial.up],
+];
+
+export async function openStore(location: StoreLocation): Promise<Store> {
+  const dialect: Dialect = location.kind;
+  let db: Db;
+  if (location.kind === 'sqlite') {
+    const sqlite = new Sqlite(location.path);
+    // WAL keeps readers off the writer's back; synchronous=FULL makes every commit durable even
+    // against power loss, not only against kill -9.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
+    pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+    const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  await migrate(db, dialect);
+  return { db, dialect, forUpdate: dialect === 'postgres', close: () => db.destroy() };
+}
+
+async function migrate(db: Db, dialect: Dialect): Promise<void> {
+  const types = columnTypes[dialect];
+  const provided: Record<string, Migration> = {};
+  for (const [name, up] of migrations) provided[name] = { up: (k) => up(k, types) };
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => provided },
+    migrationTableName: 'coffer_migrations',
+    migrationLockTableName: 'coffer_migrations_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** True when a write failed on a primary-key or unique constraint (both dialects). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string } | undefined;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,69 @@
+// Starts a real Coffer server on port 0 for API tests: SQLite in a temporary data directory by default,
+// PostgreSQL when a database URL is given, or dev mode (in memory). Clients get the admin credential.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createApp, loadConfig, type App } from '../../src/index.ts';
+
+export interface TestServer {
+  app: App;
+  endpoint: string;
+  dataDir: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** A Secrets Manager client signed with the admin credential (override region or credentials as needed). */
+  client(options?: { region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } }): SecretsManagerClient;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  dev?: boolean;
+  databaseUrl?: string;
+  accountId?: string;
+  now?: () => number;
+  dataDir?: string;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'coffer-test-'));
+  const config = loadConfig(
+    { port: 0, host: '127.0.0.1', dataDir, dev: options.dev ?? false, databaseUrl: options.databaseUrl, accountId: options.accountId },
+    {},
+  );
+  const app = await createApp(config, { now: options.now });
+  const { url } = await app.listen();
+  const credentials = options.dev ? { accessKeyId: 'test', secretAccessKey: 'test' } : readCredentials(join(dataDir, 'credentials'));
+  const region = 'us-east-1';
+  const clients: SecretsManagerClient[] = [];
+  return {
+    app,
+    endpoint: url,
+    dataDir,
+    region,
+    credentials,
+    client(o = {}) {
+      const c = new SecretsManagerClient({
+        endpoint: url,
+        region: o.region ?? region,
+        credentials: o.credentials ?? credentials,
+        maxAttempts: 1,
+      });
+      clients.push(c);
+      return c;
+    },
+    async close() {
+      clients.forEach((c) => c.destroy());
+      await app.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function readCredentials(path: string): { accessKeyId: string; secretAccessKey: string } {
+  const text = readFileSync(path, 'utf8');
+  const id = /aws_access_key_id\s*=\s*(\S+)/.exec(text)?.[1];
+  const secret = /aws_secret_access_key\s*=\s*(\S+)/.exec(text)?.[1];
+  if (!id || !secret) throw new Error(`no credentials in ${path}`);
+  return { accessKeyId: id, secretAccessKey: secret };
+}
