@@ -16,7 +16,8 @@ export async function main(argv: string[]): Promise<void> {
   option('--database-url <url>', 'databaseUrl');
   option('--dev', 'dev');
   option('--account-id <id>', 'accountId');
-  server.action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; dev?: boolean; accountId?: string }) => {
+  option('--workers <n>', 'workers');
+  server.action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; dev?: boolean; accountId?: string; workers?: string }) => {
     try {
       await runServer(opts);
     } catch (err) {

@@ -17,9 +17,11 @@ export interface Config {
   rootKey?: string;
   /** seconds between background sweeps (deletion purge) */
   sweepIntervalSeconds: number;
+  /** HTTP worker processes sharing the port (not in dev mode, whose store is in one process's memory) */
+  workers: number;
 }
 
-export type ConfigFlags = Partial<Omit<Config, 'port'>> & { port?: number | string };
+export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers'>> & { port?: number | string; workers?: number | string };
 
 /** Each option, its environment variable and default: the CLI's --help is built from this list. */
 export const CONFIG_ENV = {
@@ -30,6 +32,7 @@ export const CONFIG_ENV = {
   dev: { env: 'COFFER_DEV', default: 'false', help: 'in-memory server that accepts any credentials' },
   accountId: { env: 'COFFER_ACCOUNT_ID', default: undefined, help: 'account id (12 digits); dev default 000000000000' },
   rootKey: { env: 'COFFER_ROOT_KEY', default: undefined, help: 'root key, base64 of 32 bytes (else the key file)' },
+  workers: { env: 'COFFER_WORKERS', default: '1', help: 'worker processes serving the port (not with --dev)' },
 } as const;
 
 export const DEV_ACCOUNT_ID = '000000000000';
@@ -44,6 +47,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${pick('port')}`);
   const devValue = pick('dev')!.toLowerCase();
   const dev = devValue === 'true' || devValue === '1' || devValue === 'yes';
+  const workers = Number(pick('workers'));
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`invalid worker count: ${pick('workers')}`);
   const accountId = pick('accountId');
   if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new Error(`invalid account id ${accountId}: it must be 12 digits`);
   const databaseUrl = pick('databaseUrl');
@@ -59,5 +64,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     accountId: accountId ?? (dev ? DEV_ACCOUNT_ID : undefined),
     rootKey: pick('rootKey'),
     sweepIntervalSeconds: Number(env.COFFER_SWEEP_INTERVAL_SECONDS ?? 60),
+    workers: dev ? 1 : workers,
   };
 }

@@ -58,15 +58,42 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    // An idle connection that PostgreSQL ends (restart, pg_terminate_backend, idle timeout) makes the pool
+    // emit 'error'; without a listener that is an uncaught exception that kills the server. The pool has
+    // already dropped the connection and opens a new one for the next query, so there is nothing to do.
+    pool.on('error', () => {});
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   await migrate(db, dialect);
   return { db, dialect, forUpdate: dialect === 'postgres', close: () => db.destroy() };
+}
+
+/**
+ * better-sqlite3 behind Kysely, with two changes. Prepared statements are cached by SQL text: preparing
+ * costs more than running a small query, and the hot path runs the same few queries all the time.
+ * Transactions begin IMMEDIATE: they take the write lock up front, so writers in several processes wait
+ * for each other (busy_timeout) instead of failing with SQLITE_BUSY when a read lock cannot be upgraded.
+ */
+function cachingStatements(sqlite: Sqlite.Database) {
+  const statements = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const sql = text === 'begin' ? 'begin immediate' : text;
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= 500) statements.clear();
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 async function migrate(db: Db, dialect: Dialect): Promise<void> {

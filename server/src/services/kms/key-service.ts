@@ -12,6 +12,7 @@ import * as keys from './key-store.ts';
 import type { KeyRow, Scope } from './key-store.ts';
 
 export const DEFAULT_SECRETS_ALIAS = 'alias/aws/secretsmanager';
+const KEY_ROW_TTL_MS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_ARN = /^arn:aws:kms:([^:]+):(\d{12}):key\/(.+)$/;
 const ALIAS_ARN = /^arn:aws:kms:([^:]+):(\d{12}):(alias\/.+)$/;
@@ -42,6 +43,10 @@ export type KeyService = ReturnType<typeof createKeyService>;
 
 export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   const materialCache = new Map<string, Buffer>();
+  // Key rows seen by reads outside transactions, kept briefly: the GetSecretValue hot path then needs no
+  // key query. A key state change made through this server clears the entry; one made through another
+  // server sharing the database is seen within KEY_ROW_TTL_MS.
+  const rowCache = new Map<string, { row: KeyRow; until: number }>();
 
   function keyArn(scope: Scope, keyId: string): string {
     return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
@@ -142,7 +147,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
     const parts = decodeBlob(blob);
     if (!parts) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext is not a valid KMS ciphertext blob.');
-    const row = await keys.findKeyById(db, scope, parts.keyId);
+    const row = await findKeyForRead(db, scope, parts.keyId);
     if (!row) throw notFound(keyArn(scope, parts.keyId));
     assertUsable(row);
     try {
@@ -153,8 +158,22 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     }
   }
 
+  async function findKeyForRead(db: Executor, scope: Scope, keyId: string): Promise<KeyRow | undefined> {
+    if (db !== store.db) return keys.findKeyById(db, scope, keyId);
+    const t = Date.now();
+    const cached = rowCache.get(keyId);
+    if (cached && cached.until > t && cached.row.account_id === scope.accountId && cached.row.region === scope.region) return cached.row;
+    const row = await keys.findKeyById(db, scope, keyId);
+    if (row) {
+      if (rowCache.size >= 10_000) rowCache.clear();
+      rowCache.set(keyId, { row, until: t + KEY_ROW_TTL_MS });
+    }
+    return row;
+  }
+
   function clearCache(): void {
     materialCache.clear();
+    rowCache.clear();
   }
 
   return { resolve, defaultSecretsKey, generateDataKey, decryptDataKey, keyArn, clearCache, defaultAlias: DEFAULT_SECRETS_ALIAS };

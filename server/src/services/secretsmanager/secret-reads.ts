@@ -24,19 +24,18 @@ const NO_VALUE_FOR = "Secrets Manager can't find the specified secret value for 
 export function createSecretReads(deps: SecretServiceDeps) {
   const { store, values, now } = deps;
 
-  async function readVersion(secret: SecretRow, versionId: string | undefined, stage: string | undefined): Promise<VersionRow> {
-    if (versionId !== undefined) {
-      const version = await db.findVersion(store.db, secret.id, versionId);
-      if (!version?.ciphertext) throw awsErrors.notFound(`${NO_VALUE_FOR}VersionId: ${versionId}`);
-      if (stage !== undefined) {
-        const holder = (await db.getStages(store.db, secret.id)).get(stage);
-        if (holder !== versionId) throw awsErrors.invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
-      }
-      return version;
+  /** The version a read asks for; `stages` (stage -> version) is the secret's label map, read once. */
+  async function readVersion(secret: SecretRow, stages: Map<string, string>, versionId: string | undefined, stage: string | undefined): Promise<VersionRow> {
+    if (versionId !== undefined && stage !== undefined && stages.get(stage) !== versionId) {
+      const exists = await db.findVersion(store.db, secret.id, versionId);
+      if (exists?.ciphertext) throw awsErrors.invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
     }
     const label = stage ?? AWSCURRENT;
-    const version = await db.findVersionByStage(store.db, secret.id, label);
-    if (!version?.ciphertext) throw awsErrors.notFound(`${NO_VALUE_FOR}staging label: ${label}`);
+    const id = versionId ?? stages.get(label);
+    const version = id === undefined ? undefined : await db.findVersion(store.db, secret.id, id);
+    if (!version?.ciphertext) {
+      throw awsErrors.notFound(versionId !== undefined ? `${NO_VALUE_FOR}VersionId: ${versionId}` : `${NO_VALUE_FOR}staging label: ${label}`);
+    }
     return version;
   }
 
@@ -49,10 +48,10 @@ export function createSecretReads(deps: SecretServiceDeps) {
 
   async function valueOf(scope: Scope, secret: SecretRow, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
     requireNotDeleted(secret);
-    const version = await readVersion(secret, versionId, stage);
+    const stages = await db.getStages(store.db, secret.id);
+    const version = await readVersion(secret, stages, versionId, stage);
     const value = await values.decrypt(scope, secret.id, version);
     await touch(secret, version);
-    const stages = await db.getStages(store.db, secret.id);
     return {
       ARN: secret.arn,
       Name: secret.name,

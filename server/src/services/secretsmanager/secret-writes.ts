@@ -113,7 +113,7 @@ export function createSecretWrites(deps: SecretServiceDeps) {
         name,
         arn: buildSecretArn(scope, name, randomSuffix(deps.randomBytes)),
         description: input.Description ?? null,
-        kms_key_id: input.KmsKeyId ?? null,
+        kms_key_id: storedKeyId(input.KmsKeyId, key),
         created_at: t,
         last_changed_at: t,
         last_accessed_at: null,
@@ -175,7 +175,7 @@ export function createSecretWrites(deps: SecretServiceDeps) {
       requireNotDeleted(secret);
       const patch: Partial<db.NewSecretRow> = {};
       if (input.Description !== undefined) patch.description = input.Description;
-      if (input.KmsKeyId !== undefined) patch.kms_key_id = input.KmsKeyId === '' ? null : input.KmsKeyId;
+      if (newKey) patch.kms_key_id = storedKeyId(input.KmsKeyId, newKey);
       if (Object.keys(patch).length > 0) {
         patch.last_changed_at = now();
         await db.updateSecret(tx, secret.id, patch);
@@ -212,6 +212,14 @@ export function createSecretWrites(deps: SecretServiceDeps) {
   }
 
   return { createSecret, putSecretValue, updateSecret, updateSecretVersionStage };
+}
+
+/**
+ * The KmsKeyId a secret keeps, as the caller named it; null for the aws/secretsmanager key however it was
+ * named (omitted, '', its alias or its id): DescribeSecret omits KmsKeyId for that key.
+ */
+function storedKeyId(requested: string | undefined, key: KeyRow): string | null {
+  return requested === undefined || key.key_manager === 'AWS' ? null : requested;
 }
 
 function alreadyExists(name: string) {

@@ -1,0 +1,127 @@
+// `npm run bench`: GetSecretValue throughput and latency over keep-alive connections with correctly signed
+// requests, against a bare node:http server answering a body of the same size, same load generator and
+// connection count, in the same run. Prints both and their ratio. Tunables: BENCH_SECONDS, BENCH_CONNECTIONS,
+// BENCH_SECRETS, BENCH_WORKERS (Coffer HTTP workers; default: one per core).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
+import { readCredentials } from '../test/support/test-server.ts';
+
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const secretCount = Number(process.env.BENCH_SECRETS ?? 100);
+const workers = process.env.BENCH_WORKERS ?? String(availableParallelism());
+const root = new URL('../..', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) resolve(m);
+    });
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready:\n${out}`)));
+  });
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(url: string, requests: autocannon.Request[]): Promise<Result> {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1, requests });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
+  const port = await freePort();
+  const coffer = spawn(process.execPath, [join(root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', workers], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let bare: ChildProcess | undefined;
+  try {
+    await waitFor(coffer, /Coffer listening on/);
+    const endpoint = `http://127.0.0.1:${port}`;
+    const credentials = readCredentials(join(dataDir, 'credentials'));
+    const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials });
+    const value = JSON.stringify({ username: 'bench', password: 'x'.repeat(32), host: 'db.internal', port: 5432 });
+    const names: string[] = [];
+    for (let i = 0; i < secretCount; i++) {
+      const name = `bench/secret-${i}`;
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+      names.push(name);
+    }
+    client.destroy();
+
+    // Signed once per secret: a signature stays valid for 15 minutes, longer than the run.
+    const signer = smithySigner(credentials, 'us-east-1', 'secretsmanager');
+    const requests: autocannon.Request[] = [];
+    for (const name of names) {
+      const body = JSON.stringify({ SecretId: name });
+      const signed = await signer.sign({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port,
+        path: '/',
+        headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
+        body,
+      });
+      requests.push({ method: 'POST', path: '/', headers: signed.headers as Record<string, string>, body });
+    }
+    const probe = await fetch(endpoint, { method: 'POST', headers: requests[0].headers, body: requests[0].body as string });
+    const probeBody = await probe.text();
+    if (probe.status !== 200) throw new Error(`probe GetSecretValue failed: ${probe.status} ${probeBody}`);
+
+    bare = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/bench/bare-server.ts'), String(probeBody.length)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const barePort = Number((await waitFor(bare, /listening (\d+)/))[1]);
+
+    console.log(`GetSecretValue benchmark: ${seconds}s per target, ${connections} keep-alive connections, ${secretCount} secrets, response ${probeBody.length} bytes, Coffer workers ${workers}, ${availableParallelism()} cores`);
+    await load(`http://127.0.0.1:${barePort}`, requests.slice(0, 1)); // warm-up of the load generator itself
+    const base = await load(`http://127.0.0.1:${barePort}`, requests);
+    await load(endpoint, requests.slice(0, 10)); // warm-up of Coffer (JIT, caches)
+    const ours = await load(endpoint, requests);
+    const row = (name: string, r: Result) =>
+      `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`;
+    console.log(row('bare node:http', base));
+    console.log(row('coffer GetSecretValue', ours));
+    console.log(`ratio (coffer / bare): ${(ours.rps / base.rps).toFixed(2)}`);
+    if (ours.non2xx > 0 || ours.errors > 0) {
+      console.error('coffer answered errors during the run: the figures are not valid');
+      process.exitCode = 1;
+    }
+  } finally {
+    bare?.kill();
+    coffer.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

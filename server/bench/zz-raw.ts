@@ -1,0 +1,12 @@
+import Sqlite from 'better-sqlite3';
+import { Kysely, SqliteDialect, CompiledQuery } from 'kysely';
+const d = new Sqlite(':memory:');
+d.exec('create table t (id text primary key, name text, v blob)'); d.prepare('insert into t values (?,?,?)').run('1', 'p1', Buffer.alloc(100));
+const bench = async (label: string, f: () => unknown) => { for (let i = 0; i < 2000; i++) await f(); const n = 20000; const t = performance.now(); for (let i = 0; i < n; i++) await f(); console.log(label, ((performance.now() - t) / n * 1000).toFixed(1), 'us'); };
+const st = d.prepare('select * from t where name = ?');
+await bench('cached stmt get', () => st.get('p1'));
+await bench('prepare+get', () => d.prepare('select * from t where name = ?').get('p1'));
+const k = new Kysely<any>({ dialect: new SqliteDialect({ database: d }) });
+await bench('kysely builder', () => k.selectFrom('t').selectAll().where('name', '=', 'p1').executeTakeFirst());
+const cq = k.selectFrom('t').selectAll().where('name', '=', 'x').compile();
+await bench('kysely compiled raw', () => k.executeQuery(CompiledQuery.raw(cq.sql, ['p1'])));
