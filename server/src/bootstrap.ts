@@ -14,10 +14,13 @@ const ROOT_CHECK = 'coffer-root-key-check';
 
 /** Refuses to start with a root key other than the one the database was sealed with. */
 export async function checkRootKey(db: Db, rootKey: RootKey): Promise<void> {
-  const stored = await getMeta(db, 'root_key_check');
+  let stored = await getMeta(db, 'root_key_check');
   if (stored === undefined) {
-    await initMeta(db, 'root_key_check', rootKey.seal(Buffer.from(ROOT_CHECK), 'check').toString('base64'));
-    return;
+    // Another server's first start may store its check between our read and our write: then that one is
+    // the store's root key, and ours has to match it like on any later start.
+    const mine = rootKey.seal(Buffer.from(ROOT_CHECK), 'check').toString('base64');
+    stored = await initMeta(db, 'root_key_check', mine);
+    if (stored === mine) return;
   }
   try {
     rootKey.open(Buffer.from(stored, 'base64'), 'check');

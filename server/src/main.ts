@@ -26,9 +26,12 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
 async function runPrimary(config: Config): Promise<void> {
   const app = await createApp(config);
   await app.close();
-  const url = `http://${config.host}:${config.port}`;
-  announce(config, app, url, `${config.workers} workers`);
   let stopping = false;
+  let listening = 0;
+  cluster.on('listening', (_worker, address) => {
+    // Announce once every worker is accepting connections, so "listening" means it.
+    if (++listening === config.workers) announce(config, app, `http://${config.host}:${address.port}`, `${config.workers} workers`);
+  });
   for (let i = 0; i < config.workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;

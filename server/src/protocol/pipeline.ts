@@ -30,7 +30,6 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 export function createPipeline(bindings: ServiceBinding[], authenticator: Authenticator, logger: Logger) {
   const byPrefix = new Map(bindings.map((b) => [b.model.targetPrefix, b]));
-  const signingNames = [...new Set(bindings.map((b) => b.model.signingName))];
 
   function reply(requestId: string, status: number, payload: unknown, errorType?: string): PipelineResponse {
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId };
@@ -52,7 +51,9 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       if (!binding) throw awsErrors.unknownOperation(target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header naming the operation');
       operationName = target!.slice(dot + 1);
 
-      const caller = await authenticator.authenticate(request, signingNames);
+      // The credential must be scoped to the service the target names: a signature for KMS does not
+      // authorise a Secrets Manager call (AWS: "Credential should be scoped to correct service").
+      const caller = await authenticator.authenticate(request, [binding.model.signingName]);
       const operation: OperationModel | undefined = binding.model.operations.get(operationName);
       if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${target}`);
       const handler = binding.handlers[operationName];

@@ -33,6 +33,12 @@ export interface Store {
   dialect: Dialect;
   /** Locks a row for the rest of the transaction on PostgreSQL; SQLite transactions are already serial. */
   forUpdate: boolean;
+  /**
+   * A value that changes whenever anything in the database may have changed, by this process or another;
+   * read caches compare it before trusting what they hold. Only SQLite has one this cheap; undefined on
+   * PostgreSQL, where reads are not cached.
+   */
+  changeToken?: () => string;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
 export async function openStore(location: StoreLocation): Promise<Store> {
   const dialect: Dialect = location.kind;
   let db: Db;
+  let changeToken: (() => string) | undefined;
   if (location.kind === 'sqlite') {
     const sqlite = new Sqlite(location.path);
     // WAL keeps readers off the writer's back; synchronous=FULL makes every commit durable even
@@ -59,6 +66,11 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+    // data_version moves when another connection (another worker process) commits; total_changes counts
+    // this connection's own writes. Together they change whenever the data may have.
+    const dataVersion = sqlite.prepare('pragma data_version').pluck();
+    const totalChanges = sqlite.prepare('select total_changes()').pluck();
+    changeToken = () => `${dataVersion.get()}:${totalChanges.get()}`;
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -70,7 +82,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   await migrate(db, dialect);
-  return { db, dialect, forUpdate: dialect === 'postgres', close: () => db.destroy() };
+  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, close: () => db.destroy() };
 }
 
 /**

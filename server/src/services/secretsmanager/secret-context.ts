@@ -17,6 +17,11 @@ export interface SecretServiceDeps {
 }
 
 export const MAX_TAGS = 50;
+/**
+ * AWS's quota on a secret value is 65,536 bytes. The model's max of 65,536 counts UTF-16 code units, so a
+ * multi-byte SecretString (up to 3 bytes per unit in UTF-8) passes it and is caught here.
+ */
+export const MAX_VALUE_BYTES = 65_536;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** LastAccessedDate is kept to the day, as AWS does; that also keeps reads from writing more than once a day. */
@@ -39,9 +44,16 @@ export function valueOf(input: { SecretString?: string; SecretBinary?: Uint8Arra
   if (input.SecretString !== undefined && input.SecretBinary !== undefined) {
     throw awsErrors.invalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.");
   }
-  if (input.SecretString !== undefined) return { kind: 'string', bytes: Buffer.from(input.SecretString, 'utf8') };
-  if (input.SecretBinary !== undefined) return { kind: 'binary', bytes: Buffer.from(input.SecretBinary) };
-  return undefined;
+  let value: SecretValue | undefined;
+  if (input.SecretString !== undefined) value = { kind: 'string', bytes: Buffer.from(input.SecretString, 'utf8') };
+  if (input.SecretBinary !== undefined) value = { kind: 'binary', bytes: Buffer.from(input.SecretBinary) };
+  if (value && value.bytes.length > MAX_VALUE_BYTES) {
+    // Never echo the value; its size is enough to act on.
+    throw awsErrors.invalidParameter(
+      `The secret value is ${value.bytes.length} bytes (UTF-8); a secret value can be at most ${MAX_VALUE_BYTES} bytes.`,
+    );
+  }
+  return value;
 }
 
 export function sameValue(a: SecretValue, b: SecretValue): boolean {

@@ -17,22 +17,34 @@ import { requireNotDeleted, requireSecret } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow, VersionRow } from './secret-store.ts';
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts';
+import { createReadCache, type CachedSecret } from './read-cache.ts';
 import { AWSCURRENT, stagesByVersion, stagesOf } from './versions.ts';
 
 const NO_VALUE_FOR = "Secrets Manager can't find the specified secret value for ";
 
 export function createSecretReads(deps: SecretServiceDeps) {
   const { store, values, now } = deps;
+  const cache = createReadCache(store);
 
-  /** The version a read asks for; `stages` (stage -> version) is the secret's label map, read once. */
-  async function readVersion(secret: SecretRow, stages: Map<string, string>, versionId: string | undefined, stage: string | undefined): Promise<VersionRow> {
+  async function findVersion(entry: CachedSecret, versionId: string): Promise<VersionRow | undefined> {
+    let version = entry.versions.get(versionId);
+    if (!version) {
+      version = await db.findVersion(store.db, entry.secret.id, versionId);
+      if (version) entry.versions.set(versionId, version);
+    }
+    return version;
+  }
+
+  /** The version a read asks for, found through the secret's label map. */
+  async function readVersion(entry: CachedSecret, versionId: string | undefined, stage: string | undefined): Promise<VersionRow> {
+    const { stages } = entry;
     if (versionId !== undefined && stage !== undefined && stages.get(stage) !== versionId) {
-      const exists = await db.findVersion(store.db, secret.id, versionId);
+      const exists = await findVersion(entry, versionId);
       if (exists?.ciphertext) throw awsErrors.invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
     }
     const label = stage ?? AWSCURRENT;
     const id = versionId ?? stages.get(label);
-    const version = id === undefined ? undefined : await db.findVersion(store.db, secret.id, id);
+    const version = id === undefined ? undefined : await findVersion(entry, id);
     if (!version?.ciphertext) {
       throw awsErrors.notFound(versionId !== undefined ? `${NO_VALUE_FOR}VersionId: ${versionId}` : `${NO_VALUE_FOR}staging label: ${label}`);
     }
@@ -46,10 +58,14 @@ export function createSecretReads(deps: SecretServiceDeps) {
     if (version.last_accessed_at !== day) await db.touchVersionAccess(store.db, secret.id, version.version_id, day);
   }
 
-  async function valueOf(scope: Scope, secret: SecretRow, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
+  async function valueOf(scope: Scope, secretId: string, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
+    const entry = await cache.get(scope, secretId, async () => {
+      const secret = await requireSecret(store.db, scope, secretId);
+      return { secret, stages: await db.getStages(store.db, secret.id), versions: new Map() };
+    });
+    const { secret, stages } = entry;
     requireNotDeleted(secret);
-    const stages = await db.getStages(store.db, secret.id);
-    const version = await readVersion(secret, stages, versionId, stage);
+    const version = await readVersion(entry, versionId, stage);
     const value = await values.decrypt(scope, secret.id, version);
     await touch(secret, version);
     return {
@@ -63,8 +79,7 @@ export function createSecretReads(deps: SecretServiceDeps) {
   }
 
   async function getSecretValue(scope: Scope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
-    const secret = await requireSecret(store.db, scope, input.SecretId!);
-    return valueOf(scope, secret, input.VersionId, input.VersionStage);
+    return valueOf(scope, input.SecretId!, input.VersionId, input.VersionStage);
   }
 
   async function batchGetSecretValue(scope: Scope, input: BatchGetSecretValueRequest, listNames: ListNames): Promise<BatchGetSecretValueResponse> {
@@ -88,8 +103,7 @@ export function createSecretReads(deps: SecretServiceDeps) {
     const Errors: NonNullable<BatchGetSecretValueResponse['Errors']> = [];
     for (const secretId of secretIds) {
       try {
-        const secret = await requireSecret(store.db, scope, secretId);
-        SecretValues.push(await valueOf(scope, secret));
+        SecretValues.push(await valueOf(scope, secretId));
       } catch (err) {
         if (!(err instanceof AwsError) || err.fault) throw err;
         Errors.push({ SecretId: secretId, ErrorCode: err.code, Message: err.message });
