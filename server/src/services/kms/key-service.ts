@@ -40,6 +40,7 @@ export interface KeyServiceDeps {
 }
 
 export type KeyService = ReturnType<typeof createKeyService>;
+export type { KeyRow };
 
 export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   const materialCache = new Map<string, Buffer>();

@@ -13,7 +13,7 @@ import type {
 } from '@aws-sdk/client-secrets-manager';
 import { awsErrors } from '../../protocol/errors.ts';
 import { isUniqueViolation, type Tx } from '../../store/db.ts';
-import type { KeyRow } from '../kms/key-store.ts';
+import type { KeyRow } from '../kms/key-service.ts';
 import { buildSecretArn, randomSuffix, validateSecretName } from './arn.ts';
 import { checkTags, mergeTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';
 import { requireNotDeleted, requireSecret } from './secret-lookup.ts';

@@ -4,7 +4,7 @@
 import { open, seal, CryptoError } from '../../crypto/aead.ts';
 import { awsErrors } from '../../protocol/errors.ts';
 import { KeyUnavailableError, type KeyService } from '../kms/key-service.ts';
-import type { KeyRow } from '../kms/key-store.ts';
+import type { KeyRow } from '../kms/key-service.ts';
 import type { Executor } from '../../store/db.ts';
 import type { Scope, VersionRow } from './secret-store.ts';
 
