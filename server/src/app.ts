@@ -16,7 +16,9 @@ import { createHttpServer } from './http/server.ts';
 import { AwsError } from './protocol/errors.ts';
 import { loadServiceModel } from './protocol/model/index.ts';
 import { createPipeline, type Logger } from './protocol/pipeline.ts';
-import { createKeyService } from './services/kms/key-service.ts';
+import { kmsHandlers } from './services/kms/api.ts';
+import { createKeyService, type KeyService } from './services/kms/key-service.ts';
+import { createKmsService } from './services/kms/kms-service.ts';
 import { secretsManagerHandlers } from './services/secretsmanager/api.ts';
 import { createSecretService, type SecretService } from './services/secretsmanager/secret-service.ts';
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
@@ -31,6 +33,8 @@ export interface App {
   /** set on the start that created the admin credential */
   adminCredential?: AdminCredential;
   secrets: SecretService;
+  /** the key service, for the background work tests drive directly (rotateDueKeys, purgeDeletedKeys) */
+  keys: KeyService;
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -83,9 +87,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           internalError: () => new AwsError('InternalServiceError', 'An error occurred on the server side.', 500, true),
         },
         {
-          // Key management arrives with the keys issue; until then every KMS operation says so clearly.
           model: loadServiceModel(join(MODELS_DIR, 'kms-2014-11-01.json')),
-          handlers: {},
+          handlers: kmsHandlers(createKmsService({ store, keys, now, randomBytes })),
           internalError: () => new AwsError('KMSInternalException', 'An internal error occurred.', 500, true),
         },
       ],
@@ -104,6 +107,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     const sweep = setInterval(() => {
       secrets.purgeExpired().catch((err) => logger.error('deletion purge failed', { error: String(err) }));
+      keys.purgeDeletedKeys().catch((err) => logger.error('key deletion failed', { error: String(err) }));
+      keys.rotateDueKeys().catch((err) => logger.error('key rotation failed', { error: String(err) }));
     }, config.sweepIntervalSeconds * 1000);
     sweep.unref();
 
@@ -113,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       accountId,
       adminCredential,
       secrets,
+      keys,
       listen: () =>
         new Promise((resolve, reject) => {
           server.once('error', reject);

@@ -23,7 +23,8 @@ export function createHttpServer(routes: HttpRoutes): Server {
       (body) => route(req, res, body, requestId),
       (err: Error) => {
         if (err instanceof BodyTooLarge) {
-          send(res, 413, requestId, { __type: 'RequestEntityTooLargeException', Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, { connection: 'close' });
+          const type = 'RequestEntityTooLargeException';
+          send(res, 413, requestId, { __type: type, Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, { connection: 'close', 'x-amzn-errortype': type });
         } else {
           res.destroy();
         }

@@ -31,6 +31,7 @@ export const awsErrors = {
   decryptionFailure: (message: string) => new AwsError('DecryptionFailure', message),
   encryptionFailure: (message: string) => new AwsError('EncryptionFailure', message),
   accessDenied: (message: string) => new AwsError('AccessDeniedException', message),
-  notImplemented: (message: string) => new AwsError('NotImplementedException', message, 501),
+  // 400 like every Secrets Manager error: a 5xx would make the SDKs retry something that can never succeed.
+  notImplemented: (message: string) => new AwsError('NotImplementedException', message),
   internal: () => new AwsError('InternalServiceError', 'An internal error occurred. Try again later.', 500, true),
 } as const;

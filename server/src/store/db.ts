@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
+import * as kms from './migrations/002-kms.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -39,6 +40,12 @@ export interface Store {
    * PostgreSQL, where reads are not cached.
    */
   changeToken?: () => string;
+  /**
+   * Pushes deleted rows out of the files where they could linger (crypto-shredding of key material): on
+   * SQLite, with secure_delete on, a truncating checkpoint also empties the write-ahead log. PostgreSQL
+   * keeps dead tuples until VACUUM reuses their space; there this does nothing (see services/kms/README.md).
+   */
+  scrub(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,12 +58,14 @@ const columnTypes: Record<Dialect, ColumnTypes> = {
 
 const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Promise<void>]> = [
   ['001-initial', initial.up],
+  ['002-kms', kms.up],
 ];
 
 export async function openStore(location: StoreLocation): Promise<Store> {
   const dialect: Dialect = location.kind;
   let db: Db;
   let changeToken: (() => string) | undefined;
+  let scrub = async (): Promise<void> => {};
   if (location.kind === 'sqlite') {
     const sqlite = new Sqlite(location.path);
     // WAL keeps readers off the writer's back; synchronous=FULL makes every commit durable even
@@ -65,12 +74,17 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
+    // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
+    sqlite.pragma('secure_delete = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
     // data_version moves when another connection (another worker process) commits; total_changes counts
     // this connection's own writes. Together they change whenever the data may have.
     const dataVersion = sqlite.prepare('pragma data_version').pluck();
     const totalChanges = sqlite.prepare('select total_changes()').pluck();
     changeToken = () => `${dataVersion.get()}:${totalChanges.get()}`;
+    scrub = async () => {
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    };
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -82,7 +96,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   await migrate(db, dialect);
-  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, close: () => db.destroy() };
+  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, scrub, close: () => db.destroy() };
 }
 
 /**

@@ -8,6 +8,8 @@ export async function resetUserData(db: Db): Promise<void> {
     await tx.deleteFrom('secret_versions').execute();
     await tx.deleteFrom('secrets').execute();
     await tx.deleteFrom('kms_aliases').execute();
+    await tx.deleteFrom('kms_key_tags').execute();
+    await tx.deleteFrom('kms_key_materials').execute();
     await tx.deleteFrom('kms_keys').execute();
   });
 }

@@ -26,10 +26,30 @@ export interface KmsKeyTable {
   key_state: string;
   key_manager: string;
   created_at: number;
+  /** set while PendingDeletion: when the sweep destroys the key's material */
   deletion_date: number | null;
-  /** the key's material, sealed by the root key (AAD binds it to key_id and material_version) */
-  material_sealed: Buffer;
+  /** the current material version (kms_key_materials holds every version) */
   material_version: number;
+  /** 0/1; AWS managed keys rotate every year */
+  rotation_enabled: number;
+  rotation_period_days: number | null;
+  next_rotation_at: number | null;
+}
+
+export interface KmsKeyMaterialTable {
+  key_id: string;
+  material_version: number;
+  /** the material, sealed by the root key (AAD binds it to key_id and material_version) */
+  material_sealed: Buffer;
+  created_at: number;
+  /** null for the first material; AUTOMATIC or ON_DEMAND */
+  rotation_type: string | null;
+}
+
+export interface KmsKeyTagTable {
+  key_id: string;
+  tag_key: string;
+  tag_value: string;
 }
 
 export interface KmsAliasTable {
@@ -38,6 +58,7 @@ export interface KmsAliasTable {
   alias_name: string;
   key_id: string;
   created_at: number;
+  updated_at: number | null;
 }
 
 export interface SecretTable {
@@ -95,6 +116,8 @@ export interface Database {
   access_keys: AccessKeyTable;
   kms_keys: KmsKeyTable;
   kms_aliases: KmsAliasTable;
+  kms_key_materials: KmsKeyMaterialTable;
+  kms_key_tags: KmsKeyTagTable;
   secrets: SecretTable;
   secret_versions: SecretVersionTable;
   secret_version_stages: SecretVersionStageTable;

@@ -131,6 +131,21 @@ describe('CreateSecret', () => {
     );
   });
 
+  it('caps a value at 65,536 bytes, also for multi-byte text the model length lets through', async () => {
+    const fits = '€'.repeat(21845) + 'a'; // 65,536 bytes in UTF-8
+    const name = uniqueName('quota');
+    await sm.send(new CreateSecretCommand({ Name: name, SecretString: fits }));
+    assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, fits);
+    const tooBig = uniqueName('quota');
+    const err = await expectAwsError(
+      sm.send(new CreateSecretCommand({ Name: tooBig, SecretString: '€'.repeat(21846) })),
+      'InvalidParameterException',
+      'The secret value is 65538 bytes (UTF-8); a secret value can be at most 65536 bytes.',
+    );
+    assert.equal(err.message.includes('€'), false);
+    await expectAwsError(sm.send(new DescribeSecretCommand({ SecretId: tooBig })), 'ResourceNotFoundException');
+  });
+
   it('refuses both SecretString and SecretBinary', async () => {
     const name = uniqueName('both');
     await expectAwsError(

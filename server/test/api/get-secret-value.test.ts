@@ -3,15 +3,22 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
+  BatchGetSecretValueCommand,
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
+  RestoreSecretCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateSecretCommand,
+  UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { MARKED_FOR_DELETION, SECRET_NOT_FOUND, expectAwsError, movableClock, token, uniqueName } from './helpers.ts';
+import { INVALID_NAME, MARKED_FOR_DELETION, SECRET_NOT_FOUND, expectAwsError, movableClock, token, uniqueName } from './helpers.ts';
 
 const clock = movableClock();
 let server: TestServer;
@@ -155,5 +162,28 @@ describe('GetSecretValue', () => {
       await sm.send(new CreateSecretCommand({ Name: name, SecretString: text }));
       assert.equal((await get({ SecretId: name })).SecretString, text);
     }
+  });
+
+  it('validates the SecretId of every operation before looking it up', async () => {
+    const v = token();
+    for (const bad of ['has space', 'star*', 'what?', 'back\\slash', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:a b-abcdef']) {
+      const SecretId = bad;
+      const calls: Array<Promise<unknown>> = [
+        get({ SecretId }),
+        sm.send(new DescribeSecretCommand({ SecretId })),
+        sm.send(new ListSecretVersionIdsCommand({ SecretId })),
+        sm.send(new PutSecretValueCommand({ SecretId, SecretString: 'x' })),
+        sm.send(new UpdateSecretCommand({ SecretId, Description: 'x' })),
+        sm.send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'x', MoveToVersionId: v })),
+        sm.send(new DeleteSecretCommand({ SecretId })),
+        sm.send(new DeleteSecretCommand({ SecretId, ForceDeleteWithoutRecovery: true })),
+        sm.send(new RestoreSecretCommand({ SecretId })),
+        sm.send(new TagResourceCommand({ SecretId, Tags: [{ Key: 'k', Value: 'v' }] })),
+        sm.send(new UntagResourceCommand({ SecretId, TagKeys: ['k'] })),
+      ];
+      for (const call of calls) await expectAwsError(call, 'ValidationException', INVALID_NAME);
+    }
+    const batch = await sm.send(new BatchGetSecretValueCommand({ SecretIdList: ['has space'] }));
+    assert.deepEqual(batch.Errors, [{ SecretId: 'has space', ErrorCode: 'ValidationException', Message: INVALID_NAME }]);
   });
 });

@@ -97,6 +97,10 @@ export interface RawOptions {
   headers?: Record<string, string>;
   /** changes to the signed headers after signing (e.g. to break the signature) */
   tamper?: (headers: Record<string, string>) => void;
+  /** a body to send instead of the one that was signed */
+  sendBody?: string | Buffer;
+  /** the signing name in the credential scope; secretsmanager unless told */
+  service?: string;
 }
 
 /** POST / with an AWS JSON 1.1 body, SigV4-signed with @smithy/signature-v4 unless `sign: false`. */
@@ -109,7 +113,7 @@ export async function rawRequest(endpoint: string, body: string | Buffer, option
     ...(options.headers ?? {}),
   };
   if (options.sign !== false) {
-    const signer = smithySigner(options.credentials!, options.region ?? 'us-east-1', 'secretsmanager');
+    const signer = smithySigner(options.credentials!, options.region ?? 'us-east-1', options.service ?? 'secretsmanager');
     const signed = await signer.sign(
       { method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: '/', query: {}, headers, body },
       { signingDate: options.signingDate ?? new Date() },
@@ -118,7 +122,8 @@ export async function rawRequest(endpoint: string, body: string | Buffer, option
   }
   options.tamper?.(headers);
   delete headers.host;
-  const res = await fetch(`${endpoint}/`, { method: 'POST', headers, body });
+  const sent = options.sendBody ?? body;
+  const res = await fetch(`${endpoint}/`, { method: 'POST', headers, body: typeof sent === 'string' ? sent : new Uint8Array(sent) });
   const text = await res.text();
   let json: Record<string, unknown> | undefined;
   try {

@@ -179,3 +179,54 @@ describe('PutSecretValue', () => {
     assert.deepEqual(await secretState(sm, name), deleted);
   });
 });
+
+describe('concurrent writes', () => {
+  const holders = (labels: Record<string, string[]>, label: string) => Object.keys(labels).filter((v) => labels[v].includes(label));
+
+  it('keeps exactly one AWSCURRENT and one AWSPREVIOUS under 20 concurrent puts', async () => {
+    const { name } = await newSecret();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => put({ SecretId: name, SecretString: `c${i}` })));
+    assert.equal(new Set(results.map((r) => r.VersionId)).size, 20);
+    const labels = await labelsOf(sm, name);
+    assert.equal(holders(labels, 'AWSCURRENT').length, 1);
+    assert.equal(holders(labels, 'AWSPREVIOUS').length, 1);
+    const all = await sm.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
+    assert.equal(all.Versions!.length, 21);
+    const current = await sm.send(new GetSecretValueCommand({ SecretId: name }));
+    assert.equal(current.VersionId, holders(labels, 'AWSCURRENT')[0]);
+    assert.equal(current.SecretString, `c${results.findIndex((r) => r.VersionId === current.VersionId)}`);
+  });
+
+  it('lets exactly one of ten concurrent CreateSecret calls for one name win', async () => {
+    const name = uniqueName('race');
+    const settled = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => sm.send(new CreateSecretCommand({ Name: name, SecretString: `r${i}` }))),
+    );
+    assert.equal(settled.filter((s) => s.status === 'fulfilled').length, 1);
+    for (const s of settled) {
+      if (s.status === 'rejected') assert.equal((s.reason as Error).name, 'ResourceExistsException');
+    }
+  });
+
+  it('answers concurrent retries of one CreateSecret (same token, same value) alike, with one version', async () => {
+    const name = uniqueName('retry');
+    const t = token();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => sm.send(new CreateSecretCommand({ Name: name, SecretString: 'same', ClientRequestToken: t }))),
+    );
+    assert.equal(new Set(results.map((r) => r.ARN)).size, 1);
+    assert.ok(results.every((r) => r.VersionId === t));
+    assert.deepEqual(await labelsOf(sm, name), { [t]: ['AWSCURRENT'] });
+  });
+
+  it('creates the default key once when a new region starts with concurrent writes', async () => {
+    const fresh = server.client({ region: 'ca-central-1' });
+    const names = Array.from({ length: 10 }, () => uniqueName('fresh'));
+    await Promise.all(names.map((n) => fresh.send(new CreateSecretCommand({ Name: n, SecretString: n }))));
+    for (const n of names) {
+      assert.equal((await fresh.send(new GetSecretValueCommand({ SecretId: n }))).SecretString, n);
+      const v = await fresh.send(new ListSecretVersionIdsCommand({ SecretId: n }));
+      assert.deepEqual(v.Versions![0].KmsKeyIds, ['DefaultEncryptionKey']);
+    }
+  });
+});

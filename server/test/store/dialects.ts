@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import pg from 'pg';
 import Sqlite from 'better-sqlite3';
 import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
+import type { StoreLocation } from '../../src/store/db.ts';
 import { startTestServer, type TestServer, type TestServerOptions } from '../support/test-server.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -17,9 +18,11 @@ export interface StoreTarget {
   /** holds root.key and credentials (and coffer.db on SQLite) */
   dataDir: string;
   databaseUrl?: string;
+  /** where openStore() finds this store */
+  location: StoreLocation;
   /** A server on this store; `dataDir` overrides the data directory (another root key file). */
   start(options?: Omit<TestServerOptions, 'databaseUrl'>): Promise<TestServer>;
-  /** Runs SQL straight on the store, outside any server (a separate connection). */
+  /** Runs SQL straight on the store, outside any server (a separate connection); rows of a query, [] otherwise. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Names of the tables in the store. */
   tables(): Promise<string[]>;
@@ -51,7 +54,8 @@ async function createSqliteTarget(): Promise<StoreTarget> {
   const dbFile = join(dataDir, 'coffer.db');
   const withDb = <T>(work: (db: Sqlite.Database) => T): T => {
     // A second connection, as an operator's sqlite3 shell would open: it sees every committed write.
-    const db = new Sqlite(dbFile, { readonly: true, fileMustExist: true });
+    const db = new Sqlite(dbFile, { fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
     try {
       return work(db);
     } finally {
@@ -61,10 +65,16 @@ async function createSqliteTarget(): Promise<StoreTarget> {
   return {
     dialect: 'sqlite',
     dataDir,
+    location: { kind: 'sqlite', path: dbFile },
     start: (options = {}) => startTestServer({ ...options, dataDir: options.dataDir ?? dataDir }),
     async query<T>(text: string, params: unknown[] = []) {
       if (!existsSync(dbFile)) return [];
-      return withDb((db) => db.prepare(text).all(...params) as T[]);
+      return withDb((db) => {
+        const statement = db.prepare(text);
+        if (statement.reader) return statement.all(...params) as T[];
+        statement.run(...params);
+        return [];
+      });
     },
     async tables() {
       if (!existsSync(dbFile)) return [];
@@ -102,6 +112,7 @@ async function createPostgresTarget(): Promise<StoreTarget> {
     dialect: 'postgres',
     dataDir,
     databaseUrl: database.url,
+    location: { kind: 'postgres', url: database.url },
     start: (options = {}) => startTestServer({ ...options, dataDir: options.dataDir ?? dataDir, databaseUrl: database.url }),
     query: <T>(text: string, params: unknown[] = []) => withClient(async (c) => (await c.query(text, params)).rows as T[]),
     tables: () =>

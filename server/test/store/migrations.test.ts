@@ -10,6 +10,8 @@ const SCHEMA_TABLES = [
   'coffer_migrations',
   'coffer_migrations_lock',
   'kms_aliases',
+  'kms_key_materials',
+  'kms_key_tags',
   'kms_keys',
   'meta',
   'secret_tags',
@@ -17,7 +19,7 @@ const SCHEMA_TABLES = [
   'secret_versions',
   'secrets',
 ];
-const MIGRATIONS = ['001-initial'];
+const MIGRATIONS = ['001-initial', '002-kms'];
 
 for (const dialect of DIALECTS) {
   describe(`store migrations (${dialect.name})`, { skip: dialect.skip }, () => {
@@ -66,6 +68,19 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('a store migrated by a newer Coffer (a migration this one does not know) refuses to start, untouched', async () => {
+      const rows = await migrationRows();
+      await target.query(`insert into coffer_migrations (name, timestamp) values ('999-from-the-future', '2099-01-01T00:00:00.000Z')`);
+      try {
+        await assert.rejects(target.start(), /database migration failed/);
+        assert.deepEqual(await target.tables(), SCHEMA_TABLES);
+      } finally {
+        await target.query(`delete from coffer_migrations where name = '999-from-the-future'`);
+      }
+      assert.deepEqual(await migrationRows(), rows);
+      await (await target.start()).close();
+    });
+
     if (dialect.name === 'postgres') {
       test('servers starting at the same moment on an empty database migrate it once and agree on the account', async () => {
         const fresh = await dialect.create();
@@ -73,7 +88,7 @@ for (const dialect of DIALECTS) {
           // Same data directory, so the same root key file: created by the first start, before the race.
           const first = await fresh.start();
           await first.close();
-          await fresh.query('drop table secret_tags, secret_version_stages, secret_versions, secrets, kms_aliases, kms_keys, access_keys, meta, coffer_migrations, coffer_migrations_lock');
+          await fresh.query('drop table secret_tags, secret_version_stages, secret_versions, secrets, kms_aliases, kms_key_tags, kms_key_materials, kms_keys, access_keys, meta, coffer_migrations, coffer_migrations_lock');
           assert.deepEqual(await fresh.tables(), []);
           const servers = await Promise.all([fresh.start(), fresh.start(), fresh.start()]);
           try {

@@ -1,37 +1,30 @@
-// The part of a KMS that Secrets Manager needs: the default key per account and region, resolving a
-// KmsKeyId (key id, key ARN, alias name or alias ARN), and wrapping / unwrapping per-version data keys.
-// Key material is sealed by the root key in the database and cached here once opened (material never
-// changes for a given key id and material version).
+// The core of the key service: the default key per account and region, resolving a KeyId (key id, key
+// ARN, alias name or alias ARN), sealing and opening with a key's material (every version kept for
+// decryption), rotation of material and the destruction of a key whose deletion window ended.
+// The KMS API (kms-service.ts) and Secrets Manager both go through it. Key material is sealed by the root
+// key in the database and cached here once opened: the material of a (key id, version) never changes, and a
+// destroyed key is refused by its state before its material is ever looked at.
 import { randomUUID } from 'node:crypto';
 import { newKey, open, seal, CryptoError } from '../../crypto/aead.ts';
 import type { RootKey } from '../../crypto/root-key.ts';
-import type { Executor, Store } from '../../store/db.ts';
+import type { Executor, Store, Tx } from '../../store/db.ts';
 import { isUniqueViolation } from '../../store/db.ts';
+import { findAliasTarget, insertAlias } from './alias-store.ts';
 import { decodeBlob, encodeBlob } from './ciphertext-blob.ts';
 import * as keys from './key-store.ts';
 import type { KeyRow, Scope } from './key-store.ts';
+import { KeyUnavailableError } from './key-errors.ts';
+
+export { KeyUnavailableError } from './key-errors.ts';
+export type { KeyRow };
 
 export const DEFAULT_SECRETS_ALIAS = 'alias/aws/secretsmanager';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const AWS_MANAGED_ROTATION_DAYS = 365;
 const KEY_ROW_TTL_MS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_ARN = /^arn:aws:kms:([^:]+):(\d{12}):key\/(.+)$/;
 const ALIAS_ARN = /^arn:aws:kms:([^:]+):(\d{12}):(alias\/.+)$/;
-
-export interface ResolvedKey {
-  keyId: string;
-  arn: string;
-  state: string;
-}
-
-/** Why a key could not be used; the caller turns it into its own service's error type. */
-export class KeyUnavailableError extends Error {
-  constructor(
-    readonly reason: 'invalid-id' | 'not-found' | 'disabled' | 'pending-deletion' | 'bad-ciphertext',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface KeyServiceDeps {
   store: Store;
@@ -40,31 +33,52 @@ export interface KeyServiceDeps {
 }
 
 export type KeyService = ReturnType<typeof createKeyService>;
-export type { KeyRow };
 
 export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   const materialCache = new Map<string, Buffer>();
-  // Key rows seen by reads outside transactions, kept briefly: the GetSecretValue hot path then needs no
-  // key query. A key state change made through this server clears the entry; one made through another
-  // server sharing the database is seen within KEY_ROW_TTL_MS.
-  const rowCache = new Map<string, { row: KeyRow; until: number }>();
+  // Key rows read outside transactions (the GetSecretValue hot path), so that path usually runs no key
+  // query. Every state change made through this server clears the entry at once (forget). On SQLite an
+  // entry is also dropped as soon as the store's change token moves, so a change made by another worker
+  // process shows at once too; on PostgreSQL a change made by another server shows within KEY_ROW_TTL_MS.
+  const rowCache = new Map<string, { row: KeyRow; until: number; token: string | undefined }>();
 
   function keyArn(scope: Scope, keyId: string): string {
     return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
   }
 
-  function material(row: KeyRow): Buffer {
-    const cacheKey = `${row.key_id}:${row.material_version}`;
+  function openMaterial(keyId: string, version: number, sealed: Buffer): Buffer {
+    const cacheKey = `${keyId}:${version}`;
     let value = materialCache.get(cacheKey);
     if (!value) {
-      value = rootKey.open(row.material_sealed, cacheKey);
+      try {
+        value = rootKey.open(sealed, cacheKey);
+      } catch (err) {
+        if (!(err instanceof CryptoError)) throw err;
+        throw new KeyUnavailableError('material-corrupt', `The key material of key ${keyId} (version ${version}) failed authentication under the root key: it was modified in the database.`);
+      }
       materialCache.set(cacheKey, value);
     }
     return value;
   }
 
+  async function materialOf(db: Executor, row: KeyRow, version: number): Promise<Buffer> {
+    if (version === row.material_version) return openMaterial(row.key_id, version, row.material_sealed);
+    const cached = materialCache.get(`${row.key_id}:${version}`);
+    if (cached) return cached;
+    const sealed = version < row.material_version ? await keys.findMaterial(db, row.key_id, version) : undefined;
+    if (!sealed) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext names a key material version that does not exist.');
+    return openMaterial(row.key_id, version, sealed);
+  }
+
+  function sealMaterial(keyId: string, version: number, material: Buffer): Buffer {
+    return rootKey.seal(material, `${keyId}:${version}`);
+  }
+
+  /** Inserts a new key (state Enabled, material version 1). AWS managed keys rotate every year. */
   async function createKey(db: Executor, scope: Scope, description: string, keyManager: 'AWS' | 'CUSTOMER'): Promise<KeyRow> {
     const keyId = randomUUID();
+    const t = now();
+    const managed = keyManager === 'AWS';
     const row: KeyRow = {
       key_id: keyId,
       account_id: scope.accountId,
@@ -73,10 +87,13 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
       description,
       key_state: 'Enabled',
       key_manager: keyManager,
-      created_at: now(),
+      created_at: t,
       deletion_date: null,
-      material_sealed: rootKey.seal(newKey(), `${keyId}:1`),
       material_version: 1,
+      material_sealed: sealMaterial(keyId, 1, newKey()),
+      rotation_enabled: managed ? 1 : 0,
+      rotation_period_days: managed ? AWS_MANAGED_ROTATION_DAYS : null,
+      next_rotation_at: managed ? t + AWS_MANAGED_ROTATION_DAYS * DAY_MS : null,
     };
     await keys.insertKey(db, row);
     return row;
@@ -87,89 +104,175 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
    * Writers call this before opening their transaction: on SQLite a nested transaction would wait on itself.
    */
   async function defaultSecretsKey(scope: Scope, db: Executor = store.db): Promise<KeyRow> {
-    const existing = await keys.findAliasTarget(db, scope, DEFAULT_SECRETS_ALIAS);
-    if (existing) return (await keys.findKeyById(db, scope, existing))!;
+    const existing = await findAliasTarget(db, scope, DEFAULT_SECRETS_ALIAS);
+    if (existing) return requireKey(db, scope, existing);
     if (db !== store.db) throw new Error('the default key must be created before the transaction that uses it');
     try {
       return await store.db.transaction().execute(async (tx) => {
         const row = await createKey(tx, scope, 'Default key that protects my Secrets Manager data when no other key is defined', 'AWS');
-        await keys.insertAlias(tx, scope, DEFAULT_SECRETS_ALIAS, row.key_id, now());
+        await insertAlias(tx, scope, DEFAULT_SECRETS_ALIAS, row.key_id, now());
         return row;
       });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const winner = await keys.findAliasTarget(store.db, scope, DEFAULT_SECRETS_ALIAS);
-      return (await keys.findKeyById(store.db, scope, winner!))!;
+      return requireKey(store.db, scope, (await findAliasTarget(store.db, scope, DEFAULT_SECRETS_ALIAS))!);
     }
   }
 
-  /** Resolves a KmsKeyId as Secrets Manager accepts it; undefined means the default key. */
-  async function resolve(scope: Scope, keyRef: string | undefined, db: Executor = store.db): Promise<KeyRow> {
-    if (keyRef === undefined || keyRef === '' || keyRef === DEFAULT_SECRETS_ALIAS) return defaultSecretsKey(scope, db);
-    let keyId: string | undefined;
+  async function requireKey(db: Executor, scope: Scope, keyId: string, forUpdate = false): Promise<KeyRow> {
+    const row = await keys.findKeyById(db, scope, keyId, forUpdate);
+    if (!row) throw notFound(keyArn(scope, keyId));
+    return row;
+  }
+
+  /**
+   * Resolves a KeyId as KMS and Secrets Manager accept it; undefined or '' means the default key.
+   * `aliases: false` is for the operations that take only a key id or key ARN.
+   */
+  async function resolve(scope: Scope, keyRef: string | undefined, db: Executor = store.db, options: { aliases?: boolean; forUpdate?: boolean } = {}): Promise<KeyRow> {
+    const aliases = options.aliases ?? true;
+    if (keyRef === undefined || keyRef === '' || (aliases && keyRef === DEFAULT_SECRETS_ALIAS)) return defaultSecretsKey(scope, db);
     const keyArnMatch = KEY_ARN.exec(keyRef);
     const aliasArnMatch = ALIAS_ARN.exec(keyRef);
+    let keyId: string;
     if (UUID.test(keyRef)) keyId = keyRef;
     else if (keyArnMatch) {
       if (keyArnMatch[1] !== scope.region || keyArnMatch[2] !== scope.accountId) throw notFound(keyRef);
       keyId = keyArnMatch[3];
-    } else if (keyRef.startsWith('alias/') || aliasArnMatch) {
+    } else if (aliases && (keyRef.startsWith('alias/') || aliasArnMatch)) {
       if (aliasArnMatch && (aliasArnMatch[1] !== scope.region || aliasArnMatch[2] !== scope.accountId)) throw notFound(keyRef);
       const alias = aliasArnMatch ? aliasArnMatch[3] : keyRef;
       if (alias === DEFAULT_SECRETS_ALIAS) return defaultSecretsKey(scope, db);
-      keyId = await keys.findAliasTarget(db, scope, alias);
-      if (!keyId) throw new KeyUnavailableError('not-found', `Alias ${aliasArnMatch ? keyRef : `arn:aws:kms:${scope.region}:${scope.accountId}:${alias}`} is not found.`);
+      const target = await findAliasTarget(db, scope, alias);
+      if (!target) throw new KeyUnavailableError('not-found', `Alias ${aliasArnMatch ? keyRef : `arn:aws:kms:${scope.region}:${scope.accountId}:${alias}`} is not found.`);
+      keyId = target;
     } else {
       throw new KeyUnavailableError('invalid-id', `Invalid keyId ${keyRef}`);
     }
-    const row = await keys.findKeyById(db, scope, keyId);
-    if (!row) throw notFound(keyArn(scope, keyId));
-    return row;
+    return requireKey(db, scope, keyId, options.forUpdate);
   }
 
   function notFound(ref: string): KeyUnavailableError {
     return new KeyUnavailableError('not-found', `Key '${ref}' does not exist`);
   }
 
+  /** Only Enabled keys encrypt or decrypt (AWS: DisabledException / KMSInvalidStateException). */
   function assertUsable(row: KeyRow): void {
     if (row.key_state === 'Enabled') return;
     if (row.key_state === 'PendingDeletion') throw new KeyUnavailableError('pending-deletion', `${row.arn} is pending deletion.`);
     throw new KeyUnavailableError('disabled', `${row.arn} is disabled.`);
   }
 
-  /** A fresh data key and its wrapped form; the context is bound into the wrapping as AAD. */
-  function generateDataKey(row: KeyRow, context: string): { plaintext: Buffer; blob: Buffer } {
+  /** Seals bytes under the key's current material; the blob names key and material version. */
+  function wrap(row: KeyRow, plaintext: Buffer, aad: Buffer): Buffer {
     assertUsable(row);
-    const plaintext = newKey();
-    const sealed = seal(material(row), plaintext, Buffer.from(context));
-    return { plaintext, blob: encodeBlob({ keyId: row.key_id, materialVersion: row.material_version, sealed }) };
+    const sealed = seal(openMaterial(row.key_id, row.material_version, row.material_sealed), plaintext, aad);
+    return encodeBlob({ keyId: row.key_id, materialVersion: row.material_version, sealed });
   }
 
-  async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
+  /** Opens a blob made by wrap(); `cached` lets the hot path use the key row cache. */
+  async function unwrap(scope: Scope, blob: Buffer, aad: Buffer, db: Executor = store.db, cached = false): Promise<{ row: KeyRow; plaintext: Buffer }> {
     const parts = decodeBlob(blob);
-    if (!parts) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext is not a valid KMS ciphertext blob.');
-    const row = await findKeyForRead(db, scope, parts.keyId);
-    if (!row) throw notFound(keyArn(scope, parts.keyId));
+    if (!parts) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext is not a valid Coffer KMS ciphertext blob.');
+    const row = cached ? await findKeyForRead(scope, parts.keyId) : await keys.findKeyById(db, scope, parts.keyId);
+    if (!row) {
+      const deleted = await keys.findDeletedKey(db, scope, parts.keyId);
+      if (deleted) throw new KeyUnavailableError('deleted', `Key '${deleted.arn}' does not exist`, deleted.deletion_date ?? undefined);
+      throw notFound(keyArn(scope, parts.keyId));
+    }
     assertUsable(row);
+    const material = await materialOf(db, row, parts.materialVersion);
     try {
-      return open(material(row), parts.sealed, Buffer.from(context));
+      return { row, plaintext: open(material, parts.sealed, aad) };
     } catch (err) {
       if (err instanceof CryptoError) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext failed authentication.');
       throw err;
     }
   }
 
-  async function findKeyForRead(db: Executor, scope: Scope, keyId: string): Promise<KeyRow | undefined> {
-    if (db !== store.db) return keys.findKeyById(db, scope, keyId);
+  /** A fresh data key and its wrapped form; the context is bound into the wrapping as AAD. */
+  function generateDataKey(row: KeyRow, context: string): { plaintext: Buffer; blob: Buffer } {
+    const plaintext = newKey();
+    return { plaintext, blob: wrap(row, plaintext, Buffer.from(context)) };
+  }
+
+  /** Wraps an existing data key under another key (re-keying a secret version without touching its value). */
+  function wrapDataKey(row: KeyRow, plaintext: Buffer, context: string): Buffer {
+    return wrap(row, plaintext, Buffer.from(context));
+  }
+
+  async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
+    return (await unwrap(scope, blob, Buffer.from(context), db, db === store.db)).plaintext;
+  }
+
+  async function findKeyForRead(scope: Scope, keyId: string): Promise<KeyRow | undefined> {
     const t = Date.now();
-    const cached = rowCache.get(keyId);
-    if (cached && cached.until > t && cached.row.account_id === scope.accountId && cached.row.region === scope.region) return cached.row;
-    const row = await keys.findKeyById(db, scope, keyId);
+    const token = store.changeToken?.();
+    const hit = rowCache.get(keyId);
+    if (hit && hit.until > t && hit.token === token && hit.row.account_id === scope.accountId && hit.row.region === scope.region) return hit.row;
+    const row = await keys.findKeyById(store.db, scope, keyId);
     if (row) {
       if (rowCache.size >= 10_000) rowCache.clear();
-      rowCache.set(keyId, { row, until: t + KEY_ROW_TTL_MS });
+      rowCache.set(keyId, { row, until: t + KEY_ROW_TTL_MS, token });
     }
     return row;
+  }
+
+  /** New material for a key (old versions stay for decryption); the caller holds the key row locked. */
+  async function rotateMaterial(tx: Tx, row: KeyRow, type: 'AUTOMATIC' | 'ON_DEMAND'): Promise<number> {
+    const version = row.material_version + 1;
+    const t = now();
+    await keys.insertMaterial(tx, { key_id: row.key_id, material_version: version, material_sealed: sealMaterial(row.key_id, version, newKey()), created_at: t, rotation_type: type });
+    const patch: Partial<KeyRow> = { material_version: version };
+    // An on-demand rotation leaves the automatic schedule alone, as in AWS.
+    if (type === 'AUTOMATIC' && row.rotation_period_days) patch.next_rotation_at = t + row.rotation_period_days * DAY_MS;
+    await keys.updateKey(tx, row.key_id, patch);
+    forget(row.key_id);
+    return version;
+  }
+
+  /** Rotates every enabled key whose rotation date has passed; called by the background sweep. */
+  async function rotateDueKeys(limit = 100): Promise<number> {
+    let rotated = 0;
+    for (const due of await keys.keysDueForRotation(store.db, now(), limit)) {
+      const scope = { accountId: due.account_id, region: due.region };
+      const done = await store.db.transaction().execute(async (tx) => {
+        // Several servers may sweep at once: only the one that still finds the key due rotates it.
+        const row = await keys.findKeyById(tx, scope, due.key_id, store.forUpdate);
+        if (!row || row.key_state !== 'Enabled' || !row.rotation_enabled || row.next_rotation_at === null || row.next_rotation_at > now()) return false;
+        await rotateMaterial(tx, row, 'AUTOMATIC');
+        return true;
+      });
+      if (done) rotated += 1;
+    }
+    return rotated;
+  }
+
+  /** Destroys the material of keys whose deletion window ended (crypto-shredding); called by the sweep. */
+  async function purgeDeletedKeys(limit = 100): Promise<number> {
+    let destroyed = 0;
+    for (const due of await keys.keysDueForDeletion(store.db, now(), limit)) {
+      const scope = { accountId: due.account_id, region: due.region };
+      const done = await store.db.transaction().execute(async (tx) => {
+        const row = await keys.findKeyById(tx, scope, due.key_id, store.forUpdate);
+        if (!row || row.key_state !== 'PendingDeletion' || row.deletion_date === null || row.deletion_date > now()) return false;
+        await keys.destroyKey(tx, row.key_id);
+        return true;
+      });
+      if (done) {
+        destroyed += 1;
+        forget(due.key_id, true);
+      }
+    }
+    if (destroyed > 0) await store.scrub();
+    return destroyed;
+  }
+
+  /** Drops what this process remembers of a key after a change; `material` also drops its opened material. */
+  function forget(keyId: string, material = false): void {
+    rowCache.delete(keyId);
+    if (!material) return;
+    for (const cacheKey of materialCache.keys()) if (cacheKey.startsWith(`${keyId}:`)) materialCache.delete(cacheKey);
   }
 
   function clearCache(): void {
@@ -177,5 +280,23 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     rowCache.clear();
   }
 
-  return { resolve, defaultSecretsKey, generateDataKey, decryptDataKey, keyArn, clearCache, defaultAlias: DEFAULT_SECRETS_ALIAS };
+  return {
+    resolve,
+    requireKey,
+    defaultSecretsKey,
+    createKey,
+    assertUsable,
+    wrap,
+    unwrap,
+    generateDataKey,
+    wrapDataKey,
+    decryptDataKey,
+    rotateMaterial,
+    rotateDueKeys,
+    purgeDeletedKeys,
+    forget,
+    keyArn,
+    clearCache,
+    defaultAlias: DEFAULT_SECRETS_ALIAS,
+  };
 }

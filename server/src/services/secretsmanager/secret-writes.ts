@@ -17,6 +17,7 @@ import type { KeyRow } from '../kms/key-service.ts';
 import { buildSecretArn, randomSuffix, validateSecretName } from './arn.ts';
 import { checkTags, mergeTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';
 import { requireNotDeleted, requireSecret } from './secret-lookup.ts';
+import { rekeyLabelledVersions } from './rekey.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow } from './secret-store.ts';
 import { asEncryptionFailure, type SecretValue } from './value-crypto.ts';
@@ -180,6 +181,7 @@ export function createSecretWrites(deps: SecretServiceDeps) {
         patch.last_changed_at = now();
         await db.updateSecret(tx, secret.id, patch);
       }
+      if (newKey) await rekeyLabelledVersions(values, tx, scope, secret, newKey);
       if (!value) return { ARN: secret.arn, Name: secret.name };
       // Unlike PutSecretValue, UpdateSecret never reuses an existing version id, even for the same value.
       if (await db.findVersion(tx, secret.id, token)) throw awsErrors.resourceExists(VERSION_EXISTS);

@@ -38,27 +38,80 @@ export function createValueCrypto(keys: KeyService) {
     const ctx = context(scope, secretId, version.version_id);
     try {
       const dataKey = await keys.decryptDataKey(scope, version.wrapped_key, ctx, db);
-      const bytes = open(dataKey, version.ciphertext, Buffer.from(`value:${ctx}`));
-      dataKey.fill(0);
-      return { kind: version.value_kind as SecretValue['kind'], bytes };
-    } catch (err) {
-      if (err instanceof KeyUnavailableError || err instanceof CryptoError) {
-        throw awsErrors.decryptionFailure(`Secrets Manager can't decrypt the protected secret text using the provided KMS key: ${err.message}`);
+      try {
+        const bytes = open(dataKey, version.ciphertext, Buffer.from(`value:${ctx}`));
+        return { kind: version.value_kind as SecretValue['kind'], bytes };
+      } finally {
+        dataKey.fill(0);
       }
-      throw err;
+    } catch (err) {
+      throw asDecryptionFailure(err);
     }
   }
 
-  return { encrypt, decrypt };
+  /**
+   * The version's data key wrapped under another KMS key, for re-keying: the value's ciphertext stays as
+   * it is (it is sealed by the data key, which does not change), so the plaintext value is never opened.
+   */
+  async function rewrap(scope: Scope, secretId: string, version: VersionRow, key: KeyRow, db: Executor) {
+    if (!version.wrapped_key) throw new Error(`version ${version.version_id} has no value`);
+    const ctx = context(scope, secretId, version.version_id);
+    let dataKey: Buffer;
+    try {
+      dataKey = await keys.decryptDataKey(scope, version.wrapped_key, ctx, db);
+    } catch (err) {
+      throw asDecryptionFailure(err);
+    }
+    try {
+      return { kms_key_id: key.key_id, wrapped_key: keys.wrapDataKey(key, dataKey, ctx) };
+    } catch (err) {
+      throw asEncryptionFailure(err);
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  return { encrypt, decrypt, rewrap };
 }
 
 export type ValueCrypto = ReturnType<typeof createValueCrypto>;
+
+/** What KMS said, in the form AWS Secrets Manager quotes it. */
+function kmsDetail(err: KeyUnavailableError): string {
+  const status = err.reason === 'material-corrupt' ? 500 : 400;
+  return `${err.message} (Service: AWSKMS; Status Code: ${status}; Error Code: ${err.kmsCode})`;
+}
+
+/**
+ * KMS and integrity failures while opening a value, as Secrets Manager reports them (AWS: "Secrets Manager
+ * can't decrypt the secret value: arn:aws:kms:...:key/... is disabled. (Service: AWSKMS; Status Code: 400;
+ * Error Code: DisabledException; ...)").
+ */
+export function asDecryptionFailure(err: unknown): Error {
+  const prefix = "Secrets Manager can't decrypt the secret value: ";
+  if (err instanceof KeyUnavailableError) {
+    if (err.reason === 'deleted') {
+      const when = err.deletedAt !== undefined ? ` on ${new Date(err.deletedAt).toISOString()}` : '';
+      return awsErrors.decryptionFailure(
+        `${prefix}${kmsDetail(err)}. The KMS key was deleted${when} and its key material destroyed: this version's value is unrecoverable.`,
+      );
+    }
+    if (err.reason === 'bad-ciphertext') {
+      return awsErrors.decryptionFailure(`${prefix}${kmsDetail(err)}. The stored data key was modified or does not belong to this secret version.`);
+    }
+    return awsErrors.decryptionFailure(`${prefix}${kmsDetail(err)}`);
+  }
+  if (err instanceof CryptoError) {
+    return awsErrors.decryptionFailure(`${prefix}the stored ciphertext failed authentication: it was modified or does not belong to this secret version.`);
+  }
+  return err as Error;
+}
 
 /** KMS failures while protecting a new value, as Secrets Manager reports them. */
 export function asEncryptionFailure(err: unknown): Error {
   if (err instanceof KeyUnavailableError) {
     if (err.reason === 'invalid-id') return awsErrors.invalidParameter(`The operation failed because of an invalid KMS key: ${err.message}`);
-    return awsErrors.encryptionFailure(`Secrets Manager can't encrypt the secret value: ${err.message}`);
+    return awsErrors.encryptionFailure(`Secrets Manager can't encrypt the secret value: ${kmsDetail(err)}`);
   }
   return err as Error;
 }

@@ -1,0 +1,60 @@
+// Shared helpers of the KMS suite: a real server with a KMS client and a Secrets Manager client signed
+// with the same admin credential, and a clock the test moves.
+import { KMSClient, CreateKeyCommand } from '@aws-sdk/client-kms';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { startTestServer, type TestServer, type TestServerOptions } from '../support/test-server.ts';
+import { movableClock } from '../api/helpers.ts';
+
+export { expectAwsError, uniqueName, token, DAY_MS } from '../api/helpers.ts';
+
+export interface KmsTestServer {
+  server: TestServer;
+  kms: KMSClient;
+  sm: SecretsManagerClient;
+  clock: ReturnType<typeof movableClock>;
+  /** the admin principal, as AccessDenied messages name it */
+  principalArn: string;
+  /** a KMS client for another region of the same account */
+  kmsIn(region: string): KMSClient;
+  close(): Promise<void>;
+}
+
+export async function startKmsServer(options: Omit<TestServerOptions, 'now'> = {}): Promise<KmsTestServer> {
+  const base = movableClock();
+  const server = await startTestServer({ ...options, now: base.now });
+  const clients: KMSClient[] = [];
+  const sm = server.client();
+  // Clients sign with the server's clock, so SigV4 accepts their requests after the clock moves (the SDK
+  // keeps the offset in config.systemClockOffset and corrects it the same way after a skew error).
+  const follow = (c: { config: { systemClockOffset: number } }) => void (c.config.systemClockOffset = base.offset());
+  const clock = {
+    ...base,
+    advance(ms: number) {
+      base.advance(ms);
+      [...clients, sm].forEach(follow);
+    },
+  };
+  const kmsIn = (region: string) => {
+    const c = new KMSClient({ endpoint: server.endpoint, region, credentials: server.credentials, maxAttempts: 1, systemClockOffset: base.offset() });
+    clients.push(c);
+    return c;
+  };
+  return {
+    server,
+    kms: kmsIn(server.region),
+    sm,
+    clock,
+    principalArn: `arn:aws:iam::${server.app.accountId}:root`,
+    kmsIn,
+    async close() {
+      clients.forEach((c) => c.destroy());
+      await server.close();
+    },
+  };
+}
+
+/** A new customer managed key; returns its id and ARN. */
+export async function newKey(kms: KMSClient, description = 'test key'): Promise<{ id: string; arn: string }> {
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: description }));
+  return { id: KeyMetadata!.KeyId!, arn: KeyMetadata!.Arn! };
+}

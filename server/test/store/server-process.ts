@@ -1,0 +1,103 @@
+// A Coffer server in its own process, started the way an operator starts it (`coffer server --data-dir`),
+// for tests that kill -9 it or run several processes on one data directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readCredentials } from '../support/test-server.ts';
+
+const COFFER_BIN = join(dirname(fileURLToPath(import.meta.url)), '../../../cli/bin/coffer.js');
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** stdout and stderr so far */
+  output(): string;
+  /** A client signed with the admin credential of the data directory. */
+  client(): SecretsManagerClient;
+  /** kill -9: no shutdown code runs. Resolves once the process is gone. */
+  killHard(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago: bind port 0, read the port, close. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function spawnServer(options: { dataDir: string; args?: string[] }): Promise<ServerProcess> {
+  // Another process may take the probed port before the server binds it: try a few ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(options, await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function spawnOnce(options: { dataDir: string; args?: string[] }, port: number): Promise<ServerProcess> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COFFER_')));
+  const child = spawn(
+    process.execPath,
+    [COFFER_BIN, 'server', '--data-dir', options.dataDir, '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? [])],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const clients: SecretsManagerClient[] = [];
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start within 30 s:\n${output}`));
+    }, 30_000);
+    const onData = () => {
+      const m = /Coffer listening on (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${signal ?? code}) before listening:\n${output}`));
+    });
+  });
+
+  const kill = async (signal: NodeJS.Signals) => {
+    clients.forEach((c) => c.destroy());
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    output: () => output,
+    client() {
+      const c = new SecretsManagerClient({
+        endpoint: url,
+        region: 'us-east-1',
+        credentials: readCredentials(join(options.dataDir, 'credentials')),
+        maxAttempts: 1,
+      });
+      clients.push(c);
+      return c;
+    },
+    killHard: () => kill('SIGKILL'),
+    stop: () => kill('SIGTERM'),
+  };
+}
