@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createAccessKeyStore } from './auth/access-keys.ts';
 import { createAuthenticator, createDevAuthenticator } from './auth/authenticate.ts';
-import { loadOrCreateRootKeyFile, parseRootKey, rootKeyFromBytes } from './crypto/root-key.ts';
+import { loadOrCreateRootKeyFile, parseRootKey, rootKeyring } from './crypto/root-key.ts';
 import { newKey } from './crypto/aead.ts';
 import { openStore, type Store } from './store/db.ts';
 import { resetUserData } from './store/reset.ts';
@@ -23,6 +23,7 @@ import { secretsManagerHandlers } from './services/secretsmanager/api.ts';
 import { createSecretService, type SecretService } from './services/secretsmanager/secret-service.ts';
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
 import { checkRootKey, ensureAdminCredential, resolveAccountId, type AdminCredential } from './bootstrap.ts';
+import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.ts';
 
 const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../models');
 
@@ -35,6 +36,11 @@ export interface App {
   secrets: SecretService;
   /** the key service, for the background work tests drive directly (rotateDueKeys, purgeDeletedKeys) */
   keys: KeyService;
+  /**
+   * Re-wraps everything the root key seals under `nextKey` (32 bytes) in one transaction and moves this
+   * server to it without a restart. Store the new key first: afterwards the database opens only with it.
+   */
+  rotateRootKey(nextKey: Buffer): Promise<RootKeyRotationResult>;
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -59,7 +65,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : { kind: 'sqlite', path: join(config.dataDir, 'coffer.db') },
   );
   try {
-    const rootKey = rootKeyFromBytes(
+    const rootKey = rootKeyring(
       config.rootKey ? parseRootKey(config.rootKey) : config.dev ? newKey() : loadOrCreateRootKeyFile(config.dataDir).key,
     );
     await checkRootKey(store.db, rootKey);
@@ -119,6 +125,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       adminCredential,
       secrets,
       keys,
+      rotateRootKey: (nextKey) => rotateRootKey({ store, keyring: rootKey, keys, accessKeys }, nextKey),
       listen: () =>
         new Promise((resolve, reject) => {
           server.once('error', reject);

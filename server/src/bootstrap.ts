@@ -12,13 +12,18 @@ export const CREDENTIALS_FILE = 'credentials';
 export const PROFILE = 'coffer';
 const ROOT_CHECK = 'coffer-root-key-check';
 
+/** The value stored in meta.root_key_check: only the root key that sealed it opens it. */
+export function sealRootCheck(rootKey: RootKey): string {
+  return rootKey.seal(Buffer.from(ROOT_CHECK), 'check').toString('base64');
+}
+
 /** Refuses to start with a root key other than the one the database was sealed with. */
 export async function checkRootKey(db: Db, rootKey: RootKey): Promise<void> {
   let stored = await getMeta(db, 'root_key_check');
   if (stored === undefined) {
     // Another server's first start may store its check between our read and our write: then that one is
     // the store's root key, and ours has to match it like on any later start.
-    const mine = rootKey.seal(Buffer.from(ROOT_CHECK), 'check').toString('base64');
+    const mine = sealRootCheck(rootKey);
     stored = await initMeta(db, 'root_key_check', mine);
     if (stored === mine) return;
   }

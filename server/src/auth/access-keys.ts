@@ -2,7 +2,7 @@
 // memory once used (SigV4 needs the secret itself to recompute the signature).
 import { randomBytes } from 'node:crypto';
 import type { RootKey } from '../crypto/root-key.ts';
-import type { Store } from '../store/db.ts';
+import type { Executor, Store } from '../store/db.ts';
 
 export interface Principal {
   accountId: string;
@@ -73,7 +73,19 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
     return Number(row.n);
   }
 
-  return { find, create, countForPrincipal };
+  /** Root-key rotation: every secret access key opened with `from`, sealed with `to`, in the caller's transaction. */
+  async function rewrapSecrets(tx: Executor, from: RootKey, to: RootKey): Promise<number> {
+    const rows = await tx.selectFrom('access_keys').select(['access_key_id', 'secret_sealed']).execute();
+    for (const row of rows) {
+      const aad = `access-key:${row.access_key_id}`;
+      const secret = from.open(row.secret_sealed, aad);
+      await tx.updateTable('access_keys').set({ secret_sealed: to.seal(secret, aad) }).where('access_key_id', '=', row.access_key_id).execute();
+      secret.fill(0);
+    }
+    return rows.length;
+  }
+
+  return { find, create, countForPrincipal, rewrapSecrets };
 }
 
 export type AccessKeyStore = ReturnType<typeof createAccessKeyStore>;

@@ -3,7 +3,7 @@
 // with owner-only permissions. Without it, nothing in the database can be read.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KEY_BYTES, newKey, open, seal } from './aead.ts';
+import { CryptoError, KEY_BYTES, newKey, open, seal } from './aead.ts';
 
 export interface RootKey {
   seal(plaintext: Buffer, aad: string): Buffer;
@@ -33,4 +33,36 @@ export function loadOrCreateRootKeyFile(dataDir: string): { key: Buffer; created
   const key = newKey();
   writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   return { key, created: true };
+}
+
+/**
+ * The root key a running server uses, able to move to a new one without a restart (root-key rotation):
+ * after advance(next) it seals with `next` and still opens what the previous key sealed, so readers never
+ * see a gap while the store is re-wrapped; retreat() undoes an advance whose re-wrap did not commit.
+ */
+export interface RootKeyring extends RootKey {
+  advance(next: Buffer): void;
+  retreat(): void;
+}
+
+export function rootKeyring(initial: Buffer): RootKeyring {
+  let keys: RootKey[] = [rootKeyFromBytes(initial)];
+  return {
+    seal: (plaintext, aad) => keys[0].seal(plaintext, aad),
+    open(sealed, aad) {
+      for (let i = 0; ; i++) {
+        try {
+          return keys[i].open(sealed, aad);
+        } catch (err) {
+          if (!(err instanceof CryptoError) || i === keys.length - 1) throw err;
+        }
+      }
+    },
+    advance(next) {
+      keys = [rootKeyFromBytes(next), keys[0]];
+    },
+    retreat() {
+      if (keys.length > 1) keys = keys.slice(1);
+    },
+  };
 }

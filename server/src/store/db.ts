@@ -3,6 +3,7 @@
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import {
+  sql,
   Kysely,
   Migrator,
   PostgresDialect,
@@ -46,6 +47,11 @@ export interface Store {
    * keeps dead tuples until VACUUM reuses their space; there this does nothing (see services/kms/README.md).
    */
   scrub(): Promise<void>;
+  /**
+   * Keeps other writers out of these tables until the transaction ends (root-key rotation). SQLite
+   * transactions already begin IMMEDIATE, holding the database's one write lock; PostgreSQL locks the tables.
+   */
+  lockTables(tx: Tx, tables: Array<keyof Database>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,7 +102,10 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   await migrate(db, dialect);
-  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, scrub, close: () => db.destroy() };
+  const lockTables = async (tx: Tx, tables: Array<keyof Database>): Promise<void> => {
+    if (dialect === 'postgres') await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share row exclusive mode`.execute(tx);
+  };
+  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, scrub, lockTables, close: () => db.destroy() };
 }
 
 /**

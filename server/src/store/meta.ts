@@ -1,5 +1,5 @@
 // Small facts about the installation kept in the `meta` table (account id, root-key check value).
-import type { Db } from './db.ts';
+import type { Db, Executor } from './db.ts';
 import { isUniqueViolation } from './db.ts';
 
 export async function getMeta(db: Db, key: string): Promise<string | undefined> {
@@ -16,4 +16,9 @@ export async function initMeta(db: Db, key: string, value: string): Promise<stri
     if (!isUniqueViolation(err)) throw err;
     return (await getMeta(db, key))!;
   }
+}
+
+/** Replaces a stored value (in the caller's transaction). */
+export async function setMeta(db: Executor, key: string, value: string): Promise<void> {
+  await db.updateTable('meta').set({ value }).where('key', '=', key).execute();
 }

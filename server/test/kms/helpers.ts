@@ -20,22 +20,25 @@ export interface KmsTestServer {
 }
 
 export async function startKmsServer(options: Omit<TestServerOptions, 'now'> = {}): Promise<KmsTestServer> {
-  const base = movableClock();
-  const server = await startTestServer({ ...options, now: base.now });
-  const clients: KMSClient[] = [];
-  const sm = server.client();
-  // Clients sign with the server's clock, so SigV4 accepts their requests after the clock moves (the SDK
-  // keeps the offset in config.systemClockOffset and corrects it the same way after a skew error).
-  const follow = (c: { config: { systemClockOffset: number } }) => void (c.config.systemClockOffset = base.offset());
-  const clock = {
-    ...base,
-    advance(ms: number) {
-      base.advance(ms);
-      [...clients, sm].forEach(follow);
-    },
+  // Clients sign with the server's clock, so SigV4 accepts their requests after the clock moves. The SDK
+  // keeps the offset in config.systemClockOffset and resets it from each response's (real-time) Date
+  // header, so it is set again before every request.
+  const follow = <C extends KMSClient | SecretsManagerClient>(c: C): C => {
+    const stack = c.middlewareStack as unknown as {
+      add(m: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, o: { step: 'initialize' }): void;
+    };
+    stack.add((next) => (args) => {
+      c.config.systemClockOffset = clock.offset();
+      return next(args);
+    }, { step: 'initialize' });
+    return c;
   };
+  const clock = movableClock();
+  const server = await startTestServer({ ...options, now: clock.now });
+  const clients: KMSClient[] = [];
+  const sm = follow(server.client());
   const kmsIn = (region: string) => {
-    const c = new KMSClient({ endpoint: server.endpoint, region, credentials: server.credentials, maxAttempts: 1, systemClockOffset: base.offset() });
+    const c = follow(new KMSClient({ endpoint: server.endpoint, region, credentials: server.credentials, maxAttempts: 1 }));
     clients.push(c);
     return c;
   };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
@@ -228,5 +229,28 @@ describe('store contract: concurrency (SQLite, two server processes on one data 
       created.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).name] : [])),
       Array(7).fill('ResourceExistsException'),
     );
+  });
+
+  test('a write acknowledged by one process is what the next read on the other process returns (no stale read cache)', async () => {
+    const [a, b] = processes.map((p) => p.client());
+    const name = 'race/read-your-writes';
+    await a.send(new CreateSecretCommand({ Name: name, SecretString: 'v0' }));
+    assert.equal((await b.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'v0');
+    for (let i = 1; i <= 12; i++) {
+      const [writer, reader] = i % 2 ? [a, b] : [b, a];
+      // Warm the reader's cache on the old value, then write through the other process.
+      assert.equal((await reader.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `v${i - 1}`);
+      await writer.send(new PutSecretValueCommand({ SecretId: name, SecretString: `v${i}` }));
+      const read = await reader.send(new GetSecretValueCommand({ SecretId: name }));
+      assert.equal(read.SecretString, `v${i}`, `read ${i} on the other process`);
+      const previous = await reader.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }));
+      assert.equal(previous.SecretString, `v${i - 1}`);
+    }
+    await a.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
+    await assert.rejects(b.send(new GetSecretValueCommand({ SecretId: name })), { name: 'InvalidRequestException' });
+    await b.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
+    await assert.rejects(a.send(new GetSecretValueCommand({ SecretId: name })), { name: 'ResourceNotFoundException' });
+    await b.send(new CreateSecretCommand({ Name: name, SecretString: 'reborn' }));
+    assert.equal((await a.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'reborn');
   });
 });

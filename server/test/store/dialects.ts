@@ -4,7 +4,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isUtf8 } from 'node:buffer';
 import pg from 'pg';
 import Sqlite from 'better-sqlite3';
 import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
@@ -26,8 +25,8 @@ export interface StoreTarget {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Names of the tables in the store. */
   tables(): Promise<string[]>;
-  /** Every stored byte sequence that could hold a value: the SQLite files, or every text/bytea cell. */
-  findBytes(needle: Buffer): Promise<string[]>;
+  /** Where each needle occurs in what is stored: the SQLite files, or every text/bytea cell (table.column). */
+  findBytes(needles: Buffer[]): Promise<string[][]>;
   dispose(): Promise<void>;
 }
 
@@ -82,13 +81,10 @@ async function createSqliteTarget(): Promise<StoreTarget> {
         (db.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`).all() as Array<{ name: string }>).map((r) => r.name),
       );
     },
-    async findBytes(needle) {
+    async findBytes(needles) {
       // The main file, the write-ahead log and any journal: whatever SQLite has written to disk.
-      const hits: string[] = [];
-      for (const file of readdirSync(dataDir).filter((f) => f.startsWith('coffer.db'))) {
-        if (readFileSync(join(dataDir, file)).includes(needle)) hits.push(file);
-      }
-      return hits;
+      const files = readdirSync(dataDir).filter((f) => f.startsWith('coffer.db')).map((f) => [f, readFileSync(join(dataDir, f))] as const);
+      return needles.map((needle) => files.filter(([, bytes]) => bytes.includes(needle)).map(([f]) => f));
     },
     async dispose() {
       rmSync(dataDir, { recursive: true, force: true });
@@ -121,25 +117,29 @@ async function createPostgresTarget(): Promise<StoreTarget> {
           (r: { table_name: string }) => r.table_name,
         ),
       ),
-    findBytes: (needle) =>
+    findBytes: (needles) =>
       withClient(async (c) => {
-        // Every text-like and bytea column of every table, searched in the database itself.
+        // Every text-like and bytea cell of every table, each read once and searched for every needle.
         const { rows: columns } = await c.query<{ table_name: string; column_name: string; data_type: string }>(
           `select table_name, column_name, data_type from information_schema.columns
             where table_schema = 'public' and data_type in ('bytea', 'text', 'character varying', 'character', 'json', 'jsonb')`,
         );
         if (columns.length === 0) throw new Error('no columns to search: is the schema there?');
-        // Text columns cannot hold bytes that are not UTF-8 (or NUL), so such a needle is looked for in bytea only.
-        const asText = isUtf8(needle) && !needle.includes(0) ? needle.toString('utf8') : undefined;
-        const hits: string[] = [];
-        for (const { table_name, column_name, data_type } of columns) {
-          const bytea = data_type === 'bytea';
-          if (!bytea && asText === undefined) continue;
-          const { rows } = await c.query<{ n: number }>(
-            `select count(*)::int as n from "${table_name}" where position($1${bytea ? '::bytea' : ''} in "${column_name}"${bytea ? '' : '::text'}) > 0`,
-            [bytea ? needle : asText],
-          );
-          if (rows[0].n > 0) hits.push(`${table_name}.${column_name}`);
+        const hits: string[][] = needles.map(() => []);
+        for (const table of new Set(columns.map((col) => col.table_name))) {
+          const cols = columns.filter((col) => col.table_name === table);
+          const list = cols.map((col) => `"${col.column_name}"${col.data_type === 'bytea' ? '' : '::text'}`).join(', ');
+          const { rows } = await c.query({ text: `select ${list} from "${table}"`, rowMode: 'array' });
+          for (const row of rows as unknown[][]) {
+            row.forEach((cell, i) => {
+              if (cell === null) return;
+              const bytes = Buffer.isBuffer(cell) ? cell : Buffer.from(String(cell), 'utf8');
+              needles.forEach((needle, n) => {
+                const where = `${table}.${cols[i].column_name}`;
+                if (bytes.includes(needle) && !hits[n].includes(where)) hits[n].push(where);
+              });
+            });
+          }
         }
         return hits;
       }),

@@ -4,7 +4,8 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import {
@@ -17,7 +18,6 @@ import {
   TagResourceCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { tempDir } from './dialects.ts';
 import { spawnServer, type ServerProcess } from './server-process.ts';
 
 const dirs: string[] = [];
@@ -49,7 +49,7 @@ async function stagesOf(client: SecretsManagerClient, secretId: string): Promise
 
 describe('durability: kill -9 and restart on the same data directory (SQLite)', () => {
   // The tests run in order on one data directory: the second crashes the server the first restarted.
-  const dataDir = tempDir('coffer-durable-');
+  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-durable-'));
   dirs.push(dataDir);
   let server: ServerProcess;
   let client: SecretsManagerClient;
@@ -109,6 +109,7 @@ describe('durability: kill -9 and restart on the same data directory (SQLite)', 
     let createInFlight: string | undefined;
     let total = 0;
     let killed = false;
+    const unexpected: string[] = [];
     const killAfter = 150;
     const killNow = () => {
       if (killed) return;
@@ -127,7 +128,8 @@ describe('durability: kill -9 and restart on the same data directory (SQLite)', 
         inFlight[w] = write;
         try {
           await client.send(new PutSecretValueCommand({ SecretId: `stream/w${w}`, SecretString: write.value, ClientRequestToken: write.token }));
-        } catch {
+        } catch (err) {
+          if (!killed) unexpected.push(`put ${write.value}: ${String(err)}`);
           return; // the server died under this request: it may or may not have been written
         }
         if (killed) return; // answered after the kill was decided: treat as in flight
@@ -141,7 +143,8 @@ describe('durability: kill -9 and restart on the same data directory (SQLite)', 
         createInFlight = `stream/c${n}`;
         try {
           await client.send(new CreateSecretCommand({ Name: createInFlight, SecretString: `c${n}` }));
-        } catch {
+        } catch (err) {
+          if (!killed) unexpected.push(`create ${createInFlight}: ${String(err)}`);
           return;
         }
         if (killed) return;
@@ -152,6 +155,7 @@ describe('durability: kill -9 and restart on the same data directory (SQLite)', 
     };
     await Promise.all([...Array.from({ length: WRITERS }, (_, w) => putter(w)), creator()]);
     await server.killHard();
+    assert.deepEqual(unexpected, [], 'no write failed before the kill');
     assert.ok(killed && total >= killAfter, 'the server was killed by the test during the writes');
     assert.ok(createdAcked.length > 0);
 

@@ -51,9 +51,11 @@ for (const dialect of DIALECTS) {
       const before = await migrationRows();
       const metaBefore = await target.query('select key, value from meta order by key');
       let server = await target.start();
-      const client = server.client();
-      await client.send(new CreateSecretCommand({ Name: 'migrations/kept', SecretString: 'kept across restarts' }));
-      await server.close();
+      try {
+        await server.client().send(new CreateSecretCommand({ Name: 'migrations/kept', SecretString: 'kept across restarts' }));
+      } finally {
+        await server.close();
+      }
       for (let i = 0; i < 2; i++) {
         server = await target.start();
         try {
@@ -88,10 +90,14 @@ for (const dialect of DIALECTS) {
           // Same data directory, so the same root key file: created by the first start, before the race.
           const first = await fresh.start();
           await first.close();
-          await fresh.query('drop table secret_tags, secret_version_stages, secret_versions, secrets, kms_aliases, kms_key_tags, kms_key_materials, kms_keys, access_keys, meta, coffer_migrations, coffer_migrations_lock');
+          // Back to an empty database, whatever tables later migrations add.
+          await fresh.query('drop schema public cascade');
+          await fresh.query('create schema public');
           assert.deepEqual(await fresh.tables(), []);
-          const servers = await Promise.all([fresh.start(), fresh.start(), fresh.start()]);
+          const started = await Promise.allSettled([fresh.start(), fresh.start(), fresh.start()]);
+          const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
           try {
+            assert.deepEqual(started.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), []);
             assert.deepEqual(await fresh.tables(), SCHEMA_TABLES);
             assert.deepEqual((await fresh.query<{ name: string }>('select name from coffer_migrations')).map((r) => r.name), MIGRATIONS);
             const accounts = new Set(servers.map((s) => s.app.accountId));
@@ -108,3 +114,67 @@ for (const dialect of DIALECTS) {
     }
   });
 }
+
+interface TableShape {
+  columns: string[];
+  notNull: string[];
+  unique: string[];
+}
+
+/** Columns, NOT NULL columns and unique column sets (primary key included) of every table. */
+async function shapeOf(target: StoreTarget): Promise<Record<string, TableShape>> {
+  const out: Record<string, TableShape> = {};
+  for (const table of await target.tables()) {
+    if (target.dialect === 'sqlite') {
+      const info = await target.query<{ name: string; notnull: number; pk: number }>('select name, "notnull", pk from pragma_table_info(?)', [table]);
+      const unique = new Set<string>();
+      const pk = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      if (pk.length) unique.add(pk.join(','));
+      for (const index of await target.query<{ name: string; unique: number }>('select name, "unique" from pragma_index_list(?)', [table])) {
+        if (!index.unique) continue;
+        unique.add((await target.query<{ name: string }>('select name from pragma_index_info(?) order by seqno', [index.name])).map((c) => c.name).join(','));
+      }
+      out[table] = {
+        columns: info.map((c) => c.name).sort(),
+        // SQLite lets a non-integer PRIMARY KEY column hold NULL unless declared NOT NULL; PostgreSQL never
+        // does. No code writes NULL keys, so a key column counts as NOT NULL here.
+        notNull: info.filter((c) => c.notnull || c.pk > 0).map((c) => c.name).sort(),
+        unique: [...unique].sort(),
+      };
+    } else {
+      const cols = await target.query<{ column_name: string; is_nullable: string }>(
+        `select column_name, is_nullable from information_schema.columns where table_schema = 'public' and table_name = $1`,
+        [table],
+      );
+      const unique = await target.query<{ cols: string }>(
+        `select (select string_agg(a.attname, ',' order by k.ord) from unnest(ix.indkey) with ordinality k(attnum, ord)
+                   join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum) as cols
+           from pg_index ix join pg_class c on c.oid = ix.indrelid join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and c.relname = $1 and ix.indisunique`,
+        [table],
+      );
+      out[table] = {
+        columns: cols.map((c) => c.column_name).sort(),
+        notNull: cols.filter((c) => c.is_nullable === 'NO').map((c) => c.column_name).sort(),
+        unique: [...new Set(unique.map((u) => u.cols))].sort(),
+      };
+    }
+  }
+  return out;
+}
+
+describe('store schema: one schema, two dialects', { skip: DIALECTS[1].skip }, () => {
+  test('SQLite and PostgreSQL get the same tables, columns, NOT NULL constraints and unique keys', async () => {
+    const targets = await Promise.all(DIALECTS.map((d) => d.create()));
+    try {
+      for (const t of targets) await (await t.start()).close();
+      const [sqlite, postgres] = await Promise.all(targets.map(shapeOf));
+      assert.ok(Object.keys(sqlite).length >= SCHEMA_TABLES.length);
+      assert.deepEqual(postgres, sqlite);
+      // The shape is really read: the label table's key is what makes "one version per label" structural.
+      assert.deepEqual(sqlite.secret_version_stages.unique, ['secret_id,stage']);
+    } finally {
+      await Promise.all(targets.map((t) => t.dispose()));
+    }
+  });
+});

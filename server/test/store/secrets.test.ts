@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateSecretCommand,
@@ -209,8 +209,11 @@ for (const dialect of DIALECTS) {
 
     test('a root key other than the one the store was sealed with refuses to start and changes nothing', async () => {
       let server = await target.start();
-      await server.client().send(new CreateSecretCommand({ Name: 'rootkey/probe', SecretString: 'still readable' }));
-      await server.close();
+      try {
+        await server.client().send(new CreateSecretCommand({ Name: 'rootkey/probe', SecretString: 'still readable' }));
+      } finally {
+        await server.close();
+      }
       const keyFile = join(target.dataDir, 'root.key');
       const original = readFileSync(keyFile, 'utf8');
       const meta = await target.query('select key, value from meta order by key');
@@ -260,6 +263,7 @@ for (const dialect of DIALECTS) {
           assert.match(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason), /root key does not match/);
         } finally {
           await fresh.dispose();
+          for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
         }
       });
 

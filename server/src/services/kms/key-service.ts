@@ -14,6 +14,7 @@ import { decodeBlob, encodeBlob } from './ciphertext-blob.ts';
 import * as keys from './key-store.ts';
 import type { KeyRow, Scope } from './key-store.ts';
 import { KeyUnavailableError } from './key-errors.ts';
+import { createKeySweep } from './key-sweep.ts';
 
 export { KeyUnavailableError } from './key-errors.ts';
 export type { KeyRow };
@@ -41,6 +42,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   // entry is also dropped as soon as the store's change token moves, so a change made by another worker
   // process shows at once too; on PostgreSQL a change made by another server shows within KEY_ROW_TTL_MS.
   const rowCache = new Map<string, { row: KeyRow; until: number; token: string | undefined }>();
+  // Counts forget() calls: a read that began before a change committed must not cache what it read after.
+  let forgets = 0;
 
   function keyArn(scope: Scope, keyId: string): string {
     return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
@@ -65,7 +68,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     if (version === row.material_version) return openMaterial(row.key_id, version, row.material_sealed);
     const cached = materialCache.get(`${row.key_id}:${version}`);
     if (cached) return cached;
-    const sealed = version < row.material_version ? await keys.findMaterial(db, row.key_id, version) : undefined;
+    // A version above the row's may be newer than a cached row (rotated by another server): look it up too.
+    const sealed = await keys.findMaterial(db, row.key_id, version);
     if (!sealed) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext names a key material version that does not exist.');
     return openMaterial(row.key_id, version, sealed);
   }
@@ -210,8 +214,9 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     const token = store.changeToken?.();
     const hit = rowCache.get(keyId);
     if (hit && hit.until > t && hit.token === token && hit.row.account_id === scope.accountId && hit.row.region === scope.region) return hit.row;
+    const generation = forgets;
     const row = await keys.findKeyById(store.db, scope, keyId);
-    if (row) {
+    if (row && generation === forgets) {
       if (rowCache.size >= 10_000) rowCache.clear();
       rowCache.set(keyId, { row, until: t + KEY_ROW_TTL_MS, token });
     }
@@ -231,45 +236,27 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     return version;
   }
 
-  /** Rotates every enabled key whose rotation date has passed; called by the background sweep. */
-  async function rotateDueKeys(limit = 100): Promise<number> {
-    let rotated = 0;
-    for (const due of await keys.keysDueForRotation(store.db, now(), limit)) {
-      const scope = { accountId: due.account_id, region: due.region };
-      const done = await store.db.transaction().execute(async (tx) => {
-        // Several servers may sweep at once: only the one that still finds the key due rotates it.
-        const row = await keys.findKeyById(tx, scope, due.key_id, store.forUpdate);
-        if (!row || row.key_state !== 'Enabled' || !row.rotation_enabled || row.next_rotation_at === null || row.next_rotation_at > now()) return false;
-        await rotateMaterial(tx, row, 'AUTOMATIC');
-        return true;
-      });
-      if (done) rotated += 1;
+  /**
+   * Root-key rotation: every material version opened with `from` and sealed with `to`, in the caller's
+   * transaction. The material itself does not change, so no ciphertext or wrapped data key does either.
+   */
+  async function rewrapMaterials(tx: Tx, from: RootKey, to: RootKey): Promise<number> {
+    const rows = await keys.listAllMaterials(tx);
+    for (const row of rows) {
+      const aad = `${row.key_id}:${row.material_version}`;
+      const material = from.open(row.material_sealed, aad);
+      await keys.resealMaterial(tx, row.key_id, row.material_version, to.seal(material, aad));
+      material.fill(0);
     }
-    return rotated;
-  }
-
-  /** Destroys the material of keys whose deletion window ended (crypto-shredding); called by the sweep. */
-  async function purgeDeletedKeys(limit = 100): Promise<number> {
-    let destroyed = 0;
-    for (const due of await keys.keysDueForDeletion(store.db, now(), limit)) {
-      const scope = { accountId: due.account_id, region: due.region };
-      const done = await store.db.transaction().execute(async (tx) => {
-        const row = await keys.findKeyById(tx, scope, due.key_id, store.forUpdate);
-        if (!row || row.key_state !== 'PendingDeletion' || row.deletion_date === null || row.deletion_date > now()) return false;
-        await keys.destroyKey(tx, row.key_id);
-        return true;
-      });
-      if (done) {
-        destroyed += 1;
-        forget(due.key_id, true);
-      }
-    }
-    if (destroyed > 0) await store.scrub();
-    return destroyed;
+    // Rows cached here hold the material sealed under the old key; drop them (the opened material stays).
+    forgets += 1;
+    rowCache.clear();
+    return rows.length;
   }
 
   /** Drops what this process remembers of a key after a change; `material` also drops its opened material. */
   function forget(keyId: string, material = false): void {
+    forgets += 1;
     rowCache.delete(keyId);
     if (!material) return;
     for (const cacheKey of materialCache.keys()) if (cacheKey.startsWith(`${keyId}:`)) materialCache.delete(cacheKey);
@@ -292,8 +279,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     wrapDataKey,
     decryptDataKey,
     rotateMaterial,
-    rotateDueKeys,
-    purgeDeletedKeys,
+    rewrapMaterials,
+    ...createKeySweep({ store, now, rotateMaterial, forget }),
     forget,
     keyArn,
     clearCache,

@@ -142,3 +142,17 @@ export async function deleteTags(db: Executor, keyId: string, keys: string[]): P
   if (keys.length === 0) return;
   await db.deleteFrom('kms_key_tags').where('key_id', '=', keyId).where('tag_key', 'in', keys).execute();
 }
+
+/** Every material version of every scope (root-key rotation re-wraps them all). */
+export async function listAllMaterials(db: Executor) {
+  return db.selectFrom('kms_key_materials').select(['key_id', 'material_version', 'material_sealed']).orderBy('key_id').orderBy('material_version').execute();
+}
+
+export async function resealMaterial(db: Executor, keyId: string, version: number, sealed: Buffer): Promise<void> {
+  await db
+    .updateTable('kms_key_materials')
+    .set({ material_sealed: sealed })
+    .where('key_id', '=', keyId)
+    .where('material_version', '=', version)
+    .execute();
+}
