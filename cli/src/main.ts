@@ -1,29 +1,96 @@
-// The `coffer` command. This issue ships the `server` command; the secretsmanager verbs follow.
-import { Command, Option } from 'commander';
-import { CONFIG_ENV, runServer } from '@coffer/server';
+// The `coffer` command: `server`, a verb per Secrets Manager operation (built from the service model, as
+// `aws secretsmanager <verb>` takes them), and the helpers get, run, import, export and completion.
+// Exit codes as the aws CLI v2's: 0, 252 usage, 254 service error, 255 anything else (errors.ts).
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { addGlobalOptions, GLOBAL_VALUE_FLAGS } from './args/global-options.ts';
+import { addCompletionCommand } from './commands/completion.ts';
+import { addGetCommand } from './commands/get.ts';
+import { addOperationCommand } from './commands/operation.ts';
+import { addRunCommand } from './commands/run.ts';
+import { addServerStub, serverMain } from './commands/server.ts';
+import { addTransferCommands } from './commands/transfer.ts';
+import { CliError, EXIT, ExitWith, ParamError, ServiceError, UsageError } from './errors.ts';
+import { OPERATIONS } from './model/operations.ts';
+import { loadServiceModel } from './model/service-model.ts';
+import { cliPackageJson } from './paths.ts';
 
 export async function main(argv: string[]): Promise<void> {
-  const program = new Command('coffer').description('Coffer: a self-hosted secrets manager that speaks the AWS Secrets Manager API');
-  const server = program.command('server').description('run the Coffer server');
-  const option = (flags: string, key: keyof typeof CONFIG_ENV) => {
-    const spec = CONFIG_ENV[key];
-    const o = new Option(flags, `${spec.help} (env ${spec.env}${spec.default !== undefined ? `, default ${spec.default}` : ''})`);
-    server.addOption(o);
-  };
-  option('--port <port>', 'port');
-  option('--host <host>', 'host');
-  option('--data-dir <dir>', 'dataDir');
-  option('--database-url <url>', 'databaseUrl');
-  option('--dev', 'dev');
-  option('--account-id <id>', 'accountId');
-  option('--workers <n>', 'workers');
-  server.action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; dev?: boolean; accountId?: string; workers?: string }) => {
-    try {
-      await runServer(opts);
-    } catch (err) {
-      console.error(`coffer server: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    }
+  const verb = findVerb(argv);
+  if (verb?.name === 'server') return serverMain(argv);
+  if (verb?.name === 'help' && argv[verb.index + 1] === 'server') return serverMain(['server', '--help']);
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // The reader went away (`coffer list-secrets | head`): stop quietly, as the aws CLI does.
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
   });
-  await program.parseAsync(argv, { from: 'user' });
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    process.exitCode = report(err, argv.includes('--debug'));
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('coffer')
+    .description('Coffer: a self-hosted secrets manager that speaks the AWS Secrets Manager API')
+    .version(versionString(), '--version', 'print the version and exit')
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(`coffer: ${message}`) })
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
+    .helpCommand('help [verb]', 'show the flags of a verb, with an example');
+  addGlobalOptions(program);
+  const model = loadServiceModel();
+  for (const operation of OPERATIONS) addOperationCommand(program, model, operation);
+  addGetCommand(program);
+  addRunCommand(program);
+  addTransferCommands(program);
+  addCompletionCommand(program);
+  addServerStub(program);
+  program.addHelpText(
+    'after',
+    '\nThe Secrets Manager verbs take the flags `aws secretsmanager <verb>` takes, and print what it prints.\n' +
+      'Exit codes: 0 success, 252 usage error, 254 error from the service, 255 other errors.\n' +
+      '\nExamples:\n  coffer create-secret --name prod/db --secret-string \'{"password":"EXAMPLE"}\'\n  coffer get prod/db password\n  coffer help create-secret\n',
+  );
+  return program;
+}
+
+function versionString(): string {
+  const pkg = JSON.parse(readFileSync(cliPackageJson(), 'utf8')) as { version: string };
+  return `coffer/${pkg.version} node/${process.version} ${process.platform}/${process.arch}`;
+}
+
+/** The first word that is not a global flag or its value: the verb. */
+function findVerb(argv: string[]): { name: string; index: number } | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return undefined;
+    if (GLOBAL_VALUE_FLAGS.includes(arg)) {
+      i += 1;
+      continue;
+    }
+    if (!arg.startsWith('-')) return { name: arg, index: i };
+  }
+  return undefined;
+}
+
+function report(err: unknown, debug: boolean): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (err instanceof ExitWith) return err.exitCode;
+  if (err instanceof ParamError) {
+    process.stderr.write(`\n${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`coffer: error: ${err.message}\nRun 'coffer help <verb>' for the flags of a verb.\n`);
+    return err.exitCode;
+  }
+  if (err instanceof ServiceError || err instanceof CliError) {
+    process.stderr.write(`\n${err.message}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`\n${err instanceof Error ? (debug ? err.stack : err.message) : String(err)}\n`);
+  return EXIT.other;
 }
