@@ -1,7 +1,7 @@
 // `npm run bench`: GetSecretValue throughput and latency over keep-alive connections with correctly signed
 // requests, against a bare node:http server answering a body of the same size, same load generator and
 // connection count, in the same run. Prints both and their ratio. Tunables: BENCH_SECONDS, BENCH_CONNECTIONS,
-// BENCH_SECRETS, BENCH_WORKERS (Coffer HTTP workers; default: one per core).
+// BENCH_SECRETS, BENCH_WORKERS (Coffer worker processes; default 1).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -16,7 +16,8 @@ import { readCredentials } from '../test/support/test-server.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const secretCount = Number(process.env.BENCH_SECRETS ?? 100);
-const workers = process.env.BENCH_WORKERS ?? String(availableParallelism());
+// One worker by default: on a 2-core machine the load generator needs the other core (two workers measured slower).
+const workers = process.env.BENCH_WORKERS ?? '1';
 const root = new URL('../..', import.meta.url).pathname;
 
 async function freePort(): Promise<number> {
