@@ -1,7 +1,9 @@
 // `npm run bench`: GetSecretValue throughput and latency over keep-alive connections with correctly signed
 // requests, against a bare node:http server answering a body of the same size, same load generator and
 // connection count, in the same run. Prints both and their ratio. Tunables: BENCH_SECONDS, BENCH_CONNECTIONS,
-// BENCH_SECRETS, BENCH_WORKERS (Coffer worker processes; default 1).
+// BENCH_SECRETS, BENCH_WORKERS (Coffer worker processes; default 1), BENCH_AS (`root`, the default: the
+// admin credential, which skips policy evaluation; `user`: an IAM user whose identity policy allows the reads
+// under a source-IP condition, so every request is evaluated).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -18,6 +20,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const secretCount = Number(process.env.BENCH_SECRETS ?? 100);
 // One worker by default: on a 2-core machine the load generator needs the other core (two workers measured slower).
 const workers = process.env.BENCH_WORKERS ?? '1';
+const principal = process.env.BENCH_AS === 'user' ? 'user' : 'root';
 const root = new URL('../..', import.meta.url).pathname;
 
 async function freePort(): Promise<number> {
@@ -80,9 +83,10 @@ async function main(): Promise<void> {
       names.push(name);
     }
     client.destroy();
+    const signingCredentials = principal === 'user' ? await benchUser(endpoint, port, credentials) : credentials;
 
     // Signed once per secret: a signature stays valid for 15 minutes, longer than the run.
-    const signer = smithySigner(credentials, 'us-east-1', 'secretsmanager');
+    const signer = smithySigner(signingCredentials, 'us-east-1', 'secretsmanager');
     const requests: autocannon.Request[] = [];
     for (const name of names) {
       const body = JSON.stringify({ SecretId: name });
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     bare = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/bench/bare-server.ts'), String(probeBody.length)], { stdio: ['ignore', 'pipe', 'inherit'] });
     const barePort = Number((await waitFor(bare, /listening (\d+)/))[1]);
 
-    console.log(`GetSecretValue benchmark: ${seconds}s per target, ${connections} keep-alive connections, ${secretCount} secrets, response ${probeBody.length} bytes, Coffer workers ${workers}, ${availableParallelism()} cores`);
+    console.log(`GetSecretValue benchmark: ${seconds}s per target, ${connections} keep-alive connections, ${secretCount} secrets, response ${probeBody.length} bytes, Coffer workers ${workers}, ${availableParallelism()} cores, caller ${principal}`);
     await load(`http://127.0.0.1:${barePort}`, requests.slice(0, 1)); // warm-up of the load generator itself
     const base = await load(`http://127.0.0.1:${barePort}`, requests);
     await load(endpoint, requests.slice(0, 10)); // warm-up of Coffer (JIT, caches)
@@ -123,6 +127,37 @@ async function main(): Promise<void> {
     coffer.kill();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** An IAM user allowed to read the bench secrets from 127.0.0.0/8 (CofferAdmin API); returns its access key. */
+async function benchUser(endpoint: string, port: number, admin: { accessKeyId: string; secretAccessKey: string }) {
+  const signer = smithySigner(admin, 'us-east-1', 'coffer');
+  const call = async (operation: string, input: Record<string, unknown>) => {
+    const body = JSON.stringify(input);
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port,
+      path: '/',
+      headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `CofferAdmin.${operation}` },
+      body,
+    });
+    const res = await fetch(endpoint, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+    if (res.status !== 200) throw new Error(`${operation} failed: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, any>;
+  };
+  await call('CreateUser', { UserName: 'bench-reader' });
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:*:*:secret:bench/*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } },
+      { Effect: 'Deny', Action: 'secretsmanager:*', Resource: '*', Condition: { StringEquals: { 'secretsmanager:VersionStage': 'AWSPREVIOUS' } } },
+    ],
+  };
+  await call('PutUserPolicy', { UserName: 'bench-reader', PolicyName: 'read-bench', PolicyDocument: JSON.stringify(policy) });
+  const { AccessKey } = await call('CreateAccessKey', { UserName: 'bench-reader' });
+  return { accessKeyId: AccessKey.AccessKeyId as string, secretAccessKey: AccessKey.SecretAccessKey as string };
 }
 
 await main();

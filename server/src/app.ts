@@ -22,8 +22,17 @@ import { createKmsService } from './services/kms/kms-service.ts';
 import { secretsManagerHandlers } from './services/secretsmanager/api.ts';
 import { createSecretService, type SecretService } from './services/secretsmanager/secret-service.ts';
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
+import { auditHandlers } from './audit/api.ts';
+import { createAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
+import { adminHandlers } from './services/admin/api.ts';
+import { createAdminService, type AdminService } from './services/admin/admin-service.ts';
+import { createAuthorizer } from './services/admin/authorizer.ts';
+import { createIdentityDirectory } from './services/admin/identity-directory.ts';
 import { checkRootKey, ensureAdminCredential, resolveAccountId, type AdminCredential } from './bootstrap.ts';
 import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.ts';
+import { createRotation, type Rotation } from './rotation/index.ts';
+import { rotationHandlers } from './rotation/api.ts';
+import type { EngineOptions } from './rotation/engine.ts';
 
 const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../models');
 
@@ -34,8 +43,14 @@ export interface App {
   /** set on the start that created the admin credential */
   adminCredential?: AdminCredential;
   secrets: SecretService;
+  /** accounts, users, policies and access keys (the CofferAdmin API's service) */
+  admin: AdminService;
+  /** the audit trail (events are written in batches: flush() before reading the table directly) */
+  audit: AuditTrail;
   /** the key service, for the background work tests drive directly (rotateDueKeys, purgeDeletedKeys) */
   keys: KeyService;
+  /** rotation: the function registry, one scheduler pass (tick), settled() for tests */
+  rotation: Rotation;
   /**
    * Re-wraps everything the root key seals under `nextKey` (32 bytes) in one transaction and moves this
    * server to it without a restart. Store the new key first: afterwards the database opens only with it.
@@ -48,6 +63,8 @@ export interface App {
 export interface AppOptions {
   now?: () => number;
   logger?: Logger;
+  /** rotation engine settings (tests shorten the backoff) */
+  rotation?: Partial<EngineOptions>;
 }
 
 const defaultLogger: Logger = {
@@ -73,33 +90,60 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const accessKeys = createAccessKeyStore(store, rootKey);
     const adminCredential = config.dev ? undefined : await ensureAdminCredential(accessKeys, accountId, config.dataDir, now());
 
+    // Access control: who each caller is (users' compiled identity policies, cached) and the admin API.
+    // The installation's first account is the operator's: its root may also create accounts.
+    const directory = createIdentityDirectory(store);
+    const authorizer = createAuthorizer({ directory, now });
+    const admin = createAdminService({ store, authorizer, directory, accessKeys, operatorAccountId: accountId, now, randomBytes });
+    await admin.ensureAccount(accountId);
+
     const keys = createKeyService({ store, rootKey, now });
-    const secrets = createSecretService({
+    const secretDeps = {
       store,
       keys,
       values: createValueCrypto(keys),
       now,
       randomBytes,
       randomUUID,
-      randomInt: (max) => randomInt(max),
+      randomInt: (max: number) => randomInt(max),
+      authorizer,
+    };
+    const secrets = createSecretService(secretDeps);
+    let endpoint: string | undefined;
+    const rotation = createRotation({
+      secretDeps,
+      secretService: secrets,
+      rootKey,
+      logger: { error: logger.error, info: () => {} },
+      holder: randomUUID(),
+      allowedCommands: config.rotationCommands,
+      endpoint: () => endpoint,
+      engine: options.rotation,
     });
 
+    const audit = createAuditTrail({ store, now, randomUUID, logger });
     const authenticator = config.dev ? createDevAuthenticator(accountId) : createAuthenticator(accessKeys, now);
     const pipeline = createPipeline(
       [
         {
           model: loadServiceModel(join(MODELS_DIR, 'secretsmanager-2017-10-17.json')),
-          handlers: secretsManagerHandlers(secrets),
+          handlers: { ...secretsManagerHandlers(secrets), ...rotationHandlers(rotation, secretsManagerHandlers(secrets)) },
           internalError: () => new AwsError('InternalServiceError', 'An error occurred on the server side.', 500, true),
         },
         {
           model: loadServiceModel(join(MODELS_DIR, 'kms-2014-11-01.json')),
-          handlers: kmsHandlers(createKmsService({ store, keys, now, randomBytes })),
+          handlers: kmsHandlers(createKmsService({ store, keys, now, randomBytes }), authorizer),
           internalError: () => new AwsError('KMSInternalException', 'An internal error occurred.', 500, true),
+        },
+        {
+          model: loadServiceModel(join(MODELS_DIR, 'coffer-admin.json')),
+          handlers: { ...adminHandlers(admin), ...auditHandlers(audit, authorizer, accountId) },
+          internalError: () => new AwsError('ServiceFailureException', 'An internal error occurred.', 500, true),
         },
       ],
       authenticator,
       logger,
+      audit.sink,
     );
 
     const server = createHttpServer({
@@ -108,13 +152,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await store.db.selectFrom('meta').select('key').limit(1).execute();
         return { ready: true, detail: { store: store.dialect, dev: config.dev } };
       },
-      reset: config.dev ? () => resetUserData(store.db).then(() => keys.clearCache()) : undefined,
+      reset: config.dev
+        ? () =>
+            resetUserData(store.db).then(() => {
+              keys.clearCache();
+              accessKeys.clear();
+              directory.clear();
+            })
+        : undefined,
     });
 
     const sweep = setInterval(() => {
       secrets.purgeExpired().catch((err) => logger.error('deletion purge failed', { error: String(err) }));
       keys.purgeDeletedKeys().catch((err) => logger.error('key deletion failed', { error: String(err) }));
       keys.rotateDueKeys().catch((err) => logger.error('key rotation failed', { error: String(err) }));
+      rotation.tick().catch((err) => logger.error('secret rotation sweep failed', { error: String(err) }));
     }, config.sweepIntervalSeconds * 1000);
     sweep.unref();
 
@@ -124,22 +176,28 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       accountId,
       adminCredential,
       secrets,
+      admin,
+      audit,
       keys,
-      rotateRootKey: (nextKey) => rotateRootKey({ store, keyring: rootKey, keys, accessKeys }, nextKey),
+      rotation,
+      rotateRootKey: (nextKey) => rotateRootKey({ store, keyring: rootKey, keys, accessKeys, functions: rotation.functions }, nextKey),
       listen: () =>
         new Promise((resolve, reject) => {
           server.once('error', reject);
           server.listen(config.port, config.host, () => {
             const { port } = server.address() as AddressInfo;
+            endpoint = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
             resolve({ host: config.host, port, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}` });
           });
         }),
       close: async () => {
         clearInterval(sweep);
+        await rotation.settled();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await audit.close();
         await store.close();
       },
     };

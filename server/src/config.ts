@@ -19,6 +19,8 @@ export interface Config {
   sweepIntervalSeconds: number;
   /** HTTP worker processes sharing the port (not in dev mode, whose store is in one process's memory) */
   workers: number;
+  /** absolute paths of the executables that command rotation functions may run (COFFER_ROTATION_COMMANDS, colon-separated) */
+  rotationCommands: string[];
 }
 
 export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers'>> & { port?: number | string; workers?: number | string };
@@ -65,5 +67,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     rootKey: pick('rootKey'),
     sweepIntervalSeconds: Number(env.COFFER_SWEEP_INTERVAL_SECONDS ?? 60),
     workers: dev ? 1 : workers,
+    rotationCommands: (env.COFFER_ROTATION_COMMANDS ?? '').split(':').filter((p) => p !== '').map((p) => resolve(p)),
   };
 }

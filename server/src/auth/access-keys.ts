@@ -25,31 +25,64 @@ export function newSecretAccessKey(): string {
   return randomBytes(30).toString('base64');
 }
 
+/**
+ * How long a cached key is trusted without a change token (PostgreSQL): a key deactivated or deleted through
+ * another server stops working there within this time; through this server it stops at once (forget()).
+ */
+const KEY_TTL_MS = 1000;
+
+interface CacheEntry {
+  record: AccessKeyRecord | null;
+  sealed?: Buffer;
+  token: string | undefined;
+  until: number;
+}
+
 export function createAccessKeyStore(store: Store, rootKey: RootKey) {
-  const cache = new Map<string, AccessKeyRecord | null>();
+  const cache = new Map<string, CacheEntry>();
+  // Counts forget() calls: a lookup that began before a change committed must not cache what it read.
+  let forgets = 0;
 
   async function find(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    // On SQLite the store's change token moves with every commit, by any process (another worker may have
+    // deactivated the key); on PostgreSQL an entry is trusted for KEY_TTL_MS.
+    const token = store.changeToken?.();
+    const t = Date.now();
     const cached = cache.get(accessKeyId);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached && (token !== undefined ? cached.token === token : cached.until > t)) return cached.record ?? undefined;
+    const generation = forgets;
     const row = await store.db.selectFrom('access_keys').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
-    const record = row
-      ? {
-          accessKeyId,
-          accountId: row.account_id,
-          arn: row.principal_arn,
-          secretAccessKey: rootKey.open(row.secret_sealed, `access-key:${accessKeyId}`).toString('utf8'),
-          active: row.status === 'Active',
-        }
-      : null;
+    let record: AccessKeyRecord | null = null;
+    if (row) {
+      // The secret never changes for a key id (except under a new root key): reuse what was opened.
+      const secretAccessKey = cached?.record && cached.sealed?.equals(row.secret_sealed)
+        ? cached.record.secretAccessKey
+        : rootKey.open(row.secret_sealed, `access-key:${accessKeyId}`).toString('utf8');
+      record = { accessKeyId, accountId: row.account_id, arn: row.principal_arn, secretAccessKey, active: row.status === 'Active' };
+    }
     // Unknown ids are remembered too, bounded, so a flood of bad ids does not become a flood of queries.
-    if (record || cache.size < 10_000) cache.set(accessKeyId, record);
+    if (generation === forgets && (record || cache.size < 10_000)) {
+      cache.set(accessKeyId, { record, sealed: row?.secret_sealed, token, until: t + KEY_TTL_MS });
+    }
     return record ?? undefined;
   }
 
-  async function create(principal: Omit<Principal, 'accessKeyId'>, now: number): Promise<AccessKeyRecord> {
+  /** Drops what this process remembers of a key: a deactivated or deleted key stops working at once. */
+  function forget(accessKeyId: string): void {
+    forgets += 1;
+    cache.delete(accessKeyId);
+  }
+
+  function clear(): void {
+    forgets += 1;
+    cache.clear();
+  }
+
+  /** A new Active key for the principal; in the caller's transaction when `db` is one. */
+  async function create(principal: Omit<Principal, 'accessKeyId'>, now: number, db: Executor = store.db): Promise<AccessKeyRecord> {
     const accessKeyId = newAccessKeyId();
     const secretAccessKey = newSecretAccessKey();
-    await store.db
+    await db
       .insertInto('access_keys')
       .values({
         access_key_id: accessKeyId,
@@ -60,7 +93,7 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
         created_at: now,
       })
       .execute();
-    cache.delete(accessKeyId);
+    forget(accessKeyId);
     return { ...principal, accessKeyId, secretAccessKey, active: true };
   }
 
@@ -82,10 +115,11 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
       await tx.updateTable('access_keys').set({ secret_sealed: to.seal(secret, aad) }).where('access_key_id', '=', row.access_key_id).execute();
       secret.fill(0);
     }
+    clear();
     return rows.length;
   }
 
-  return { find, create, countForPrincipal, rewrapSecrets };
+  return { find, create, forget, clear, countForPrincipal, rewrapSecrets };
 }
 
 export type AccessKeyStore = ReturnType<typeof createAccessKeyStore>;

@@ -6,6 +6,14 @@ import type { AccessKeyStore, Principal } from './access-keys.ts';
 
 export interface Caller extends Principal {
   region: string;
+  /** the client's address (aws:SourceIp), as the HTTP layer saw it */
+  sourceIp?: string;
+  userAgent?: string;
+}
+
+/** What the HTTP layer knows about a request besides its bytes. */
+export interface RequestMeta {
+  sourceIp?: string;
 }
 
 export interface Authenticator {

@@ -5,12 +5,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
+import type { RequestMeta } from '../auth/authenticate.ts';
 
 /** Large enough for a 64 KiB secret of 4-byte characters, JSON-escaped, with room to spare. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpRoutes {
-  api(request: SignedRequest, requestId: string): Promise<PipelineResponse>;
+  api(request: SignedRequest, requestId: string, meta: RequestMeta): Promise<PipelineResponse>;
   health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
   /** Present only in dev mode. */
   reset?: () => Promise<void>;
@@ -40,7 +41,7 @@ export function createHttpServer(routes: HttpRoutes): Server {
     const path = q === -1 ? url : url.slice(0, q);
     try {
       if (req.method === 'POST' && path === '/') {
-        const result = await routes.api({ method: 'POST', path, query: q === -1 ? '' : url.slice(q + 1), headers: req.headers, rawHeaders: req.rawHeaders, body }, requestId);
+        const result = await routes.api({ method: 'POST', path, query: q === -1 ? '' : url.slice(q + 1), headers: req.headers, rawHeaders: req.rawHeaders, body }, requestId, { sourceIp: clientAddress(req) });
         res.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
         res.end(result.body);
         return;
@@ -68,6 +69,12 @@ export function createHttpServer(routes: HttpRoutes): Server {
   }
 
   return server;
+}
+
+/** The peer's address; an IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d, which policies write as a.b.c.d. */
+function clientAddress(req: IncomingMessage): string | undefined {
+  const address = req.socket.remoteAddress;
+  return address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 function send(res: ServerResponse, status: number, requestId: string, payload: unknown, extra: Record<string, string> = {}): void {

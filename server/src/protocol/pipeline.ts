@@ -1,7 +1,9 @@
 // One AWS JSON 1.1 request, in order: route (X-Amz-Target) > authenticate (SigV4) > decode and validate
-// (the service model) > invoke (the service) > encode. Every failure becomes an AWS error body; anything
-// that is not an AwsError is a bug, logged with the request id and answered as an internal error.
-import type { Authenticator, Caller } from '../auth/authenticate.ts';
+// (the service model) > invoke (the service) > encode > audit. Every failure becomes an AWS error body;
+// anything that is not an AwsError is a bug, logged with the request id and answered as an internal error.
+// Every call that names a known service is handed to the audit sink, allowed or not, with the request and
+// response already redacted by the model (sensitive members replaced by '***').
+import type { Authenticator, Caller, RequestMeta } from '../auth/authenticate.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from './errors.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
@@ -26,9 +28,31 @@ export interface Logger {
   error(message: string, fields: Record<string, unknown>): void;
 }
 
+/** One API call as the audit trail records it (audit/ turns it into a CloudTrail-shaped event). */
+export interface AuditRecord {
+  requestId: string;
+  /** the service's endpoint prefix: secretsmanager, kms, coffer */
+  service: string;
+  operation: string;
+  /** undefined when authentication failed */
+  caller?: Caller;
+  sourceIp?: string;
+  userAgent?: string;
+  /** the decoded request, redacted; undefined when it could not be decoded */
+  request?: Record<string, unknown>;
+  /** the response, redacted (computed only when the sink asks: read-only calls do not record it); undefined for failures */
+  response?: () => Record<string, unknown>;
+  error?: { code: string; message: string };
+}
+
+export interface AuditSink {
+  /** Must not throw and must not block: the request's answer does not wait for the audit write. */
+  record(entry: AuditRecord): void;
+}
+
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-export function createPipeline(bindings: ServiceBinding[], authenticator: Authenticator, logger: Logger) {
+export function createPipeline(bindings: ServiceBinding[], authenticator: Authenticator, logger: Logger, audit?: AuditSink) {
   const byPrefix = new Map(bindings.map((b) => [b.model.targetPrefix, b]));
 
   function reply(requestId: string, status: number, payload: unknown, errorType?: string): PipelineResponse {
@@ -41,9 +65,30 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     return reply(requestId, err.status, { __type: err.code, Message: err.message }, err.code);
   }
 
-  async function handle(request: SignedRequest, requestId: string): Promise<PipelineResponse> {
+  async function handle(request: SignedRequest, requestId: string, meta: RequestMeta = {}): Promise<PipelineResponse> {
     let binding: ServiceBinding | undefined;
     let operationName = '?';
+    let caller: Caller | undefined;
+    let operation: OperationModel | undefined;
+    let input: Record<string, unknown> | undefined;
+    const record = (response?: Record<string, unknown>, error?: AwsError) => {
+      if (!audit || !binding) return;
+      try {
+        audit.record({
+          requestId,
+          service: binding.model.endpointPrefix,
+          operation: operationName,
+          caller,
+          sourceIp: meta.sourceIp,
+          userAgent: headerValue(request.headers['user-agent']),
+          request: input && operation ? operation.redactInput(input) : undefined,
+          response: response && operation ? () => operation!.redactOutput(response) : undefined,
+          error: error ? { code: error.code, message: error.message } : undefined,
+        });
+      } catch (err) {
+        logger.error('audit record failed', { requestId, operation: operationName, error: String(err) });
+      }
+    };
     try {
       const target = headerValue(request.headers['x-amz-target']);
       const dot = target ? target.lastIndexOf('.') : -1;
@@ -53,24 +98,33 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
 
       // The credential must be scoped to the service the target names: a signature for KMS does not
       // authorise a Secrets Manager call (AWS: "Credential should be scoped to correct service").
-      const caller = await authenticator.authenticate(request, [binding.model.signingName]);
-      const operation: OperationModel | undefined = binding.model.operations.get(operationName);
+      caller = await authenticator.authenticate(request, [binding.model.signingName]);
+      caller.sourceIp = meta.sourceIp;
+      caller.userAgent = headerValue(request.headers['user-agent']);
+      operation = binding.model.operations.get(operationName);
       if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${target}`);
       const handler = binding.handlers[operationName];
       if (!handler) throw awsErrors.notImplemented(`Coffer does not implement ${binding.model.targetPrefix}.${operationName} yet.`);
 
-      const input = operation.decodeInput(parseBody(request.body));
+      input = operation.decodeInput(parseBody(request.body));
       const output = (await handler(caller, input)) as Record<string, unknown>;
-      return reply(requestId, 200, operation.encodeOutput(output));
+      const encoded = operation.encodeOutput(output);
+      record(output);
+      return reply(requestId, 200, encoded);
     } catch (err) {
-      if (err instanceof AwsError) return errorReply(requestId, err);
+      if (err instanceof AwsError) {
+        record(undefined, err);
+        return errorReply(requestId, err);
+      }
       logger.error('request failed', {
         requestId,
         operation: operationName,
         error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
         stack: err instanceof Error ? err.stack : undefined,
       });
-      return errorReply(requestId, binding ? binding.internalError() : awsErrors.internal());
+      const fault = binding ? binding.internalError() : awsErrors.internal();
+      record(undefined, fault);
+      return errorReply(requestId, fault);
     }
   }
 

@@ -16,6 +16,8 @@ import {
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as kms from './migrations/002-kms.ts';
+import * as access from './migrations/003-access.ts';
+import * as rotation from './migrations/004-rotation.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -65,6 +67,8 @@ const columnTypes: Record<Dialect, ColumnTypes> = {
 const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Promise<void>]> = [
   ['001-initial', initial.up],
   ['002-kms', kms.up],
+  ['003-access', access.up],
+  ['004-rotation', rotation.up],
 ];
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -81,6 +81,8 @@ export interface SecretTable {
   primary_region: string | null;
   /** insertion order, the tiebreak that keeps pagination stable */
   seq: Generated<number>;
+  /** the resource policy document as written; null when the secret has none */
+  resource_policy: string | null;
 }
 
 export interface SecretVersionTable {
@@ -111,6 +113,87 @@ export interface SecretTagTable {
   position: number;
 }
 
+export interface AccountTable {
+  account_id: string;
+  created_at: number;
+}
+
+export interface IamUserTable {
+  account_id: string;
+  /** the user name lower-cased: IAM user names are unique regardless of case */
+  name_key: string;
+  user_name: string;
+  user_id: string;
+  path: string;
+  arn: string;
+  /** JSON array of {Key, Value} */
+  tags: string;
+  created_at: number;
+}
+
+export interface IamUserPolicyTable {
+  account_id: string;
+  name_key: string;
+  policy_name: string;
+  document: string;
+  updated_at: number;
+}
+
+export interface AuditEventTable {
+  seq: Generated<number>;
+  event_id: string;
+  event_time: number;
+  account_id: string;
+  event_name: string;
+  principal_arn: string | null;
+  resource_arn: string | null;
+  /** the CloudTrail-shaped event as JSON, sensitive members redacted */
+  record: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SecretRotationTable {
+  secret_id: string;
+  account_id: string;
+  region: string;
+  lambda_arn: string | null;
+  after_days: number | null;
+  schedule_expression: string | null;
+  duration: string | null;
+  enabled: number;
+  last_rotated_at: number | null;
+  window_start: number | null;
+  window_end: number | null;
+  run_token: string | null;
+  run_mode: string | null;
+  run_step: number;
+  run_attempts: number;
+  run_next_at: number | null;
+  run_claimed_by: string | null;
+  run_claim_until: number | null;
+  last_status: string | null;
+  last_error: string | null;
+  last_error_at: number | null;
+}
+
+export interface RotationFunctionTable {
+  account_id: string;
+  region: string;
+  name: string;
+  arn: string;
+  kind: string;
+  target: string;
+  secret_sealed: Buffer | null;
+  created_at: number;
+}
+
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
   meta: MetaTable;
   access_keys: AccessKeyTable;
@@ -122,4 +205,11 @@ export interface Database {
   secret_versions: SecretVersionTable;
   secret_version_stages: SecretVersionStageTable;
   secret_tags: SecretTagTable;
+  accounts: AccountTable;
+  iam_users: IamUserTable;
+  iam_user_policies: IamUserPolicyTable;
+  audit_events: AuditEventTable;
+  secret_rotations: SecretRotationTable;
+  rotation_functions: RotationFunctionTable;
+  leases: LeaseTable;
 }

@@ -1,6 +1,6 @@
 // The layering rules of ARCHITECTURE.md, checked over every import in server/src: dependencies point one
-// way (http > protocol > services > {store, crypto, iam}); crypto/ and iam/ import nothing of ours;
-// one service reaches another only through its service object, never through its store.
+// way (http > protocol > services > {store, crypto, iam}; audit/ beside services); crypto/ and iam/ import
+// nothing of ours; one service reaches another only through its service object, never through its store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -38,6 +38,7 @@ const allowed: Record<string, string[]> = {
   auth: ['auth', 'protocol', 'crypto', 'store'],
   services: ['services', 'protocol', 'store', 'crypto', 'iam'],
   http: ['http', 'protocol', 'auth'],
+  rotation: ['rotation', 'services', 'store', 'crypto', 'protocol'],
 };
 
 test('imports follow the layering rules', () => {

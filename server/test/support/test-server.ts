@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createApp, loadConfig, type App } from '../../src/index.ts';
+import type { AppOptions } from '../../src/app.ts';
 
 export interface TestServer {
   app: App;
@@ -23,6 +24,10 @@ export interface TestServerOptions {
   accountId?: string;
   now?: () => number;
   dataDir?: string;
+  /** receives the server's error log (default: stderr) */
+  logger?: AppOptions['logger'];
+  /** rotation engine settings (e.g. a short backoff) */
+  rotation?: AppOptions['rotation'];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -31,7 +36,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     { port: 0, host: '127.0.0.1', dataDir, dev: options.dev ?? false, databaseUrl: options.databaseUrl, accountId: options.accountId },
     {},
   );
-  const app = await createApp(config, { now: options.now });
+  const app = await createApp(config, { now: options.now, logger: options.logger, rotation: options.rotation });
   const { url } = await app.listen();
   const credentials = options.dev ? { accessKeyId: 'test', secretAccessKey: 'test' } : readCredentials(join(dataDir, 'credentials'));
   const region = 'us-east-1';

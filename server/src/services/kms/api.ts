@@ -3,45 +3,50 @@
 // be used becomes the KMS error AWS answers with. Operations of the model missing from this table answer
 // NotImplementedException (see protocol/pipeline.ts).
 import type { Handler } from '../../protocol/pipeline.ts';
+import type { Authorizer } from '../admin/authorizer.ts';
 import { asKmsError } from './kms-errors.ts';
 import type { KmsScope, KmsService } from './kms-service.ts';
 
 type Method = (scope: KmsScope, input: never) => Promise<unknown>;
 
-export function kmsHandlers(service: KmsService): Record<string, Handler> {
-  const bind = (method: Method): Handler => async (caller, input) => {
+/** Every operation is authorized first (kms-authorization.ts), then run. */
+export function kmsHandlers(service: KmsService, authorizer: Authorizer): Record<string, Handler> {
+  const bind = (operation: string, method: Method): Handler => async (caller, input) => {
     try {
-      return await method({ accountId: caller.accountId, region: caller.region, principalArn: caller.arn }, input as never);
+      const scope = { accountId: caller.accountId, region: caller.region, principalArn: caller.arn };
+      await service.authorize(await authorizer.forRequest({ ...scope, caller }), scope, operation, input);
+      return await method(scope, input as never);
     } catch (err) {
       throw asKmsError(err);
     }
   };
-  return {
-    CreateKey: bind(service.createKey),
-    DescribeKey: bind(service.describeKey),
-    ListKeys: bind(service.listKeys),
-    EnableKey: bind(service.enableKey),
-    DisableKey: bind(service.disableKey),
-    ScheduleKeyDeletion: bind(service.scheduleKeyDeletion),
-    CancelKeyDeletion: bind(service.cancelKeyDeletion),
-    UpdateKeyDescription: bind(service.updateKeyDescription),
-    TagResource: bind(service.tagResource),
-    UntagResource: bind(service.untagResource),
-    ListResourceTags: bind(service.listResourceTags),
-    CreateAlias: bind(service.createAlias),
-    UpdateAlias: bind(service.updateAlias),
-    DeleteAlias: bind(service.deleteAlias),
-    ListAliases: bind(service.listAliases),
-    Encrypt: bind(service.encrypt),
-    Decrypt: bind(service.decrypt),
-    ReEncrypt: bind(service.reEncrypt),
-    GenerateDataKey: bind(service.generateDataKey),
-    GenerateDataKeyWithoutPlaintext: bind(service.generateDataKeyWithoutPlaintext),
-    GenerateRandom: bind(service.generateRandom),
-    EnableKeyRotation: bind(service.enableKeyRotation),
-    DisableKeyRotation: bind(service.disableKeyRotation),
-    GetKeyRotationStatus: bind(service.getKeyRotationStatus),
-    RotateKeyOnDemand: bind(service.rotateKeyOnDemand),
-    ListKeyRotations: bind(service.listKeyRotations),
+  const methods: Record<string, Method> = {
+    CreateKey: service.createKey,
+    DescribeKey: service.describeKey,
+    ListKeys: service.listKeys,
+    EnableKey: service.enableKey,
+    DisableKey: service.disableKey,
+    ScheduleKeyDeletion: service.scheduleKeyDeletion,
+    CancelKeyDeletion: service.cancelKeyDeletion,
+    UpdateKeyDescription: service.updateKeyDescription,
+    TagResource: service.tagResource,
+    UntagResource: service.untagResource,
+    ListResourceTags: service.listResourceTags,
+    CreateAlias: service.createAlias,
+    UpdateAlias: service.updateAlias,
+    DeleteAlias: service.deleteAlias,
+    ListAliases: service.listAliases,
+    Encrypt: service.encrypt,
+    Decrypt: service.decrypt,
+    ReEncrypt: service.reEncrypt,
+    GenerateDataKey: service.generateDataKey,
+    GenerateDataKeyWithoutPlaintext: service.generateDataKeyWithoutPlaintext,
+    GenerateRandom: service.generateRandom,
+    EnableKeyRotation: service.enableKeyRotation,
+    DisableKeyRotation: service.disableKeyRotation,
+    GetKeyRotationStatus: service.getKeyRotationStatus,
+    RotateKeyOnDemand: service.rotateKeyOnDemand,
+    ListKeyRotations: service.listKeyRotations,
   };
+  return Object.fromEntries(Object.entries(methods).map(([name, method]) => [name, bind(name, method)]));
 }

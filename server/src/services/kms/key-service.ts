@@ -283,6 +283,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     ...createKeySweep({ store, now, rotateMaterial, forget }),
     forget,
     keyArn,
+    /** A key row from the read cache (outside transactions only): what authorization needs to know of a key. */
+    cachedKey: findKeyForRead,
     clearCache,
     defaultAlias: DEFAULT_SECRETS_ALIAS,
   };

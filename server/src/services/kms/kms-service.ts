@@ -1,11 +1,12 @@
 // The KMS service: one object whose methods are the KMS operations Coffer implements, composed from the
-// parts that hold the rules (lifecycle, aliases, cryptography, rotation). Methods take the caller's scope
+// parts that hold the rules (lifecycle, aliases, cryptography, rotation, authorization). Methods take the caller's scope
 // and the decoded AWS request and return the AWS response shape.
 import { createKeyAliases } from './key-aliases.ts';
 import { createKeyCrypto } from './key-crypto.ts';
 import { createKeyLifecycle } from './key-lifecycle.ts';
 import { createKeyRotation } from './key-rotation.ts';
 import type { KmsServiceDeps } from './kms-context.ts';
+import { createKmsAuthorization } from './kms-authorization.ts';
 
 export type { KmsScope, KmsServiceDeps } from './kms-context.ts';
 export type KmsService = ReturnType<typeof createKmsService>;
@@ -16,5 +17,6 @@ export function createKmsService(deps: KmsServiceDeps) {
     ...createKeyAliases(deps),
     ...createKeyCrypto(deps),
     ...createKeyRotation(deps),
+    ...createKmsAuthorization(deps.keys, deps.store.db),
   };
 }

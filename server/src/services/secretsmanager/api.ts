@@ -1,14 +1,15 @@
 // Secrets Manager operations on the wire: each implemented operation name mapped to its service method,
-// with the caller's account and region as the scope. No rules here. Operations of the model that are
+// with the caller's account and region, and the caller, as the scope. No rules here. Operations of the model that are
 // missing from this table answer NotImplementedException (see protocol/pipeline.ts).
 import type { Handler } from '../../protocol/pipeline.ts';
+import type { RequestScope } from '../admin/authorizer.ts';
 import type { SecretService } from './secret-service.ts';
 
-type Method = (scope: { accountId: string; region: string }, input: never) => Promise<unknown>;
+type Method = (scope: RequestScope, input: never) => Promise<unknown>;
 
 export function secretsManagerHandlers(service: SecretService): Record<string, Handler> {
   const bind = (method: Method): Handler => (caller, input) =>
-    method({ accountId: caller.accountId, region: caller.region }, input as never);
+    method({ accountId: caller.accountId, region: caller.region, caller }, input as never);
   return {
     CreateSecret: bind(service.createSecret),
     GetSecretValue: bind(service.getSecretValue),
@@ -24,5 +25,9 @@ export function secretsManagerHandlers(service: SecretService): Record<string, H
     TagResource: bind(service.tagResource),
     UntagResource: bind(service.untagResource),
     GetRandomPassword: bind(service.getRandomPassword),
+    PutResourcePolicy: bind(service.putResourcePolicy),
+    GetResourcePolicy: bind(service.getResourcePolicy),
+    DeleteResourcePolicy: bind(service.deleteResourcePolicy),
+    ValidateResourcePolicy: bind(service.validateResourcePolicy),
   };
 }

@@ -116,3 +116,24 @@ export function validateSecretId(secretId: string): void {
   const parsed = parseSecretId(secretId);
   validateSecretName(parsed.kind === 'arn' ? parsed.nameWithSuffix : parsed.name);
 }
+
+/**
+ * The account and region a SecretId points into: a full or partial ARN of another account in the caller's
+ * region names that account (cross-account access, granted by the secret's resource policy); anything else
+ * is the caller's own scope. An ARN of another region finds nothing (lookupSecret skips it).
+ */
+export function secretScope(scope: ArnScope, secretId: string): { accountId: string; region: string } {
+  const parsed = parseSecretId(secretId);
+  if (parsed.kind === 'arn' && parsed.region === scope.region) return { accountId: parsed.accountId, region: parsed.region };
+  return { accountId: scope.accountId, region: scope.region };
+}
+
+/**
+ * The ARN an authorization check names for a SecretId that found no secret: the ARN as given, or the
+ * name's ARN without the random suffix (which a missing secret does not have).
+ */
+export function unresolvedSecretArn(scope: ArnScope, secretId: string): string {
+  const parsed = parseSecretId(secretId);
+  if (parsed.kind === 'arn') return parsed.arn;
+  return `arn:${scope.partition ?? 'aws'}:secretsmanager:${scope.region}:${scope.accountId}:secret:${parsed.name}`;
+}

@@ -3,12 +3,14 @@
 // Only ciphertext is held: values are decrypted on every read. Without a change token (PostgreSQL) every
 // read goes to the database.
 import type { Store } from '../../store/db.ts';
-import type { Scope, SecretRow, VersionRow } from './secret-store.ts';
+import type { Scope, SecretRow, Tag, VersionRow } from './secret-store.ts';
 
 export interface CachedSecret {
   secret: SecretRow;
   stages: Map<string, string>;
   versions: Map<string, VersionRow>;
+  /** read only when a policy looks at the secret's tags */
+  tags?: Tag[];
 }
 
 const MAX_ENTRIES = 10_000;

@@ -9,19 +9,34 @@ import type {
   UntagResourceRequest,
 } from '@aws-sdk/client-secrets-manager';
 import { awsErrors } from '../../protocol/errors.ts';
-import { buildSecretArn, randomSuffix } from './arn.ts';
+import type { ContextValue } from '../../iam/index.ts';
+import type { Tx } from '../../store/db.ts';
+import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import { buildSecretArn, randomSuffix, secretScope } from './arn.ts';
+import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { mergeTags, type SecretServiceDeps } from './secret-context.ts';
-import { lookupSecret, requireNotDeleted, requireSecret } from './secret-lookup.ts';
+import { findSecret, lookupSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
 import type { Scope } from './secret-store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RECOVERY_DAYS = 30;
 
-export function createSecretLifecycle(deps: SecretServiceDeps) {
-  const { store, now } = deps;
+type LifecycleOperation = 'DeleteSecret' | 'RestoreSecret' | 'TagResource' | 'UntagResource';
 
-  async function deleteSecret(scope: Scope, input: DeleteSecretRequest): Promise<DeleteSecretResponse> {
+export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAccess) {
+  const { store, now, authorizer } = deps;
+
+  /** The secret an operation names, locked for the transaction and authorized. */
+  async function target(tx: Tx, authz: RequestAccess, owner: Scope, secretId: string, operation: LifecycleOperation, context?: Record<string, ContextValue>) {
+    const secret = await findSecret(tx, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation, context), store.forUpdate);
+    await access.requireOnSecret(authz, tx, secret, operation, context);
+    return secret;
+  }
+
+  async function deleteSecret(scope: RequestScope, input: DeleteSecretRequest): Promise<DeleteSecretResponse> {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, input.SecretId!);
     const force = input.ForceDeleteWithoutRecovery === true;
     if (force && input.RecoveryWindowInDays !== undefined) {
       throw awsErrors.invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
@@ -30,15 +45,21 @@ export function createSecretLifecycle(deps: SecretServiceDeps) {
     if (!force && (days < 7 || days > 30)) {
       throw awsErrors.invalidParameter('The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).');
     }
+    const context = {
+      'secretsmanager:ForceDeleteWithoutRecovery': String(force),
+      ...(input.RecoveryWindowInDays !== undefined ? { 'secretsmanager:RecoveryWindowInDays': String(input.RecoveryWindowInDays) } : {}),
+    };
     return store.db.transaction().execute(async (tx) => {
       const t = now();
-      const secret = await lookupSecret(tx, scope, input.SecretId!, store.forUpdate);
+      const secret = await lookupSecret(tx, owner, input.SecretId!, store.forUpdate);
       if (!secret) {
+        access.requireOnMissing(authz, owner, input.SecretId!, 'DeleteSecret', context);
         // AWS answers a forced delete of a missing secret with success (it is gone either way).
         if (!force) throw awsErrors.notFound("Secrets Manager can't find the specified secret.");
         const name = input.SecretId!;
-        return { ARN: name.startsWith('arn:') ? name : buildSecretArn(scope, name, randomSuffix(deps.randomBytes)), Name: name, DeletionDate: new Date(t) };
+        return { ARN: name.startsWith('arn:') ? name : buildSecretArn(owner, name, randomSuffix(deps.randomBytes)), Name: name, DeletionDate: new Date(t) };
       }
+      await access.requireOnSecret(authz, tx, secret, 'DeleteSecret', context);
       if (force) {
         await db.deleteSecret(tx, secret.id);
         return { ARN: secret.arn, Name: secret.name, DeletionDate: new Date(t) };
@@ -52,9 +73,11 @@ export function createSecretLifecycle(deps: SecretServiceDeps) {
     });
   }
 
-  async function restoreSecret(scope: Scope, input: RestoreSecretRequest): Promise<RestoreSecretResponse> {
+  async function restoreSecret(scope: RequestScope, input: RestoreSecretRequest): Promise<RestoreSecretResponse> {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, input.SecretId!);
     return store.db.transaction().execute(async (tx) => {
-      const secret = await requireSecret(tx, scope, input.SecretId!, store.forUpdate);
+      const secret = await target(tx, authz, owner, input.SecretId!, 'RestoreSecret');
       if (secret.deleted_at !== null) await db.updateSecret(tx, secret.id, { deleted_at: null, deletion_date: null });
       return { ARN: secret.arn, Name: secret.name };
     });
@@ -62,15 +85,28 @@ export function createSecretLifecycle(deps: SecretServiceDeps) {
 
   /** Removes secrets whose recovery window has ended. Safe to run on several servers at once. */
   async function purgeExpired(limit = 100): Promise<number> {
-    const due = await db.secretsDueForPurge(store.db, now(), limit);
-    for (const { id } of due) await store.db.transaction().execute((tx) => db.deleteSecret(tx, id));
-    return due.length;
+    const t = now();
+    const due = await db.secretsDueForPurge(store.db, t, limit);
+    let purged = 0;
+    for (const { id } of due) {
+      // Re-checked under the row lock: a RestoreSecret that landed after the scan keeps its secret.
+      const deleted = await store.db.transaction().execute(async (tx) => {
+        const row = await db.findSecretById(tx, id, store.forUpdate);
+        if (!row || row.deletion_date === null || row.deletion_date > t) return false;
+        await db.deleteSecret(tx, id);
+        return true;
+      });
+      if (deleted) purged++;
+    }
+    return purged;
   }
 
-  async function tagResource(scope: Scope, input: TagResourceRequest): Promise<Record<string, never>> {
+  async function tagResource(scope: RequestScope, input: TagResourceRequest): Promise<Record<string, never>> {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, input.SecretId!);
     const added = input.Tags!.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' }));
     await store.db.transaction().execute(async (tx) => {
-      const secret = await requireSecret(tx, scope, input.SecretId!, store.forUpdate);
+      const secret = await target(tx, authz, owner, input.SecretId!, 'TagResource', requestTagContext(added));
       requireNotDeleted(secret);
       const merged = mergeTags(await db.getTags(tx, secret.id), added);
       await db.replaceTags(tx, secret.id, merged);
@@ -79,10 +115,12 @@ export function createSecretLifecycle(deps: SecretServiceDeps) {
     return {};
   }
 
-  async function untagResource(scope: Scope, input: UntagResourceRequest): Promise<Record<string, never>> {
+  async function untagResource(scope: RequestScope, input: UntagResourceRequest): Promise<Record<string, never>> {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, input.SecretId!);
     const remove = new Set(input.TagKeys!);
     await store.db.transaction().execute(async (tx) => {
-      const secret = await requireSecret(tx, scope, input.SecretId!, store.forUpdate);
+      const secret = await target(tx, authz, owner, input.SecretId!, 'UntagResource', { 'aws:TagKeys': input.TagKeys! });
       requireNotDeleted(secret);
       const kept = (await db.getTags(tx, secret.id)).filter((t) => !remove.has(t.Key));
       await db.replaceTags(tx, secret.id, kept);

@@ -2,7 +2,10 @@
 // code (its word-prefix rules have no portable SQL form), so batches are read until a page is full.
 import type { ListSecretsRequest, ListSecretsResponse, SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { awsErrors } from '../../protocol/errors.ts';
+import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import { mentionsAction } from '../admin/policy-keys.ts';
 import { compileFilters } from './list-filters.ts';
+import type { SecretAccess } from './secret-access.ts';
 import { describe } from './secret-reads.ts';
 import type { SecretServiceDeps } from './secret-context.ts';
 import * as db from './secret-store.ts';
@@ -18,11 +21,30 @@ interface Cursor {
 
 const BATCH = 200;
 
-export function createSecretListing(deps: SecretServiceDeps) {
-  const { store } = deps;
+export function createSecretListing(deps: SecretServiceDeps, access: SecretAccess) {
+  const { store, authorizer } = deps;
 
-  /** One page of matching secrets plus the cursor after it. */
-  async function page(scope: Scope, input: ListSecretsRequest): Promise<{ rows: SecretRow[]; next?: string }> {
+  /**
+   * ListSecrets has no resource in AWS (Resource "*"), and AWS lists every secret to whoever may call it.
+   * Coffer lists only what the caller may see: a secret appears when ListSecrets and DescribeSecret (the
+   * entry is DescribeSecret's view of the secret) are both allowed on it, its ARN, tags and resource
+   * policy considered. A caller whose policies never mention ListSecrets, or deny it on "*", gets
+   * AccessDenied rather than an empty list.
+   */
+  function requireListing(authz: RequestAccess, scope: Scope): void {
+    if (authz.unrestricted(scope.accountId)) return;
+    const check = { action: 'secretsmanager:ListSecrets', resource: '*', resourceAccountId: scope.accountId };
+    const decision = authz.decide(check);
+    if (decision.allowed) return;
+    if (decision.reason === 'explicit-deny' || !mentionsAction(authz.identity.policies, check.action)) authz.require(check);
+  }
+
+  function visible(authz: RequestAccess, row: SecretRow, tags: db.Tag[]): boolean {
+    return access.allowsOnSecret(authz, row, 'ListSecrets', tags) && access.allowsOnSecret(authz, row, 'DescribeSecret', tags);
+  }
+
+  /** One page of matching secrets the caller may list, plus the cursor after it. */
+  async function page(scope: Scope, authz: RequestAccess, input: ListSecretsRequest): Promise<{ rows: SecretRow[]; next?: string }> {
     const sortBy = (input.SortBy ?? 'created-date') as SortBy;
     const descending = input.SortOrder === 'desc';
     const limit = input.MaxResults ?? 100;
@@ -59,7 +81,7 @@ export function createSecretListing(deps: SecretServiceDeps) {
           primaryRegion: row.primary_region ?? undefined,
           owningService: row.owning_service ?? undefined,
         });
-        if (!keep) continue;
+        if (!keep || !visible(authz, row, rowTags)) continue;
         if (rows.length === limit) {
           // A further match exists: the page ends at the previous row.
           const prev = rows[rows.length - 1] as SecretRow & { sort_value: string | number };
@@ -73,8 +95,10 @@ export function createSecretListing(deps: SecretServiceDeps) {
     }
   }
 
-  async function listSecrets(scope: Scope, input: ListSecretsRequest): Promise<ListSecretsResponse> {
-    const { rows, next } = await page(scope, input);
+  async function listSecrets(scope: RequestScope, input: ListSecretsRequest): Promise<ListSecretsResponse> {
+    const authz = await authorizer.forRequest(scope);
+    requireListing(authz, scope);
+    const { rows, next } = await page(scope, authz, input);
     const ids = rows.map((r) => r.id);
     const [stages, tags] = await Promise.all([db.getStagesOfMany(store.db, ids), db.getTagsOfMany(store.db, ids)]);
     const SecretList: SecretListEntry[] = rows.map((row) => {
@@ -85,9 +109,10 @@ export function createSecretListing(deps: SecretServiceDeps) {
   }
 
   /** ARNs of one page of secrets matching filters, for BatchGetSecretValue. */
-  async function listArns(scope: Scope, filters: NonNullable<ListSecretsRequest['Filters']>, limit: number, nextToken?: string) {
+  async function listArns(scope: Scope, authz: RequestAccess, filters: NonNullable<ListSecretsRequest['Filters']>, limit: number, nextToken?: string) {
     if (filters.length === 0) throw awsErrors.invalidParameter('Filters must contain at least one filter.');
-    const { rows, next } = await page(scope, { Filters: filters, MaxResults: limit, NextToken: nextToken });
+    requireListing(authz, scope);
+    const { rows, next } = await page(scope, authz, { Filters: filters, MaxResults: limit, NextToken: nextToken });
     return { arns: rows.map((r) => r.arn), ...(next ? { nextToken: next } : {}) };
   }
 

@@ -12,8 +12,11 @@ import type {
   SecretVersionsListEntry,
 } from '@aws-sdk/client-secrets-manager';
 import { AwsError, awsErrors } from '../../protocol/errors.ts';
+import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import { secretScope } from './arn.ts';
+import type { SecretAccess } from './secret-access.ts';
 import { startOfDay, toDate, type SecretServiceDeps } from './secret-context.ts';
-import { requireNotDeleted, requireSecret } from './secret-lookup.ts';
+import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow, VersionRow } from './secret-store.ts';
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts';
@@ -22,8 +25,8 @@ import { AWSCURRENT, stagesByVersion, stagesOf } from './versions.ts';
 
 const NO_VALUE_FOR = "Secrets Manager can't find the specified secret value for ";
 
-export function createSecretReads(deps: SecretServiceDeps) {
-  const { store, values, now } = deps;
+export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess) {
+  const { store, values, now, authorizer } = deps;
   const cache = createReadCache(store);
 
   async function findVersion(entry: CachedSecret, versionId: string): Promise<VersionRow | undefined> {
@@ -58,15 +61,22 @@ export function createSecretReads(deps: SecretServiceDeps) {
     if (version.last_accessed_at !== day) await db.touchVersionAccess(store.db, secret.id, version.version_id, day);
   }
 
-  async function valueOf(scope: Scope, secretId: string, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
-    const entry = await cache.get(scope, secretId, async () => {
-      const secret = await requireSecret(store.db, scope, secretId);
+  async function valueOf(scope: RequestScope, authz: RequestAccess, secretId: string, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
+    const owner = secretScope(scope, secretId);
+    const context = {
+      ...(versionId !== undefined ? { 'secretsmanager:VersionId': versionId } : {}),
+      ...(stage !== undefined ? { 'secretsmanager:VersionStage': stage } : {}),
+    };
+    const entry = await cache.get(owner, secretId, async () => {
+      const secret = await findSecret(store.db, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, 'GetSecretValue', context));
       return { secret, stages: await db.getStages(store.db, secret.id), versions: new Map() };
     });
     const { secret, stages } = entry;
+    await access.requireOnSecret(authz, store.db, secret, 'GetSecretValue', context, async () => (entry.tags ??= await db.getTags(store.db, secret.id)));
     requireNotDeleted(secret);
     const version = await readVersion(entry, versionId, stage);
-    const value = await values.decrypt(scope, secret.id, version);
+    await access.requireKms(authz, owner, version.kms_key_id, 'kms:Decrypt');
+    const value = await values.decrypt(owner, secret.id, version);
     await touch(secret, version);
     return {
       ARN: secret.arn,
@@ -78,11 +88,18 @@ export function createSecretReads(deps: SecretServiceDeps) {
     };
   }
 
-  async function getSecretValue(scope: Scope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
-    return valueOf(scope, input.SecretId!, input.VersionId, input.VersionStage);
+  async function getSecretValue(scope: RequestScope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
+    return valueOf(scope, await authorizer.forRequest(scope), input.SecretId!, input.VersionId, input.VersionStage);
   }
 
-  async function batchGetSecretValue(scope: Scope, input: BatchGetSecretValueRequest, listNames: ListNames): Promise<BatchGetSecretValueResponse> {
+  /**
+   * BatchGetSecretValue needs secretsmanager:BatchGetSecretValue, and GetSecretValue on each secret: a secret
+   * the caller may not read is reported in Errors (AccessDeniedException), as AWS does. With Filters, the
+   * listing shows only the secrets the caller may list (ListSecrets, see secret-listing.ts).
+   */
+  async function batchGetSecretValue(scope: RequestScope, input: BatchGetSecretValueRequest, listNames: ListNames): Promise<BatchGetSecretValueResponse> {
+    const authz = await authorizer.forRequest(scope);
+    access.requireOnAccount(authz, scope, 'BatchGetSecretValue');
     const ids = input.SecretIdList;
     if ((ids === undefined) === (input.Filters === undefined)) {
       throw awsErrors.invalidParameter('Specify either SecretIdList or Filters, but not both.');
@@ -95,7 +112,7 @@ export function createSecretReads(deps: SecretServiceDeps) {
     if (ids) {
       secretIds = ids;
     } else {
-      const page = await listNames(scope, input.Filters!, input.MaxResults ?? 20, input.NextToken);
+      const page = await listNames(scope, authz, input.Filters!, input.MaxResults ?? 20, input.NextToken);
       secretIds = page.arns;
       nextToken = page.nextToken;
     }
@@ -103,7 +120,7 @@ export function createSecretReads(deps: SecretServiceDeps) {
     const Errors: NonNullable<BatchGetSecretValueResponse['Errors']> = [];
     for (const secretId of secretIds) {
       try {
-        SecretValues.push(await valueOf(scope, secretId));
+        SecretValues.push(await valueOf(scope, authz, secretId));
       } catch (err) {
         if (!(err instanceof AwsError) || err.fault) throw err;
         Errors.push({ SecretId: secretId, ErrorCode: err.code, Message: err.message });
@@ -112,21 +129,30 @@ export function createSecretReads(deps: SecretServiceDeps) {
     return { SecretValues, Errors, ...(nextToken ? { NextToken: nextToken } : {}) };
   }
 
-  async function describeSecret(scope: Scope, input: DescribeSecretRequest): Promise<DescribeSecretResponse> {
-    const secret = await requireSecret(store.db, scope, input.SecretId!);
+  /** The secret a read names, authorized for `operation`. */
+  async function readable(scope: RequestScope, secretId: string, operation: 'DescribeSecret' | 'ListSecretVersionIds') {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, secretId);
+    const secret = await findSecret(store.db, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation));
+    await access.requireOnSecret(authz, store.db, secret, operation);
+    return { owner, secret };
+  }
+
+  async function describeSecret(scope: RequestScope, input: DescribeSecretRequest): Promise<DescribeSecretResponse> {
+    const { secret } = await readable(scope, input.SecretId!, 'DescribeSecret');
     const [stages, tags] = await Promise.all([db.getStages(store.db, secret.id), db.getTags(store.db, secret.id)]);
     return describe(secret, stages, tags);
   }
 
-  async function listSecretVersionIds(scope: Scope, input: ListSecretVersionIdsRequest): Promise<ListSecretVersionIdsResponse> {
-    const secret = await requireSecret(store.db, scope, input.SecretId!);
+  async function listSecretVersionIds(scope: RequestScope, input: ListSecretVersionIdsRequest): Promise<ListSecretVersionIdsResponse> {
+    const { owner, secret } = await readable(scope, input.SecretId!, 'ListSecretVersionIds');
     const stages = await db.getStages(store.db, secret.id);
     let versions = await db.listVersions(store.db, secret.id);
     if (!input.IncludeDeprecated) versions = versions.filter((v) => stagesOf(stages, v.version_id).length > 0);
     const start = input.NextToken !== undefined ? decodeOffsetToken(input.NextToken, `versions:${secret.id}`) : 0;
     const limit = input.MaxResults ?? 100;
     const page = versions.slice(start, start + limit);
-    const defaultKeyId = versions.length > 0 ? (await deps.keys.defaultSecretsKey(scope)).key_id : undefined;
+    const defaultKeyId = versions.length > 0 ? (await deps.keys.defaultSecretsKey(owner)).key_id : undefined;
     const Versions: SecretVersionsListEntry[] = page.map((v) => {
       const labels = stagesOf(stages, v.version_id);
       return {
@@ -134,7 +160,7 @@ export function createSecretReads(deps: SecretServiceDeps) {
         ...(labels.length > 0 ? { VersionStages: labels } : {}),
         ...(v.last_accessed_at !== null ? { LastAccessedDate: new Date(v.last_accessed_at) } : {}),
         CreatedDate: new Date(v.created_at),
-        ...(v.kms_key_id ? { KmsKeyIds: [v.kms_key_id === defaultKeyId ? 'DefaultEncryptionKey' : deps.keys.keyArn(scope, v.kms_key_id)] } : {}),
+        ...(v.kms_key_id ? { KmsKeyIds: [v.kms_key_id === defaultKeyId ? 'DefaultEncryptionKey' : deps.keys.keyArn(owner, v.kms_key_id)] } : {}),
       };
     });
     const next = start + limit < versions.length ? encodeOffsetToken(start + limit, `versions:${secret.id}`) : undefined;
@@ -146,6 +172,7 @@ export function createSecretReads(deps: SecretServiceDeps) {
 
 export type ListNames = (
   scope: Scope,
+  authz: RequestAccess,
   filters: NonNullable<BatchGetSecretValueRequest['Filters']>,
   limit: number,
   nextToken: string | undefined,

@@ -1,37 +1,43 @@
 // The Secrets Manager service: one object whose methods are the operations, composed from the parts
-// that hold the rules (writes, reads, listing, lifecycle). Methods take the caller's scope and the
+// that hold the rules (writes, reads, listing, lifecycle, resource policies) and authorize every call
+// (secret-access.ts). Methods take the request scope (the caller's account and region, and the caller) and the
 // decoded AWS request and return the AWS response shape.
 import type { GetRandomPasswordRequest, GetRandomPasswordResponse } from '@aws-sdk/client-secrets-manager';
+import type { RequestScope } from '../admin/authorizer.ts';
 import { generateRandomPassword } from './random-password.ts';
+import { createSecretAccess } from './secret-access.ts';
 import type { SecretServiceDeps } from './secret-context.ts';
 import { createSecretLifecycle } from './secret-lifecycle.ts';
 import { createSecretListing } from './secret-listing.ts';
+import { createSecretPolicies } from './secret-policies.ts';
 import { createSecretReads } from './secret-reads.ts';
 import { createSecretWrites } from './secret-writes.ts';
-import type { Scope } from './secret-store.ts';
 import type { BatchGetSecretValueRequest } from '@aws-sdk/client-secrets-manager';
 
 export type SecretService = ReturnType<typeof createSecretService>;
 
 export function createSecretService(deps: SecretServiceDeps) {
-  const writes = createSecretWrites(deps);
-  const reads = createSecretReads(deps);
-  const listing = createSecretListing(deps);
-  const lifecycle = createSecretLifecycle(deps);
+  const access = createSecretAccess(deps.keys);
+  const writes = createSecretWrites(deps, access);
+  const reads = createSecretReads(deps, access);
+  const listing = createSecretListing(deps, access);
+  const lifecycle = createSecretLifecycle(deps, access);
 
   return {
     ...writes,
+    ...createSecretPolicies(deps, access),
     getSecretValue: reads.getSecretValue,
     describeSecret: reads.describeSecret,
     listSecretVersionIds: reads.listSecretVersionIds,
-    batchGetSecretValue: (scope: Scope, input: BatchGetSecretValueRequest) => reads.batchGetSecretValue(scope, input, listing.listArns),
+    batchGetSecretValue: (scope: RequestScope, input: BatchGetSecretValueRequest) => reads.batchGetSecretValue(scope, input, listing.listArns),
     listSecrets: listing.listSecrets,
     deleteSecret: lifecycle.deleteSecret,
     restoreSecret: lifecycle.restoreSecret,
     tagResource: lifecycle.tagResource,
     untagResource: lifecycle.untagResource,
     purgeExpired: lifecycle.purgeExpired,
-    async getRandomPassword(_scope: Scope, input: GetRandomPasswordRequest): Promise<GetRandomPasswordResponse> {
+    async getRandomPassword(scope: RequestScope, input: GetRandomPasswordRequest): Promise<GetRandomPasswordResponse> {
+      access.requireOnAccount(await deps.authorizer.forRequest(scope), scope, 'GetRandomPassword');
       const options = {
         passwordLength: input.PasswordLength,
         excludeCharacters: input.ExcludeCharacters,

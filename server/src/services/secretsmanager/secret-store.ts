@@ -40,6 +40,12 @@ export async function findSecretByName(db: Executor, scope: Scope, name: string,
   return q.executeTakeFirst();
 }
 
+export async function findSecretById(db: Executor, id: string, forUpdate = false): Promise<SecretRow | undefined> {
+  let q = db.selectFrom('secrets').selectAll().where('id', '=', id);
+  if (forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
 export async function insertSecret(db: Executor, row: NewSecretRow): Promise<void> {
   await db.insertInto('secrets').values(row).execute();
 }

@@ -14,9 +14,11 @@ import type {
 import { awsErrors } from '../../protocol/errors.ts';
 import { isUniqueViolation, type Tx } from '../../store/db.ts';
 import type { KeyRow } from '../kms/key-service.ts';
-import { buildSecretArn, randomSuffix, validateSecretName } from './arn.ts';
+import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import { buildSecretArn, randomSuffix, secretScope, validateSecretName } from './arn.ts';
+import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { checkTags, mergeTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';
-import { requireNotDeleted, requireSecret } from './secret-lookup.ts';
+import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import { rekeyLabelledVersions } from './rekey.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow } from './secret-store.ts';
@@ -25,8 +27,15 @@ import { AWSPENDING, applyNewVersion, deprecatedVersionsToPrune, stagesOf, updat
 
 const VERSION_EXISTS = "You can't modify an existing version, you can only create a new version.";
 
-export function createSecretWrites(deps: SecretServiceDeps) {
-  const { store, keys, values, now } = deps;
+export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess) {
+  const { store, keys, values, now, authorizer } = deps;
+
+  /** The secret a write names, locked for the transaction and authorized for `operation`. */
+  async function writable(tx: Tx, authz: RequestAccess, owner: Scope, secretId: string, operation: 'PutSecretValue' | 'UpdateSecret' | 'UpdateSecretVersionStage', context?: Record<string, string>) {
+    const secret = await findSecret(tx, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation, context), store.forUpdate);
+    await access.requireOnSecret(authz, tx, secret, operation, context);
+    return secret;
+  }
 
   async function resolveKey(scope: Scope, kmsKeyId: string | null | undefined, tx?: Tx): Promise<KeyRow> {
     try {
@@ -80,16 +89,35 @@ export function createSecretWrites(deps: SecretServiceDeps) {
     }
   }
 
-  async function createSecret(scope: Scope, input: CreateSecretRequest): Promise<CreateSecretResponse> {
+  async function createSecret(scope: RequestScope, input: CreateSecretRequest): Promise<CreateSecretResponse> {
     const name = input.Name!;
     validateSecretName(name);
+    const authz = await authorizer.forRequest(scope);
     const token = requireToken(input.ClientRequestToken);
     const value = valueOf(input);
     if (input.AddReplicaRegions?.length) throw awsErrors.notImplemented('Coffer does not replicate secrets to other regions yet.');
     const tags = input.Tags?.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' })) ?? [];
     checkTags(tags);
     mergeTags([], tags);
+    // The new secret's ARN is drawn first: the authorization check names it, as AWS's does.
+    const arn = buildSecretArn(scope, name, randomSuffix(deps.randomBytes));
+    if (!authz.unrestricted(scope.accountId)) {
+      const context = {
+        'secretsmanager:Name': name,
+        ...(input.Description !== undefined ? { 'secretsmanager:Description': input.Description } : {}),
+        ...(input.KmsKeyId !== undefined ? { 'secretsmanager:KmsKeyId': input.KmsKeyId } : {}),
+        ...(tags.length > 0 ? requestTagContext(tags) : {}),
+        'secretsmanager:SecretId': arn,
+      };
+      const check = { resource: arn, resourceAccountId: scope.accountId, context };
+      authz.require({ action: 'secretsmanager:CreateSecret', ...check });
+      if (tags.length > 0) authz.require({ action: 'secretsmanager:TagResource', ...check });
+    }
     const key = await resolveKey(scope, input.KmsKeyId);
+    if (value) {
+      await access.requireKms(authz, scope, key, 'kms:GenerateDataKey');
+      await access.requireKms(authz, scope, key, 'kms:Decrypt');
+    }
 
     return inTransaction(async (tx) => {
       const existing = await db.findSecretByName(tx, scope, name, store.forUpdate);
@@ -112,7 +140,7 @@ export function createSecretWrites(deps: SecretServiceDeps) {
         account_id: scope.accountId,
         region: scope.region,
         name,
-        arn: buildSecretArn(scope, name, randomSuffix(deps.randomBytes)),
+        arn,
         description: input.Description ?? null,
         kms_key_id: storedKeyId(input.KmsKeyId, key),
         created_at: t,
@@ -123,6 +151,7 @@ export function createSecretWrites(deps: SecretServiceDeps) {
         tagged: tags.length > 0 ? 1 : 0,
         owning_service: null,
         primary_region: null,
+        resource_policy: null,
         seq: 0,
       };
       const { seq: _seq, ...row } = secret;
@@ -134,16 +163,23 @@ export function createSecretWrites(deps: SecretServiceDeps) {
     }, () => alreadyExists(name));
   }
 
-  async function putSecretValue(scope: Scope, input: PutSecretValueRequest): Promise<PutSecretValueResponse> {
+  async function putSecretValue(scope: RequestScope, input: PutSecretValueRequest): Promise<PutSecretValueResponse> {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, input.SecretId!);
     const token = requireToken(input.ClientRequestToken);
     const value = valueOf(input);
     if (!value) throw awsErrors.invalidParameter('You must provide either SecretString or SecretBinary.');
     if (input.RotationToken !== undefined) throw awsErrors.notImplemented('Coffer does not support RotationToken (external rotation) yet.');
-    await keys.defaultSecretsKey(scope);
+    await keys.defaultSecretsKey(owner);
 
     return inTransaction(async (tx) => {
-      const secret = await requireSecret(tx, scope, input.SecretId!, store.forUpdate);
+      const secret = await writable(tx, authz, owner, input.SecretId!, 'PutSecretValue');
       requireNotDeleted(secret);
+      const secretKey = async () => {
+        const key = await resolveKey(owner, secret.kms_key_id, tx);
+        await access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
+        return key;
+      };
       const existing = await db.findVersion(tx, secret.id, token);
       if (existing) {
         const stages = await db.getStages(tx, secret.id);
@@ -151,29 +187,45 @@ export function createSecretWrites(deps: SecretServiceDeps) {
           // Rotation's AWSPENDING placeholder: the rotation function fills it without moving AWSCURRENT.
           const requested = input.VersionStages ?? [];
           if (requested.length !== 1 || requested[0] !== AWSPENDING) throw awsErrors.resourceExists(VERSION_EXISTS);
-          const key = await resolveKey(scope, secret.kms_key_id, tx);
-          await db.updateVersion(tx, secret.id, token, values.encrypt(scope, key, secret.id, token, value));
+          const key = await secretKey();
+          await db.updateVersion(tx, secret.id, token, values.encrypt(owner, key, secret.id, token, value));
           await db.updateSecret(tx, secret.id, { last_changed_at: now() });
           return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stagesOf(stages, token) };
         }
-        if (!sameValue(await values.decrypt(scope, secret.id, existing, tx), value)) throw awsErrors.resourceExists(VERSION_EXISTS);
+        if (!sameValue(await values.decrypt(owner, secret.id, existing, tx), value)) throw awsErrors.resourceExists(VERSION_EXISTS);
         return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stagesOf(stages, token) };
       }
-      const key = await resolveKey(scope, secret.kms_key_id, tx);
-      const stages = await addVersion(tx, scope, secret, token, value, input.VersionStages, key);
+      const key = await secretKey();
+      const stages = await addVersion(tx, owner, secret, token, value, input.VersionStages, key);
       return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stages };
     }, () => awsErrors.resourceExists(VERSION_EXISTS));
   }
 
-  async function updateSecret(scope: Scope, input: UpdateSecretRequest): Promise<UpdateSecretResponse> {
+  async function updateSecret(scope: RequestScope, input: UpdateSecretRequest): Promise<UpdateSecretResponse> {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, input.SecretId!);
     const token = requireToken(input.ClientRequestToken);
     const value = valueOf(input);
-    const newKey = input.KmsKeyId !== undefined ? await resolveKey(scope, input.KmsKeyId) : undefined;
-    if (value) await keys.defaultSecretsKey(scope);
+    const newKey = input.KmsKeyId !== undefined ? await resolveKey(owner, input.KmsKeyId) : undefined;
+    if (value) await keys.defaultSecretsKey(owner);
+    const context = {
+      ...(input.Description !== undefined ? { 'secretsmanager:Description': input.Description } : {}),
+      ...(input.KmsKeyId !== undefined ? { 'secretsmanager:KmsKeyId': input.KmsKeyId } : {}),
+    };
 
     return inTransaction(async (tx) => {
-      const secret = await requireSecret(tx, scope, input.SecretId!, store.forUpdate);
+      const secret = await writable(tx, authz, owner, input.SecretId!, 'UpdateSecret', context);
       requireNotDeleted(secret);
+      // Re-wrapping the labelled versions under a new key needs kms:Encrypt on it and kms:Decrypt on the old
+      // one; without them AWS leaves the existing versions under their old key, and so does Coffer.
+      let rekey = newKey !== undefined;
+      if (rekey && !authz.unrestricted(owner.accountId)) {
+        // The old key: a customer managed one needs kms:Decrypt; aws/secretsmanager (null) only its own account.
+        const oldKeyAllowed = secret.kms_key_id === null
+          ? authz.caller?.accountId === owner.accountId
+          : await access.allowsKms(authz, owner, await resolveKey(owner, secret.kms_key_id, tx), 'kms:Decrypt');
+        rekey = oldKeyAllowed && (await access.allowsKms(authz, owner, newKey!, 'kms:Encrypt'));
+      }
       const patch: Partial<db.NewSecretRow> = {};
       if (input.Description !== undefined) patch.description = input.Description;
       if (newKey) patch.kms_key_id = storedKeyId(input.KmsKeyId, newKey);
@@ -181,19 +233,23 @@ export function createSecretWrites(deps: SecretServiceDeps) {
         patch.last_changed_at = now();
         await db.updateSecret(tx, secret.id, patch);
       }
-      if (newKey) await rekeyLabelledVersions(values, tx, scope, secret, newKey);
+      if (newKey && rekey) await rekeyLabelledVersions(values, tx, owner, secret, newKey);
       if (!value) return { ARN: secret.arn, Name: secret.name };
       // Unlike PutSecretValue, UpdateSecret never reuses an existing version id, even for the same value.
       if (await db.findVersion(tx, secret.id, token)) throw awsErrors.resourceExists(VERSION_EXISTS);
-      const key = newKey ?? (await resolveKey(scope, secret.kms_key_id, tx));
-      await addVersion(tx, scope, secret, token, value, undefined, key);
+      const key = newKey ?? (await resolveKey(owner, secret.kms_key_id, tx));
+      await access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
+      await access.requireKms(authz, owner, key, 'kms:Decrypt');
+      await addVersion(tx, owner, secret, token, value, undefined, key);
       return { ARN: secret.arn, Name: secret.name, VersionId: token };
     }, () => awsErrors.resourceExists(VERSION_EXISTS));
   }
 
-  async function updateSecretVersionStage(scope: Scope, input: UpdateSecretVersionStageRequest): Promise<UpdateSecretVersionStageResponse> {
+  async function updateSecretVersionStage(scope: RequestScope, input: UpdateSecretVersionStageRequest): Promise<UpdateSecretVersionStageResponse> {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, input.SecretId!);
     return store.db.transaction().execute(async (tx) => {
-      const secret = await requireSecret(tx, scope, input.SecretId!, store.forUpdate);
+      const secret = await writable(tx, authz, owner, input.SecretId!, 'UpdateSecretVersionStage', { 'secretsmanager:VersionStage': input.VersionStage! });
       requireNotDeleted(secret);
       for (const versionId of [input.MoveToVersionId, input.RemoveFromVersionId]) {
         if (versionId !== undefined && !(await db.findVersion(tx, secret.id, versionId))) {

@@ -1,0 +1,80 @@
+// The audit trail on the admin API: LookupEvents (CloudTrail's, oldest first, filtered by time, principal,
+// event name, resource) and VerifyAuditTrail. An account root reads its own account's events; a user may
+// when its identity policy allows cloudtrail:LookupEvents. Verification walks the chain every account shares,
+// so only the operator may run it.
+import type { Handler } from '../protocol/pipeline.ts';
+import { AwsError } from '../protocol/errors.ts';
+import type { Authorizer, RequestScope } from '../services/admin/authorizer.ts';
+import type { AuditTrail } from './audit-trail.ts';
+
+interface LookupInput {
+  StartTime?: Date;
+  EndTime?: Date;
+  PrincipalArn?: string;
+  EventName?: string;
+  ResourceArn?: string;
+  MaxResults?: number;
+  NextToken?: string;
+}
+
+const invalid = (message: string) => new AwsError('InvalidInputException', message);
+
+export function auditHandlers(trail: AuditTrail, authorizer: Authorizer, operatorAccountId: string): Record<string, Handler> {
+  const scopeOf = (caller: Parameters<Handler>[0]): RequestScope => ({ accountId: caller.accountId, region: caller.region, caller });
+
+  const lookupEvents: Handler = async (caller, raw) => {
+    const input = raw as LookupInput;
+    const scope = scopeOf(caller);
+    (await authorizer.forRequest(scope)).require({ action: 'cloudtrail:LookupEvents', resource: '*', resourceAccountId: scope.accountId });
+    let afterSeq: number | undefined;
+    if (input.NextToken !== undefined) {
+      afterSeq = Number(Buffer.from(input.NextToken, 'base64url').toString('utf8'));
+      if (!Number.isSafeInteger(afterSeq)) throw invalid('Invalid NextToken: pass the NextToken of the previous response unchanged.');
+    }
+    const limit = input.MaxResults ?? 50;
+    const rows = await trail.lookup({
+      accountId: scope.accountId,
+      from: input.StartTime?.getTime(),
+      to: input.EndTime?.getTime(),
+      principalArn: input.PrincipalArn,
+      eventName: input.EventName,
+      resourceArn: input.ResourceArn,
+      afterSeq,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const Events = page.map((row) => {
+      const event = JSON.parse(row.record) as { userIdentity: Record<string, string>; eventSource: string; readOnly: boolean; errorCode?: string };
+      return {
+        EventId: row.event_id,
+        EventName: row.event_name,
+        EventSource: event.eventSource,
+        EventTime: new Date(row.event_time),
+        ...(event.userIdentity.userName ? { Username: event.userIdentity.userName } : {}),
+        ...(row.principal_arn ? { PrincipalArn: row.principal_arn } : {}),
+        ...(row.resource_arn ? { ResourceArn: row.resource_arn } : {}),
+        ReadOnly: String(event.readOnly),
+        ...(event.userIdentity.accessKeyId ? { AccessKeyId: event.userIdentity.accessKeyId } : {}),
+        ...(event.errorCode ? { ErrorCode: event.errorCode } : {}),
+        CloudTrailEvent: row.record,
+      };
+    });
+    const more = rows.length > limit;
+    return { Events, ...(more ? { NextToken: Buffer.from(String(page[page.length - 1].seq)).toString('base64url') } : {}) };
+  };
+
+  const verifyAuditTrail: Handler = async (caller) => {
+    if (caller.arn !== `arn:aws:iam::${operatorAccountId}:root`) {
+      throw new AwsError('AccessDeniedException', `User: ${caller.arn} is not authorized to perform: coffer:VerifyAuditTrail on resource: * because only the operator credential (the root of account ${operatorAccountId}) may perform it`);
+    }
+    const result = await trail.verify();
+    return {
+      Valid: result.valid,
+      EventsChecked: result.eventsChecked,
+      HeadHash: result.head,
+      ...(result.problem ? { FirstBadEventId: result.problem.eventId, FirstBadSequence: result.problem.seq, Problem: result.problem.problem } : {}),
+    };
+  };
+
+  return { LookupEvents: lookupEvents, VerifyAuditTrail: verifyAuditTrail };
+}

@@ -1,0 +1,149 @@
+// The audit trail: every API call becomes one CloudTrail-shaped event, appended to one hash chain shared by
+// every server on the database. Calls are queued in memory and written in batches (one transaction, the
+// table locked, every FLUSH_MS or BATCH events), so the request path never waits for an audit write; a
+// crash loses at most the last FLUSH_MS of events. close() and every read flush first. Each write also moves
+// SQLite's change token, which makes the read caches re-read once: one flush a second keeps that rare.
+import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
+import type { Store } from '../store/db.ts';
+import * as db from './audit-store.ts';
+import { eventJson, resourceOf, toCloudTrailEvent } from './cloudtrail-event.ts';
+import { chainHash, GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
+
+const FLUSH_MS = 1000;
+const BATCH = 1000;
+/** Beyond this many unwritten events (the database is down), new ones are dropped and counted. */
+const MAX_QUEUE = 100_000;
+
+export interface AuditTrailDeps {
+  store: Store;
+  now: () => number;
+  randomUUID: () => string;
+  logger: Logger;
+}
+
+interface Pending {
+  eventId: string;
+  time: number;
+  accountId: string;
+  eventName: string;
+  principalArn: string | null;
+  resourceArn: string | null;
+  record: string;
+}
+
+export interface Verification {
+  valid: boolean;
+  eventsChecked: number;
+  head: string;
+  problem?: ChainProblem;
+}
+
+export function createAuditTrail(deps: AuditTrailDeps) {
+  const { store, now, randomUUID, logger } = deps;
+  let queue: Pending[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  let dropped = 0;
+  let closed = false;
+
+  function schedule(ms: number): void {
+    if (timer || closed) return;
+    timer = setTimeout(() => void flush(), ms);
+    // close() flushes what is queued; a pending timer must not keep the process alive.
+    timer.unref();
+  }
+
+  const sink: AuditSink = {
+    record(entry: AuditRecord) {
+      if (closed) return;
+      if (queue.length >= MAX_QUEUE) {
+        if (dropped++ % 1000 === 0) logger.error('audit queue full: events dropped', { dropped });
+        return;
+      }
+      const time = now();
+      const eventId = randomUUID();
+      const event = toCloudTrailEvent(entry, eventId, time);
+      queue.push({
+        eventId,
+        time,
+        accountId: event.recipientAccountId,
+        eventName: event.eventName,
+        principalArn: entry.caller?.arn ?? null,
+        resourceArn: resourceOf(entry, event.responseElements) ?? null,
+        record: eventJson(event),
+      });
+      if (queue.length >= BATCH) void flush();
+      else schedule(FLUSH_MS);
+    },
+  };
+
+  async function write(batch: Pending[]): Promise<void> {
+    await store.db.transaction().execute(async (tx) => {
+      // One chain for every server: appenders take turns (SQLite's write lock; a table lock on PostgreSQL).
+      await store.lockTables(tx, ['audit_events']);
+      const last = await db.lastRow(tx);
+      let seq = last?.seq ?? 0;
+      let prev = last?.hash ?? GENESIS;
+      const rows: db.AuditRow[] = [];
+      for (const p of batch) {
+        seq += 1;
+        const row = { seq, event_id: p.eventId, event_time: p.time, record: p.record };
+        const hash = chainHash(prev, row);
+        rows.push({ ...row, account_id: p.accountId, event_name: p.eventName, principal_arn: p.principalArn, resource_arn: p.resourceArn, prev_hash: prev, hash });
+        prev = hash;
+      }
+      await db.insertRows(tx, rows);
+    });
+  }
+
+  /** Writes everything queued so far (in order, one batch at a time). */
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    writing = writing.then(async () => {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, BATCH);
+        try {
+          await write(batch);
+          queue = queue.slice(batch.length);
+        } catch (err) {
+          logger.error('audit write failed; retrying', { error: String(err), pending: queue.length });
+          schedule(FLUSH_MS * 5);
+          return;
+        }
+      }
+    });
+    return writing;
+  }
+
+  async function lookup(query: db.EventQuery): Promise<db.AuditRow[]> {
+    await flush();
+    return db.findEvents(store.db, query);
+  }
+
+  /** Walks the whole chain from the first event; the first problem found names its event. */
+  async function verify(): Promise<Verification> {
+    await flush();
+    let checked = 0;
+    let head = GENESIS;
+    for await (const row of db.allRows(store.db)) {
+      const result = verifyRows([row], head);
+      if (result.problem) return { valid: false, eventsChecked: checked, head, problem: result.problem };
+      head = result.head;
+      checked += 1;
+    }
+    return { valid: true, eventsChecked: checked, head };
+  }
+
+  /** Writes what is queued and stops recording (the server is closing). */
+  async function close(): Promise<void> {
+    await flush();
+    closed = true;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  }
+
+  return { sink, flush, close, lookup, verify };
+}
+
+export type AuditTrail = ReturnType<typeof createAuditTrail>;

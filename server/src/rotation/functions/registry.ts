@@ -1,0 +1,145 @@
+// The rotation functions registered in Coffer, one per name in an account and region, each named by a
+// Lambda-style ARN (arn:aws:lambda:<region>:<account>:function:<name>) that RotationLambdaARN refers to.
+// A function is a built-in template, an HTTP URL (events signed with a key made here, shown once), or a
+// command the operator's configuration allows (with the credentials it acts with, sealed by the root key).
+import { resolve } from 'node:path';
+import type { RootKey } from '../../crypto/root-key.ts';
+import { awsErrors } from '../../protocol/errors.ts';
+import { isUniqueViolation, type Executor, type Store } from '../../store/db.ts';
+import * as db from '../rotation-store.ts';
+import { commandInvoker } from './command-function.ts';
+import { httpInvoker } from './http-function.ts';
+import type { FunctionScope, Invoke } from './types.ts';
+
+export interface FunctionDefinition {
+  name: string;
+  /** a template name (SecretsManagerRDSPostgreSQLRotationSingleUser, ...) or its serverless-repository ARN */
+  template?: string;
+  url?: string;
+  command?: string;
+  /** a command function's own credentials (an access key of a user whose policies say what it may do) */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface FunctionInfo {
+  FunctionArn: string;
+  Name: string;
+  Kind: 'template' | 'http' | 'command';
+  Target: string;
+  CreatedDate: Date;
+}
+
+export interface RegistryDeps {
+  store: Store;
+  rootKey: RootKey;
+  now: () => number;
+  randomBytes: (n: number) => Buffer;
+  /** absolute paths of the executables command functions may run */
+  allowedCommands: readonly string[];
+  /** the server's own endpoint, for command functions (known once it listens) */
+  endpoint: () => string | undefined;
+  /** template name -> the function for a scope */
+  templates: Readonly<Record<string, (scope: FunctionScope) => Invoke>>;
+  timeoutMs: number;
+}
+
+export function functionArn(scope: FunctionScope, name: string): string {
+  return `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${name}`;
+}
+
+export function templateName(template: string): string {
+  const m = /^arn:aws:serverlessrepo:[^:]+:\d+:applications\/(.+)$/.exec(template);
+  return m ? m[1] : template;
+}
+
+export function createFunctionRegistry(deps: RegistryDeps) {
+  const { store, rootKey } = deps;
+  const aad = (arn: string) => `rotation-function:${arn}`;
+
+  function info(row: db.FunctionRow): FunctionInfo {
+    return { FunctionArn: row.arn, Name: row.name, Kind: row.kind as FunctionInfo['Kind'], Target: row.target, CreatedDate: new Date(row.created_at) };
+  }
+
+  /** Registers a function. For an HTTP function the answer includes its SigningKey (base64), shown only here. */
+  async function create(scope: FunctionScope, def: FunctionDefinition): Promise<FunctionInfo & { SigningKey?: string }> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(def.name)) throw awsErrors.invalidParameter('A function name has 1 to 64 letters, digits, hyphens and underscores.');
+    const given = [def.template, def.url, def.command].filter((x) => x !== undefined);
+    if (given.length !== 1) throw awsErrors.invalidParameter('Give exactly one of template, url and command.');
+    const arn = functionArn(scope, def.name);
+    let kind: FunctionInfo['Kind'];
+    let target: string;
+    let secret: Buffer | null = null;
+    let signingKey: Buffer | undefined;
+    if (def.template !== undefined) {
+      kind = 'template';
+      target = templateName(def.template);
+      if (!deps.templates[target]) throw awsErrors.invalidParameter(`There is no built-in rotation template ${target}.`);
+    } else if (def.url !== undefined) {
+      kind = 'http';
+      target = def.url;
+      if (!/^https?:\/\//.test(target)) throw awsErrors.invalidParameter('A function URL must start with http:// or https://.');
+      signingKey = deps.randomBytes(32);
+      secret = rootKey.seal(signingKey, aad(arn));
+    } else {
+      kind = 'command';
+      target = resolve(def.command!);
+      if (!deps.allowedCommands.includes(target)) {
+        throw awsErrors.invalidParameter(`The command ${target} is not allowed: the server's COFFER_ROTATION_COMMANDS must list it.`);
+      }
+      if (!def.credentials) throw awsErrors.invalidParameter('A command function needs the credentials it acts with.');
+      secret = rootKey.seal(Buffer.from(JSON.stringify(def.credentials), 'utf8'), aad(arn));
+    }
+    const row: db.FunctionRow = { account_id: scope.accountId, region: scope.region, name: def.name, arn, kind, target, secret_sealed: secret, created_at: deps.now() };
+    try {
+      await db.insertFunction(store.db, row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw awsErrors.resourceExists(`A rotation function named ${def.name} already exists.`);
+      throw err;
+    }
+    return { ...info(row), ...(signingKey ? { SigningKey: signingKey.toString('base64') } : {}) };
+  }
+
+  async function list(scope: FunctionScope): Promise<FunctionInfo[]> {
+    return (await db.listFunctions(store.db, scope.accountId, scope.region)).map(info);
+  }
+
+  async function get(arn: string): Promise<FunctionInfo | undefined> {
+    const row = await db.findFunctionByArn(store.db, arn);
+    return row ? info(row) : undefined;
+  }
+
+  async function remove(scope: FunctionScope, name: string): Promise<boolean> {
+    return db.deleteFunction(store.db, functionArn(scope, name));
+  }
+
+  async function invoker(arn: string): Promise<Invoke | undefined> {
+    const row = await db.findFunctionByArn(store.db, arn);
+    if (!row) return undefined;
+    const scope = { accountId: row.account_id, region: row.region };
+    if (row.kind === 'template') return deps.templates[row.target]?.(scope);
+    const secret = rootKey.open(row.secret_sealed!, aad(row.arn));
+    if (row.kind === 'http') return httpInvoker(row.target, secret, deps.now, deps.timeoutMs);
+    if (!deps.allowedCommands.includes(row.target)) return undefined; // no longer allowed by the configuration
+    const credentials = JSON.parse(secret.toString('utf8')) as { accessKeyId: string; secretAccessKey: string };
+    return commandInvoker(row.target, () => {
+      const endpoint = deps.endpoint();
+      if (!endpoint) throw new Error('the server is not listening yet');
+      return { endpoint, region: row.region, ...credentials };
+    }, deps.timeoutMs);
+  }
+
+  /** Root-key rotation: re-seals every function's signing key or credentials under the new root key. */
+  async function rewrapSecrets(tx: Executor, from: RootKey, to: RootKey): Promise<number> {
+    const rows = await tx.selectFrom('rotation_functions').select(['arn', 'secret_sealed']).where('secret_sealed', 'is not', null).execute();
+    for (const row of rows) {
+      const secret = from.open(row.secret_sealed!, aad(row.arn));
+      await tx.updateTable('rotation_functions').set({ secret_sealed: to.seal(secret, aad(row.arn)) }).where('arn', '=', row.arn).execute();
+      secret.fill(0);
+    }
+    return rows.length;
+  }
+
+  return { create, list, get, remove, invoker, rewrapSecrets, exists: async (arn: string, executor: Executor = store.db) => (await db.findFunctionByArn(executor, arn)) !== undefined };
+}
+
+export type FunctionRegistry = ReturnType<typeof createFunctionRegistry>;

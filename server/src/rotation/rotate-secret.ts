@@ -1,0 +1,211 @@
+// RotateSecret and CancelRotateSecret, and the rotation fields DescribeSecret shows. The configuration and
+// the AWSPENDING placeholder are written in one transaction with the secret row locked; the engine then runs
+// the steps (engine.ts). AWS's contract is in shared/reference/aws-behaviours.md, "Rotation".
+import type {
+  CancelRotateSecretRequest,
+  CancelRotateSecretResponse,
+  DescribeSecretResponse,
+  RotateSecretRequest,
+  RotateSecretResponse,
+} from '@aws-sdk/client-secrets-manager';
+import { awsErrors } from '../protocol/errors.ts';
+import type { Tx } from '../store/db.ts';
+import type { RequestScope } from '../services/admin/authorizer.ts';
+import { secretScope } from '../services/secretsmanager/arn.ts';
+import { createSecretAccess } from '../services/secretsmanager/secret-access.ts';
+import { requireToken, type SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';
+import { findSecret, requireNotDeleted } from '../services/secretsmanager/secret-lookup.ts';
+import * as secrets from '../services/secretsmanager/secret-store.ts';
+import type { Scope, SecretRow } from '../services/secretsmanager/secret-store.ts';
+import { AWSCURRENT, AWSPENDING, checkLabelQuota } from '../services/secretsmanager/versions.ts';
+import * as db from './rotation-store.ts';
+import { nextWindow, parseRotationRules, type RotationRules } from './schedule-expression.ts';
+
+export const NO_FUNCTION = 'No Lambda rotation function ARN is associated with this secret.';
+export const IN_PROGRESS = "A previous rotation isn't complete. That rotation will be reattempted.";
+export const CANNOT_INVOKE =
+  'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.';
+
+export interface RotateSecretDeps extends SecretServiceDeps {
+  /** true when the ARN names a function registered in Coffer that can be invoked */
+  functionExists(arn: string, tx: Tx): Promise<boolean>;
+  /** the engine picks up the run now (in the background) */
+  startRun(secretId: string): void;
+}
+
+export function createRotateSecret(deps: RotateSecretDeps) {
+  const { store, now, authorizer } = deps;
+  const access = createSecretAccess(deps.keys);
+
+  async function locked(tx: Tx, scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret') {
+    const authz = await authorizer.forRequest(scope);
+    const owner = secretScope(scope, secretId);
+    const secret = await findSecret(tx, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation), store.forUpdate);
+    await access.requireOnSecret(authz, tx, secret, operation);
+    requireNotDeleted(secret);
+    return { owner, secret };
+  }
+
+  async function rotateSecret(scope: RequestScope, input: RotateSecretRequest): Promise<RotateSecretResponse> {
+    const token = requireToken(input.ClientRequestToken);
+    const rules = input.RotationRules as RotationRules | undefined;
+    parseRotationRules(rules); // the rules are checked before anything is looked up
+    const mode = input.RotateImmediately === false ? 'test' : 'rotate';
+    const result = await store.db.transaction().execute(async (tx) => {
+      const { owner, secret } = await locked(tx, scope, input.SecretId!, 'RotateSecret');
+      const row = await db.findRotation(tx, secret.id);
+      const lambdaArn = input.RotationLambdaARN || row?.lambda_arn;
+      if (!lambdaArn) throw awsErrors.invalidRequest(NO_FUNCTION);
+      // Nothing is saved when the function cannot be invoked (AWS: AccessDeniedException).
+      if (!(await deps.functionExists(lambdaArn, tx))) throw awsErrors.accessDenied(CANNOT_INVOKE);
+      const stages = await secrets.getStages(tx, secret.id);
+      const pending = stages.get(AWSPENDING);
+      const t = now();
+      const config = {
+        lambda_arn: lambdaArn,
+        after_days: rules ? (rules.AutomaticallyAfterDays ?? null) : (row?.after_days ?? null),
+        schedule_expression: rules ? (rules.ScheduleExpression ?? null) : (row?.schedule_expression ?? null),
+        duration: rules ? (rules.Duration ?? null) : (row?.duration ?? null),
+        enabled: 1,
+      };
+      if (pending !== undefined && pending !== stages.get(AWSCURRENT)) {
+        // The same token resumes the unfinished rotation (a retry of RotateSecret, or after it gave up).
+        if (pending === token && row?.run_token === token) {
+          await db.patchRotation(tx, secret.id, { ...config, run_attempts: 0, run_next_at: t, last_status: 'running' });
+          return { secret, resumed: true };
+        }
+        throw awsErrors.invalidRequest(IN_PROGRESS);
+      }
+      if (await secrets.findVersion(tx, secret.id, token)) {
+        throw awsErrors.invalidRequest(`A version with the ClientRequestToken ${token} already exists for this secret; use a new token.`);
+      }
+      await addPendingVersion(tx, owner, secret, token, stages, mode === 'test');
+      const effective = parseRotationRules(ruleSet(config));
+      const from = mode === 'test' ? (row?.last_rotated_at ?? t) : t;
+      const window = effective ? nextWindow(effective, from) : undefined;
+      await db.saveRotation(tx, {
+        secret_id: secret.id,
+        account_id: secret.account_id,
+        region: secret.region,
+        ...config,
+        last_rotated_at: row?.last_rotated_at ?? null,
+        window_start: window?.start ?? null,
+        window_end: window?.end ?? null,
+        run_token: token,
+        run_mode: mode,
+        run_step: 0,
+        run_attempts: 0,
+        run_next_at: t,
+        run_claimed_by: null,
+        run_claim_until: null,
+        last_status: 'running',
+        last_error: row?.last_error ?? null,
+        last_error_at: row?.last_error_at ?? null,
+      });
+      return { secret, resumed: false };
+    });
+    deps.startRun(result.secret.id);
+    return { ARN: result.secret.arn, Name: result.secret.name, VersionId: token };
+  }
+
+  /**
+   * The version the steps work on, labelled AWSPENDING (taken off any other version; AWSCURRENT stays).
+   * For a rotation it holds no value until createSecret puts one. For RotateImmediately=false's test of
+   * the configuration it holds a copy of AWSCURRENT, so that testSecret has a value to log in with; the
+   * engine takes AWSPENDING off it again afterwards.
+   */
+  async function addPendingVersion(tx: Tx, owner: Scope, secret: SecretRow, token: string, stages: Map<string, string>, copyCurrent: boolean) {
+    const current = copyCurrent ? await secrets.findVersionByStage(tx, secret.id, AWSCURRENT) : undefined;
+    let sealed = { kms_key_id: null, wrapped_key: null, ciphertext: null, value_kind: null } as Pick<secrets.VersionRow, 'kms_key_id' | 'wrapped_key' | 'ciphertext' | 'value_kind'>;
+    if (current?.ciphertext) {
+      const value = await deps.values.decrypt(owner, secret.id, current, tx);
+      const key = await deps.keys.resolve(owner, secret.kms_key_id ?? undefined, tx);
+      sealed = deps.values.encrypt(owner, key, secret.id, token, value);
+    }
+    await secrets.insertVersion(tx, { secret_id: secret.id, version_id: token, created_at: now(), last_accessed_at: null, ...sealed });
+    const next = new Map(stages);
+    next.delete(AWSPENDING);
+    next.set(AWSPENDING, token);
+    checkLabelQuota(next);
+    await secrets.replaceStages(tx, secret.id, next);
+  }
+
+  async function cancelRotateSecret(scope: RequestScope, input: CancelRotateSecretRequest): Promise<CancelRotateSecretResponse> {
+    return store.db.transaction().execute(async (tx) => {
+      const { secret } = await locked(tx, scope, input.SecretId!, 'CancelRotateSecret');
+      const row = await db.findRotation(tx, secret.id);
+      const pending = (await secrets.getStages(tx, secret.id)).get(AWSPENDING);
+      if (row) {
+        await db.patchRotation(tx, secret.id, {
+          enabled: 0,
+          window_start: null,
+          window_end: null,
+          run_token: null,
+          run_mode: null,
+          run_next_at: null,
+          run_claimed_by: null,
+          run_claim_until: null,
+          last_status: row.run_token ? 'cancelled' : row.last_status,
+        });
+      }
+      // AWSPENDING stays where it is: the caller decides whether to remove it (see the operation's documentation).
+      const unfinished = row?.run_token ?? (pending !== undefined ? pending : undefined);
+      return { ARN: secret.arn, Name: secret.name, ...(unfinished ? { VersionId: unfinished } : {}) };
+    });
+  }
+
+  /**
+   * A rotation the scheduler starts in a secret's window: a new token and its AWSPENDING placeholder, as
+   * RotateSecret would. False (and the window moves on) when the secret is gone, deleted or mid-rotation.
+   */
+  async function startScheduled(secretId: string, token: string): Promise<boolean> {
+    const started = await store.db.transaction().execute(async (tx) => {
+      const secret = await secrets.findSecretById(tx, secretId, store.forUpdate);
+      const row = await db.findRotation(tx, secretId);
+      if (!secret || !row || row.enabled !== 1 || row.run_token !== null) return false;
+      const stages = await secrets.getStages(tx, secret.id);
+      const pending = stages.get(AWSPENDING);
+      const t = now();
+      if (secret.deleted_at !== null || (pending !== undefined && pending !== stages.get(AWSCURRENT))) {
+        const schedule = parseRotationRules(ruleSet(row));
+        const window = schedule ? nextWindow(schedule, t) : undefined;
+        const error = secret.deleted_at !== null ? 'the secret is scheduled for deletion' : IN_PROGRESS;
+        await db.patchRotation(tx, secretId, { window_start: window?.start ?? null, window_end: window?.end ?? null, last_status: 'failed', last_error: error, last_error_at: t });
+        return false;
+      }
+      await addPendingVersion(tx, { accountId: secret.account_id, region: secret.region }, secret, token, stages, false);
+      await db.patchRotation(tx, secretId, {
+        run_token: token, run_mode: 'rotate', run_step: 0, run_attempts: 0, run_next_at: t, run_claimed_by: null, run_claim_until: null, last_status: 'running',
+      });
+      return true;
+    });
+    if (started) deps.startRun(secretId);
+    return started;
+  }
+
+  return { rotateSecret, cancelRotateSecret, startScheduled };
+}
+
+export function ruleSet(row: Pick<db.RotationRow, 'after_days' | 'schedule_expression' | 'duration'>): RotationRules | undefined {
+  const rules: RotationRules = {
+    ...(row.after_days !== null ? { AutomaticallyAfterDays: row.after_days } : {}),
+    ...(row.schedule_expression !== null ? { ScheduleExpression: row.schedule_expression } : {}),
+    ...(row.duration !== null ? { Duration: row.duration } : {}),
+  };
+  return Object.keys(rules).length > 0 ? rules : undefined;
+}
+
+/** DescribeSecret's rotation fields, as AWS shows them: nothing for a secret never configured for rotation. */
+export function rotationFields(row: db.RotationRow | undefined): Partial<DescribeSecretResponse> {
+  if (!row) return {};
+  const rules = ruleSet(row);
+  const enabled = row.enabled === 1;
+  return {
+    RotationEnabled: enabled,
+    ...(row.lambda_arn ? { RotationLambdaARN: row.lambda_arn } : {}),
+    ...(rules ? { RotationRules: rules } : {}),
+    ...(enabled && row.last_rotated_at !== null ? { LastRotatedDate: new Date(row.last_rotated_at) } : {}),
+    // "the latest date that rotation will occur": the last second of the next window
+    ...(enabled && row.window_end !== null ? { NextRotationDate: new Date(row.window_end - 1000) } : {}),
+  };
+}

@@ -1,0 +1,88 @@
+// SQL for rotation: each secret's rotation row (configuration and the run in progress) and the registered
+// rotation functions. No rules here.
+import type { Executor } from '../store/db.ts';
+import type { RotationFunctionTable, SecretRotationTable } from '../store/schema.ts';
+
+export type RotationRow = SecretRotationTable;
+export type FunctionRow = RotationFunctionTable;
+
+export async function findRotation(db: Executor, secretId: string): Promise<RotationRow | undefined> {
+  return db.selectFrom('secret_rotations').selectAll().where('secret_id', '=', secretId).executeTakeFirst();
+}
+
+export async function saveRotation(db: Executor, row: RotationRow): Promise<void> {
+  const { secret_id, ...rest } = row;
+  const updated = await db.updateTable('secret_rotations').set(rest).where('secret_id', '=', secret_id).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('secret_rotations').values(row).execute();
+}
+
+export async function patchRotation(db: Executor, secretId: string, patch: Partial<RotationRow>): Promise<void> {
+  await db.updateTable('secret_rotations').set(patch).where('secret_id', '=', secretId).execute();
+}
+
+/**
+ * Claims the run of `secretId` for `holder` until `until`, when it is free (unclaimed, or its claim ran out:
+ * a run left by a stopped server)
+ * and still on `token`. Atomic on both dialects: of two servers, one gets it.
+ */
+export async function claimRun(db: Executor, secretId: string, token: string, holder: string, now: number, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('secret_rotations')
+    .set({ run_claimed_by: holder, run_claim_until: until })
+    .where('secret_id', '=', secretId)
+    .where('run_token', '=', token)
+    .where((eb) => eb.or([eb('run_claimed_by', 'is', null), eb('run_claim_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Runs waiting for their next attempt (new, retried, or interrupted by a stopped server). */
+export async function runsDue(db: Executor, now: number, limit: number): Promise<RotationRow[]> {
+  return db
+    .selectFrom('secret_rotations')
+    .selectAll()
+    .where('run_token', 'is not', null)
+    .where('run_next_at', '<=', now)
+    .where((eb) => eb.or([eb('run_claimed_by', 'is', null), eb('run_claim_until', '<=', now)]))
+    .limit(limit)
+    .execute();
+}
+
+/** Enabled schedules whose window has begun and that have no run in progress. */
+export async function schedulesDue(db: Executor, now: number, limit: number): Promise<RotationRow[]> {
+  return db
+    .selectFrom('secret_rotations')
+    .selectAll()
+    .where('enabled', '=', 1)
+    .where('run_token', 'is', null)
+    .where('window_start', '<=', now)
+    .limit(limit)
+    .execute();
+}
+
+export async function deleteRotation(db: Executor, secretId: string): Promise<void> {
+  await db.deleteFrom('secret_rotations').where('secret_id', '=', secretId).execute();
+}
+
+export async function findFunctionByArn(db: Executor, arn: string): Promise<FunctionRow | undefined> {
+  return db.selectFrom('rotation_functions').selectAll().where('arn', '=', arn).executeTakeFirst();
+}
+
+export async function insertFunction(db: Executor, row: FunctionRow): Promise<void> {
+  await db.insertInto('rotation_functions').values(row).execute();
+}
+
+export async function listFunctions(db: Executor, accountId: string, region: string): Promise<FunctionRow[]> {
+  return db
+    .selectFrom('rotation_functions')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('region', '=', region)
+    .orderBy('name')
+    .execute();
+}
+
+export async function deleteFunction(db: Executor, arn: string): Promise<boolean> {
+  const result = await db.deleteFrom('rotation_functions').where('arn', '=', arn).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

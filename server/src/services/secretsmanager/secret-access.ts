@@ -1,0 +1,157 @@
+// Authorization of Secrets Manager operations: the IAM action of each operation (iam/'s action table), the
+// secret's resource policy (compiled once per policy text and cached), the condition keys of the request
+// (secretsmanager:SecretId, the secret's tags as aws:ResourceTag/* when a policy reads them, and what each
+// operation adds), and the KMS permission on a customer managed key.
+//
+// KMS: Coffer has no key policies yet. A key behaves as if its key policy were AWS's default one (the
+// account's identity policies decide), and the aws/secretsmanager key as AWS's managed key policy (every
+// principal of the account, through Secrets Manager only; no other account). Across accounts, the caller's
+// identity policy must allow the KMS action on the customer managed key; the key owner's consent is the
+// secret's resource policy (in AWS it would also be the key policy).
+import {
+  parsePolicy,
+  SECRETS_MANAGER_OPERATIONS,
+  tagContext,
+  type CompiledPolicy,
+  type ContextValue,
+  type KmsAction,
+  type SecretsManagerOperation,
+} from '../../iam/index.ts';
+import { awsErrors } from '../../protocol/errors.ts';
+import type { Executor } from '../../store/db.ts';
+import type { RequestAccess } from '../admin/authorizer.ts';
+import { usesResourceTags } from '../admin/policy-keys.ts';
+import type { KeyService } from '../kms/key-service.ts';
+import { unresolvedSecretArn } from './arn.ts';
+import * as db from './secret-store.ts';
+import type { Scope, SecretRow, Tag } from './secret-store.ts';
+
+type Context = Record<string, ContextValue>;
+interface ResourcePolicy {
+  policy: CompiledPolicy;
+  usesTags: boolean;
+}
+
+export function createSecretAccess(keys: KeyService) {
+  const compiled = new Map<string, { text: string; value: ResourcePolicy }>();
+
+  /** The secret's resource policy, compiled (cached by secret id while its text stays the same). */
+  function resourcePolicyOf(secret: SecretRow): ResourcePolicy | undefined {
+    const text = secret.resource_policy;
+    if (text === null) return undefined;
+    const hit = compiled.get(secret.id);
+    if (hit && hit.text === text) return hit.value;
+    const result = parsePolicy(text, { kind: 'resource' });
+    // Policies are validated when they are put; one that no longer compiles fails closed, loudly.
+    if (!result.ok) throw new Error(`the resource policy of secret ${secret.id} does not compile`);
+    const value = { policy: result.policy, usesTags: usesResourceTags([result.policy]) };
+    if (compiled.size >= 10_000) compiled.clear();
+    compiled.set(secret.id, { text, value });
+    return value;
+  }
+
+  const actionOf = (operation: SecretsManagerOperation) => SECRETS_MANAGER_OPERATIONS[operation].action;
+
+  function tagsNeeded(access: RequestAccess, secret: SecretRow): boolean {
+    const rp = resourcePolicyOf(secret);
+    return !access.unrestricted(secret.account_id, rp?.policy) && (access.identity.usesResourceTags || rp?.usesTags === true);
+  }
+
+  /** Decision on a found secret with its tags already known (ListSecrets filters with this). */
+  function allowsOnSecret(access: RequestAccess, secret: SecretRow, operation: SecretsManagerOperation, tags: Tag[], context?: Context): boolean {
+    const rp = resourcePolicyOf(secret);
+    if (access.unrestricted(secret.account_id, rp?.policy)) return true;
+    return access.allows({
+      action: actionOf(operation),
+      resource: secret.arn,
+      resourceAccountId: secret.account_id,
+      resourcePolicy: rp?.policy,
+      context: { ...context, 'secretsmanager:SecretId': secret.arn, ...tagContext('aws:ResourceTag', tagRecord(tags)) },
+    });
+  }
+
+  /**
+   * Requires `operation` on a found secret; the secret's tags are read (with `executor`, the transaction
+   * when there is one) only when a policy looks at them. `tags` may supply them from a cache.
+   */
+  async function requireOnSecret(
+    access: RequestAccess,
+    executor: Executor,
+    secret: SecretRow,
+    operation: SecretsManagerOperation,
+    context?: Context,
+    tags?: () => Promise<Tag[]>,
+  ): Promise<void> {
+    const rp = resourcePolicyOf(secret);
+    if (access.unrestricted(secret.account_id, rp?.policy)) return;
+    const tagKeys = tagsNeeded(access, secret) ? tagContext('aws:ResourceTag', tagRecord(await (tags ? tags() : db.getTags(executor, secret.id)))) : undefined;
+    access.require({
+      action: actionOf(operation),
+      resource: secret.arn,
+      resourceAccountId: secret.account_id,
+      resourcePolicy: rp?.policy,
+      context: { ...context, 'secretsmanager:SecretId': secret.arn, ...tagKeys },
+    });
+  }
+
+  /**
+   * For a SecretId that found no secret: the check runs against the ARN it would have, so a caller without
+   * access gets AccessDenied whether the secret exists or not, and learns nothing from the difference.
+   */
+  function requireOnMissing(access: RequestAccess, owner: Scope, secretId: string, operation: SecretsManagerOperation, context?: Context): void {
+    if (access.unrestricted(owner.accountId)) return;
+    const arn = unresolvedSecretArn(owner, secretId);
+    access.require({ action: actionOf(operation), resource: arn, resourceAccountId: owner.accountId, context: { ...context, 'secretsmanager:SecretId': arn }, shownResource: secretId });
+  }
+
+  /** Operations without a resource (ListSecrets, GetRandomPassword, BatchGetSecretValue): Resource "*". */
+  function requireOnAccount(access: RequestAccess, scope: Scope, operation: SecretsManagerOperation, context?: Context): void {
+    if (access.unrestricted(scope.accountId)) return;
+    access.require({ action: actionOf(operation), resource: '*', resourceAccountId: scope.accountId, context });
+  }
+
+  /** Decision of a KMS action on the key (a row, or a key id looked up through the key cache outside transactions). */
+  async function kmsDecision(access: RequestAccess, owner: Scope, key: { arn: string; key_manager: string } | string | null, action: KmsAction): Promise<string | undefined> {
+    const caller = access.caller;
+    if (!caller || key === null) return undefined;
+    const sameAccount = caller.accountId === owner.accountId;
+    if (sameAccount && access.identity.kind === 'root') return undefined;
+    const row = typeof key === 'string' ? await keys.cachedKey(owner, key) : key;
+    // A key that is gone fails the operation with its own error when it is used.
+    if (!row) return undefined;
+    const head = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${row.arn}`;
+    if (row.key_manager === 'AWS') return sameAccount ? undefined : `${head} because no resource-based policy allows the ${action} action`;
+    const decision = access.decide({
+      action,
+      resource: row.arn,
+      resourceAccountId: caller.accountId,
+      context: { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com`, 'kms:CallerAccount': caller.accountId },
+    });
+    if (decision.allowed) return undefined;
+    return decision.reason === 'explicit-deny' ? `${head} with an explicit deny in an identity-based policy` : `${head} because no identity-based policy allows the ${action} action`;
+  }
+
+  async function requireKms(access: RequestAccess, owner: Scope, key: { arn: string; key_manager: string } | string | null, action: KmsAction): Promise<void> {
+    const denied = await kmsDecision(access, owner, key, action);
+    if (denied) throw awsErrors.accessDenied(denied);
+  }
+
+  async function allowsKms(access: RequestAccess, owner: Scope, key: { arn: string; key_manager: string } | string | null, action: KmsAction): Promise<boolean> {
+    return (await kmsDecision(access, owner, key, action)) === undefined;
+  }
+
+  return { resourcePolicyOf, allowsOnSecret, requireOnSecret, requireOnMissing, requireOnAccount, requireKms, allowsKms };
+}
+
+export type SecretAccess = ReturnType<typeof createSecretAccess>;
+
+function tagRecord(tags: Tag[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags) out[t.Key] = t.Value;
+  return out;
+}
+
+/** Request tags as condition keys: aws:RequestTag/<key> for each, and aws:TagKeys. */
+export function requestTagContext(tags: Tag[]): Context {
+  return { ...tagContext('aws:RequestTag', tagRecord(tags)), 'aws:TagKeys': tags.map((t) => t.Key) };
+}

@@ -1,0 +1,133 @@
+// The audit trail: one CloudTrail-shaped event per API call, allowed or denied, in order, hash-chained so
+// that an edited or deleted event is found; and no secret value, password or access-key secret ever in it
+// or in the server's log.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EncryptCommand, GenerateDataKeyCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
+import { CreateSecretCommand, GetRandomPasswordCommand, GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { allow, BACKENDS, expectAdminError, expectAwsError, startAccessServer, type AccessServer } from './helpers.ts';
+
+interface Event {
+  EventId: string;
+  EventName: string;
+  EventSource: string;
+  PrincipalArn?: string;
+  ResourceArn?: string;
+  ErrorCode?: string;
+  ReadOnly: string;
+  CloudTrailEvent: string;
+}
+
+for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip: backend.skip }, () => {
+  let t: AccessServer;
+  const log: string[] = [];
+  const secrets: string[] = [];
+  const calls: Array<{ name: string; requestId?: string }> = [];
+
+  before(async () => {
+    t = await startAccessServer({ backend: backend.name, logger: { error: (msg, fields) => log.push(JSON.stringify({ msg, ...fields })) } });
+  });
+  after(() => t.close());
+
+  const events = async (input: Record<string, unknown> = {}) => {
+    const out: Event[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = (await t.admin('LookupEvents', { ...input, NextToken, MaxResults: 7 })) as { Events: Event[]; NextToken?: string };
+      out.push(...page.Events);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return out.filter((e) => e.EventName !== 'LookupEvents');
+  };
+
+  it('records every call, allowed or denied, in order, with CloudTrail\'s fields and nothing secret', async () => {
+    const sm = t.sm(t.root);
+    const kms = t.kms(t.root);
+    const track = async <T extends { $metadata: { requestId?: string } }>(name: string, call: Promise<T>): Promise<T> => {
+      const result = await call;
+      calls.push({ name, requestId: result.$metadata.requestId });
+      return result;
+    };
+    secrets.push('first-VALUE-8c1f', 'second-VALUE-93ad', 'kms-PLAINTEXT-55e0');
+    const created = await track('CreateSecret', sm.send(new CreateSecretCommand({ Name: 'audited', SecretString: secrets[0], Description: 'visible' })));
+    await track('GetSecretValue', sm.send(new GetSecretValueCommand({ SecretId: 'audited' })));
+    await track('PutSecretValue', sm.send(new PutSecretValueCommand({ SecretId: 'audited', SecretString: secrets[1] })));
+    secrets.push((await track('GetRandomPassword', sm.send(new GetRandomPasswordCommand({ PasswordLength: 40 })))).RandomPassword!);
+    const keyId = (await track('CreateKey', kms.send(new CreateKeyCommand({})))).KeyMetadata!.KeyId!;
+    await track('Encrypt', kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(secrets[2]) })));
+    secrets.push(Buffer.from((await track('GenerateDataKey', kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' })))).Plaintext!).toString('base64'));
+    const user = await t.user('audited-user', { p: allow('secretsmanager:DescribeSecret') });
+    calls.push({ name: 'CreateUser' }, { name: 'PutUserPolicy' }, { name: 'CreateAccessKey' });
+    secrets.push(user.secretAccessKey);
+    await expectAwsError(t.sm(user).send(new GetSecretValueCommand({ SecretId: 'audited' })), 'AccessDeniedException');
+    calls.push({ name: 'GetSecretValue' });
+    await expectAwsError(sm.send(new CreateSecretCommand({ Name: 'bad name!*', SecretString: secrets[0] })), 'ValidationException');
+    calls.push({ name: 'CreateSecret' });
+
+    const all = await events();
+    assert.deepEqual(all.map((e) => e.EventName), calls.map((c) => c.name), 'N calls, N events, in order');
+    const records = all.map((e) => JSON.parse(e.CloudTrailEvent) as Record<string, any>);
+    for (const [i, c] of calls.entries()) if (c.requestId) assert.equal(records[i].requestID, c.requestId);
+    const create = records[0];
+    assert.equal(create.eventSource, 'secretsmanager.amazonaws.com');
+    assert.equal(create.awsRegion, 'us-east-1');
+    assert.equal(create.sourceIPAddress, '127.0.0.1');
+    assert.match(create.userAgent, /aws-sdk-js/);
+    assert.deepEqual([create.userIdentity.type, create.userIdentity.arn, create.userIdentity.accessKeyId], ['Root', `arn:aws:iam::${t.accountId}:root`, t.root.accessKeyId]);
+    assert.equal(create.requestParameters.SecretString, '***');
+    assert.equal(create.requestParameters.Description, 'visible');
+    assert.equal(create.responseElements.ARN, created.ARN);
+    assert.deepEqual([create.readOnly, create.eventType, create.recipientAccountId], [false, 'AwsApiCall', t.accountId]);
+    assert.equal(records[1].readOnly, true);
+    assert.equal(records[1].responseElements, null, 'read-only calls record no response, as CloudTrail');
+    assert.equal(records[5].eventSource, 'kms.amazonaws.com');
+    assert.equal(records[5].requestParameters.Plaintext, '***');
+    const denied = records[10];
+    assert.deepEqual([denied.errorCode, denied.userIdentity.type, denied.userIdentity.userName], ['AccessDeniedException', 'IAMUser', 'audited-user']);
+    assert.match(denied.errorMessage, /is not authorized to perform: secretsmanager:GetSecretValue/);
+    assert.equal(records[11].errorCode, 'ValidationException');
+
+    await t.server.app.audit.flush();
+    const stored = (await t.server.app.store.db.selectFrom('audit_events').select('record').execute()).map((r) => r.record).join('\n');
+    for (const secret of secrets) {
+      assert.ok(!stored.includes(secret), `a secret reached the audit trail: ${secret.slice(0, 4)}…`);
+      assert.ok(!log.join('\n').includes(secret), 'a secret reached the server log');
+    }
+  });
+
+  it('filters by event name, principal, resource and time, and pages', async () => {
+    assert.deepEqual((await events({ EventName: 'PutSecretValue' })).map((e) => e.EventName), ['PutSecretValue']);
+    const byUser = await events({ PrincipalArn: `arn:aws:iam::${t.accountId}:user/audited-user` });
+    assert.deepEqual(byUser.map((e) => [e.EventName, e.ErrorCode]), [['GetSecretValue', 'AccessDeniedException']]);
+    const arn = JSON.parse((await events({ EventName: 'CreateSecret' }))[0].CloudTrailEvent).responseElements.ARN;
+    assert.deepEqual((await events({ ResourceArn: arn })).map((e) => e.EventName), ['CreateSecret', 'PutSecretValue']);
+    assert.deepEqual(await events({ StartTime: Date.now() / 1000 + 3600 }), []);
+    // A user reads the trail only when its policy allows cloudtrail:LookupEvents.
+    await expectAdminError(t.admin('LookupEvents', {}, await t.user('no-trail', {})), 'AccessDeniedException', /cloudtrail:LookupEvents/);
+    const reader = await t.user('trail-reader', { p: allow('cloudtrail:LookupEvents') });
+    assert.ok(((await t.admin('LookupEvents', { EventName: 'CreateUser' }, reader)) as { Events: unknown[] }).Events.length >= 3);
+    await expectAdminError(t.admin('VerifyAuditTrail', {}, reader), 'AccessDeniedException', /only the operator/);
+  });
+
+  it('VerifyAuditTrail finds an edited or a deleted event and names it', async () => {
+    const ok = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
+    assert.equal(ok.Valid, true);
+    assert.ok(Number(ok.EventsChecked) > 15);
+    assert.match(String(ok.HeadHash), /^[0-9a-f]{64}$/);
+    const db = t.server.app.store.db;
+    await t.server.app.audit.flush();
+    const victim = await db.selectFrom('audit_events').selectAll().where('event_name', '=', 'PutSecretValue').executeTakeFirstOrThrow();
+    const edited = victim.record.replace('"readOnly":false', '"readOnly":true');
+    await db.updateTable('audit_events').set({ record: edited }).where('seq', '=', victim.seq).execute();
+    const afterEdit = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
+    assert.deepEqual([afterEdit.Valid, afterEdit.FirstBadEventId], [false, victim.event_id]);
+    assert.match(String(afterEdit.Problem), /edited/);
+    await db.updateTable('audit_events').set({ record: victim.record }).where('seq', '=', victim.seq).execute();
+    assert.equal(((await t.admin('VerifyAuditTrail')) as Record<string, unknown>).Valid, true);
+    await db.deleteFrom('audit_events').where('seq', '=', victim.seq).execute();
+    const next = await db.selectFrom('audit_events').select('event_id').where('seq', '>', victim.seq).orderBy('seq').limit(1).executeTakeFirstOrThrow();
+    const afterDelete = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
+    assert.deepEqual([afterDelete.Valid, afterDelete.FirstBadEventId], [false, next.event_id]);
+    assert.match(String(afterDelete.Problem), /deleted/);
+  });
+});
