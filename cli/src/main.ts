@@ -1,5 +1,6 @@
 // The `coffer` command: `server`, a verb per Secrets Manager operation (built from the service model, as
-// `aws secretsmanager <verb>` takes them), and the helpers get, run, import, export and completion.
+// `aws secretsmanager <verb>` takes them), `admin <verb>` and `audit` (Coffer's admin API, built the same way
+// from models/coffer-admin.json), and the helpers get, run, import, export and completion.
 // Exit codes as the aws CLI v2's: 0, 252 usage, 254 service error, 255 anything else (errors.ts).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
@@ -11,8 +12,8 @@ import { addRunCommand } from './commands/run.ts';
 import { addServerStub, serverMain } from './commands/server.ts';
 import { addTransferCommands } from './commands/transfer.ts';
 import { CliError, EXIT, ExitWith, ParamError, ServiceError, UsageError } from './errors.ts';
-import { OPERATIONS } from './model/operations.ts';
 import { loadServiceModel } from './model/service-model.ts';
+import { COFFER_ADMIN, SECRETS_MANAGER, type ServiceDescriptor } from './model/services.ts';
 import { cliPackageJson } from './paths.ts';
 
 export async function main(argv: string[]): Promise<void> {
@@ -41,8 +42,9 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .helpCommand('help [verb]', 'show the flags of a verb, with an example');
   addGlobalOptions(program);
-  const model = loadServiceModel();
-  for (const operation of OPERATIONS) addOperationCommand(program, model, operation);
+  const model = loadServiceModel(SECRETS_MANAGER.modelFile);
+  for (const operation of SECRETS_MANAGER.operations) addOperationCommand(program, model, operation, SECRETS_MANAGER);
+  addAdminCommands(program, COFFER_ADMIN);
   addGetCommand(program);
   addRunCommand(program);
   addTransferCommands(program);
@@ -52,9 +54,34 @@ export function buildProgram(): Command {
     'after',
     '\nThe Secrets Manager verbs take the flags `aws secretsmanager <verb>` takes, and print what it prints.\n' +
       'Exit codes: 0 success, 252 usage error, 254 error from the service, 255 other errors.\n' +
+      '`coffer admin <verb>` runs Coffer\'s admin API (users, policies, access keys); `coffer audit` reads the audit trail.\n' +
       '\nExamples:\n  coffer create-secret --name prod/db --secret-string \'{"password":"EXAMPLE"}\'\n  coffer get prod/db password\n  coffer help create-secret\n',
   );
   return program;
+}
+
+/** `coffer admin <verb>` (Coffer's admin API, verbs as `aws iam` names them) and `coffer audit` (LookupEvents). */
+function addAdminCommands(program: Command, service: ServiceDescriptor): void {
+  const model = loadServiceModel(service.modelFile);
+  const admin = program
+    .command('admin')
+    .description("Coffer's admin API: accounts, users, their policies and access keys, the audit trail")
+    .helpCommand('help [verb]', 'show the flags of an admin verb, with an example')
+    .addHelpText('after', '\nExamples:\n  coffer admin create-user --user-name deploy\n  coffer admin create-access-key --user-name deploy\n  coffer admin help put-user-policy\n');
+  for (const operation of service.operations) {
+    addOperationCommand(admin, model, operation, service, {
+      ...(operation === 'LookupEvents' ? { jsonLines: 'Events' } : {}),
+      ...(operation === 'VerifyAuditTrail' ? { check: auditTrailProblem } : {}),
+    });
+  }
+  addOperationCommand(program, model, 'LookupEvents', service, { name: 'audit', jsonLines: 'Events' });
+}
+
+/** What `coffer admin verify-audit` reports (exit 1) when the chain does not verify. */
+function auditTrailProblem(result: Record<string, unknown>): string | undefined {
+  if (result.Valid === true) return undefined;
+  const where = result.FirstBadEventId !== undefined ? `event ${String(result.FirstBadEventId)} (sequence ${String(result.FirstBadSequence)})` : 'an unknown event';
+  return `coffer: the audit trail does not verify: first bad event is ${where}${result.Problem ? `: ${String(result.Problem)}` : ''}`;
 }
 
 function versionString(): string {

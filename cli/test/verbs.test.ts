@@ -119,4 +119,28 @@ describe('coffer <verb>: every Secrets Manager operation', () => {
     const versions = await sdk.send(new ListSecretVersionIdsCommand({ SecretId: 'verbs/cij' }));
     assert.equal(versions.Versions?.length, 1);
   });
+
+  test('resource policies (validate, put, get, delete), rotate-secret without a function, cancel-rotate-secret', async () => {
+    const created = await s.json(['create-secret', '--name', 'verbs/policy', '--secret-string', 'p']);
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'secretsmanager:DeleteSecret', Resource: '*' }],
+    });
+    writeFileSync(join(dir, 'policy.json'), policy);
+    const validated = await s.json(['validate-resource-policy', '--secret-id', 'verbs/policy', '--resource-policy', `file://${join(dir, 'policy.json')}`]);
+    assert.equal(validated.PolicyValidationPassed, true);
+    const put = await s.json(['put-resource-policy', '--secret-id', 'verbs/policy', '--resource-policy', `file://${join(dir, 'policy.json')}`, '--block-public-policy']);
+    assert.deepEqual(put, { ARN: created.ARN, Name: 'verbs/policy' });
+    const got = await s.json(['get-resource-policy', '--secret-id', 'verbs/policy']);
+    assert.deepEqual(Object.keys(got), ['ARN', 'Name', 'ResourcePolicy']);
+    assert.deepEqual(JSON.parse(String(got.ResourcePolicy)), JSON.parse(policy));
+    assert.deepEqual(await s.json(['delete-resource-policy', '--secret-id', 'verbs/policy']), { ARN: created.ARN, Name: 'verbs/policy' });
+    assert.equal((await s.json(['get-resource-policy', '--secret-id', 'verbs/policy'])).ResourcePolicy, undefined);
+
+    const rotate = await s.run(['rotate-secret', '--secret-id', 'verbs/policy']);
+    assert.equal(rotate.code, 254);
+    assert.match(rotate.stderr, /^\nAn error occurred \(\w+\) when calling the RotateSecret operation: \S/);
+    const cancel = await s.json(['cancel-rotate-secret', '--secret-id', 'verbs/policy']);
+    assert.equal(cancel.Name, 'verbs/policy');
+  });
 });

@@ -18,6 +18,7 @@ export interface PagingArgs {
 export function addOperationOptions(cmd: Command, model: ServiceModel, input: Shape | undefined, paginator: PaginatorConfig | undefined): void {
   const required = new Set(input?.required ?? []);
   for (const [member, ref] of Object.entries(input?.members ?? {})) {
+    if (shadowedByPaging(member, paginator)) continue;
     const shape = shapeOf(model, ref);
     const flag = `--${kebabName(member)}`;
     const hidden = paginator !== undefined && (member === paginator.inputToken || member === paginator.limitKey);
@@ -36,6 +37,13 @@ export function addOperationOptions(cmd: Command, model: ServiceModel, input: Sh
     cmd.addOption(new Option('--page-size <n>', 'items per request (the listing still continues to the end)'));
     cmd.addOption(new Option('--max-items <n>', 'stop after this many items and print a NextToken to resume with --starting-token'));
   }
+}
+
+const PAGING_FLAGS = new Set(['--starting-token', '--page-size', '--max-items']);
+
+/** A paging member whose flag is one of the paging flags (IAM's MaxItems): the aws CLI offers only the paging flag. */
+function shadowedByPaging(member: string, paginator: PaginatorConfig | undefined): boolean {
+  return paginator !== undefined && (member === paginator.inputToken || member === paginator.limitKey) && PAGING_FLAGS.has(`--${kebabName(member)}`);
 }
 
 function hide(option: Option, hidden: boolean): Option {
@@ -58,7 +66,7 @@ function typeHint(model: ServiceModel, shape: Shape): string {
 }
 
 /** The API input from the parsed flags (and --cli-input-json), typed by the model. Refuses missing required members. */
-export function collectInput(model: ServiceModel, input: Shape | undefined, opts: Record<string, unknown>): Record<string, unknown> {
+export function collectInput(model: ServiceModel, input: Shape | undefined, opts: Record<string, unknown>, paginator?: PaginatorConfig): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   const members = input?.members ?? {};
   if (typeof opts.cliInputJson === 'string') {
@@ -70,6 +78,7 @@ export function collectInput(model: ServiceModel, input: Shape | undefined, opts
     Object.assign(params, coerceJson(model, input ?? { type: 'structure', members: {} }, parsed, 'input', '--cli-input-json'));
   }
   for (const [member, ref] of Object.entries(members)) {
+    if (shadowedByPaging(member, paginator)) continue;
     const raw = opts[optionKey(`--${kebabName(member)}`)];
     if (raw === undefined) continue;
     params[member] = unpackArgument(model, shapeOf(model, ref), raw, `--${kebabName(member)}`, member);

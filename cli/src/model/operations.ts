@@ -16,6 +16,12 @@ export const OPERATIONS = [
   'UntagResource',
   'GetRandomPassword',
   'BatchGetSecretValue',
+  'RotateSecret',
+  'CancelRotateSecret',
+  'PutResourcePolicy',
+  'GetResourcePolicy',
+  'DeleteResourcePolicy',
+  'ValidateResourcePolicy',
 ] as const;
 
 export type OperationName = (typeof OPERATIONS)[number];
@@ -59,4 +65,12 @@ export const EXAMPLES: Record<OperationName, string> = {
   UntagResource: 'coffer untag-resource --secret-id prod/db --tag-keys owner tier',
   GetRandomPassword: 'coffer get-random-password --password-length 32 --exclude-punctuation --query RandomPassword --output text',
   BatchGetSecretValue: 'coffer batch-get-secret-value --filters Key=tag-key,Values=team --max-items 10',
+  RotateSecret:
+    'coffer rotate-secret --secret-id prod/db \\\n' +
+    '    --rotation-lambda-arn arn:aws:lambda:us-east-1:123456789012:function:rotate-db --rotation-rules AutomaticallyAfterDays=30',
+  CancelRotateSecret: 'coffer cancel-rotate-secret --secret-id prod/db',
+  PutResourcePolicy: 'coffer put-resource-policy --secret-id prod/db --resource-policy file://policy.json --block-public-policy',
+  GetResourcePolicy: 'coffer get-resource-policy --secret-id prod/db --query ResourcePolicy --output text',
+  DeleteResourcePolicy: 'coffer delete-resource-policy --secret-id prod/db',
+  ValidateResourcePolicy: 'coffer validate-resource-policy --secret-id prod/db --resource-policy file://policy.json',
 };

@@ -35,9 +35,9 @@ export interface ServiceModel {
   shapes: Record<string, Shape>;
 }
 
-/** Reads and parses the model (~200 KB): load it once per process and pass it on. */
-export function loadServiceModel(): ServiceModel {
-  return JSON.parse(readFileSync(join(modelsDir(), 'secretsmanager-2017-10-17.json'), 'utf8')) as ServiceModel;
+/** Reads and parses a model from models/ (Secrets Manager's is ~200 KB): load it once per process and pass it on. */
+export function loadServiceModel(file = 'secretsmanager-2017-10-17.json'): ServiceModel {
+  return JSON.parse(readFileSync(join(modelsDir(), file), 'utf8')) as ServiceModel;
 }
 
 export function shapeOf(model: ServiceModel, ref: { shape: string }): Shape {

@@ -1,0 +1,95 @@
+// `coffer admin <verb>`, `coffer audit` and `coffer admin verify-audit` through the real binary against a real
+// server: a user with a policy and an access key, that key used by `coffer get-secret-value` (allowed and
+// denied), the key's lifecycle, the calls in the audit trail, and the trail verified.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCliServer, type CliServer } from './support/cli.ts';
+
+describe('coffer admin / audit', () => {
+  let s: CliServer;
+
+  before(async () => {
+    s = await startCliServer();
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  test('a user, its policy and access key; the key reads what the policy allows and nothing else', async () => {
+    const [allowed, other] = await Promise.all([
+      s.json(['create-secret', '--name', 'admin/allowed', '--secret-string', 'ok-value']),
+      s.json(['create-secret', '--name', 'admin/other', '--secret-string', 'other-value']),
+    ]);
+    const created = await s.json(['admin', 'create-user', '--user-name', 'deploy', '--tags', 'Key=team,Value=core']);
+    const user = created.User as Record<string, unknown>;
+    assert.equal(user.UserName, 'deploy');
+    assert.match(String(user.Arn), /^arn:aws:iam::\d{12}:user\/deploy$/);
+
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: allowed.ARN }] });
+    assert.deepEqual(await s.json(['admin', 'put-user-policy', '--user-name', 'deploy', '--policy-name', 'read-one', '--policy-document', policy]), {});
+    const got = await s.json(['admin', 'get-user-policy', '--user-name', 'deploy', '--policy-name', 'read-one']);
+    assert.equal(got.PolicyName, 'read-one');
+    assert.deepEqual((await s.json(['admin', 'list-user-policies', '--user-name', 'deploy'])).PolicyNames, ['read-one']);
+    assert.equal(((await s.json(['admin', 'get-user', '--user-name', 'deploy'])).User as Record<string, unknown>).UserName, 'deploy');
+    assert.ok(((await s.json(['admin', 'list-users'])).Users as { UserName: string }[]).some((u) => u.UserName === 'deploy'));
+
+    const key = (await s.json(['admin', 'create-access-key', '--user-name', 'deploy'])).AccessKey as Record<string, unknown>;
+    assert.deepEqual(Object.keys(key), ['UserName', 'AccessKeyId', 'Status', 'SecretAccessKey', 'CreateDate'], 'IAM CreateAccessKey shape');
+    assert.equal(key.UserName, 'deploy');
+    assert.equal(key.Status, 'Active');
+    assert.match(String(key.CreateDate), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
+
+    const asUser = { AWS_PROFILE: undefined, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: String(key.AccessKeyId), AWS_SECRET_ACCESS_KEY: String(key.SecretAccessKey) };
+    const read = await s.run(['get-secret-value', '--secret-id', 'admin/allowed', '--query', 'SecretString', '--output', 'text'], asUser);
+    assert.equal(read.code, 0, read.stderr);
+    assert.equal(read.stdout.trim(), 'ok-value');
+    const denied = await s.run(['get-secret-value', '--secret-id', String(other.ARN)], asUser);
+    assert.equal(denied.code, 254);
+    assert.match(denied.stderr, /An error occurred \(AccessDeniedException\) when calling the GetSecretValue operation/);
+    assert.doesNotMatch(denied.stdout + denied.stderr, /other-value/);
+
+    const listed = (await s.json(['admin', 'list-access-keys', '--user-name', 'deploy'])).AccessKeyMetadata as Record<string, unknown>[];
+    assert.deepEqual(listed.map((k) => [k.AccessKeyId, k.Status]), [[key.AccessKeyId, 'Active']]);
+    assert.doesNotMatch(JSON.stringify(listed), /SecretAccessKey/);
+    await s.json(['admin', 'update-access-key', '--user-name', 'deploy', '--access-key-id', String(key.AccessKeyId), '--status', 'Inactive']);
+    const inactive = await s.run(['get-secret-value', '--secret-id', 'admin/allowed'], asUser);
+    assert.equal(inactive.code, 254, 'an inactive key is refused');
+    await s.json(['admin', 'delete-access-key', '--user-name', 'deploy', '--access-key-id', String(key.AccessKeyId)]);
+    assert.deepEqual((await s.json(['admin', 'list-access-keys', '--user-name', 'deploy'])).AccessKeyMetadata, []);
+
+    const conflict = await s.run(['admin', 'delete-user', '--user-name', 'deploy']);
+    assert.equal(conflict.code, 254);
+    assert.match(conflict.stderr, /\(DeleteConflictException\) when calling the DeleteUser operation/);
+    await s.json(['admin', 'delete-user-policy', '--user-name', 'deploy', '--policy-name', 'read-one']);
+    await s.json(['admin', 'delete-user', '--user-name', 'deploy']);
+    const gone = await s.run(['admin', 'get-user', '--user-name', 'deploy']);
+    assert.equal(gone.code, 254);
+    assert.match(gone.stderr, /NoSuchEntity/);
+
+    // The trail: the calls above, filtered by name; --jsonl prints one event a line; the chain verifies.
+    const audit = await s.json(['audit', '--event-name', 'GetSecretValue']);
+    const events = audit.Events as Record<string, unknown>[];
+    assert.ok(events.length >= 2, `GetSecretValue events: ${events.length}`); // allowed and denied (the inactive key's call is not the account's)
+    assert.ok(events.every((e) => JSON.stringify(e).includes('GetSecretValue')));
+    assert.ok(JSON.stringify(events).includes('AccessDenied'), 'the denied call is in the trail');
+    assert.doesNotMatch(JSON.stringify(audit), /ok-value|other-value/);
+    const lines = await s.run(['audit', '--jsonl']);
+    assert.equal(lines.code, 0, lines.stderr);
+    const parsed = lines.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(parsed.length > events.length);
+    assert.ok(JSON.stringify(parsed).includes('CreateAccessKey'));
+    assert.doesNotMatch(lines.stdout, new RegExp(String(key.SecretAccessKey).replace(/[+/]/g, '\\$&')));
+    const verified = await s.run(['admin', 'verify-audit']);
+    assert.equal(verified.code, 0, verified.stderr);
+    assert.equal((JSON.parse(verified.stdout) as Record<string, unknown>).Valid, true);
+  });
+
+  test('usage errors and help: missing required flag is 252; help shows the example', async () => {
+    const missing = await s.run(['admin', 'put-user-policy', '--user-name', 'x']);
+    assert.equal(missing.code, 252);
+    assert.match(missing.stderr, /--policy-name, --policy-document/);
+    const help = await s.run(['admin', 'help', 'create-access-key']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /coffer admin create-access-key --user-name deploy/);
+  });
+});
