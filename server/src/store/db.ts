@@ -1,5 +1,6 @@
 // Opens the store: Kysely over better-sqlite3 (embedded default, also in-memory for --dev) or over pg.
 // Dialect differences live here and in the column types handed to migrations, nowhere else.
+import { closeSync, openSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import {
@@ -77,6 +78,8 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   let changeToken: (() => string) | undefined;
   let scrub = async (): Promise<void> => {};
   if (location.kind === 'sqlite') {
+    // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
+    if (location.path !== ':memory:') closeSync(openSync(location.path, 'a', 0o600));
     const sqlite = new Sqlite(location.path);
     // WAL keeps readers off the writer's back; synchronous=FULL makes every commit durable even
     // against power loss, not only against kill -9.
