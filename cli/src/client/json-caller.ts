@@ -2,7 +2,7 @@
 // @smithy/signature-v4 (what the SDKs sign with) for the descriptor's signing name, with the region and the
 // credentials the SDK's chain resolves (--profile, AWS_* variables, shared files), as the SDK verbs get them.
 // Timestamps travel as epoch seconds both ways; errors become the CLI's errors as the SDK's do.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { debugLog, type GlobalOptions } from '../args/global-options.ts';
 import { CliError, ServiceError } from '../errors.ts';
@@ -109,32 +109,5 @@ function parseTimestamps(model: ServiceModel, shape: Shape, value: unknown): unk
   }
 }
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-/** The hash constructor SignatureV4 wants, over node:crypto (neither @smithy/hash-node nor @aws-crypto is installed). */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  private readonly secret?: Uint8Array;
-  constructor(secret?: SourceData) {
-    this.secret = secret === undefined ? undefined : bytes(secret);
-    this.hash = this.fresh();
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-}
-
-function bytes(data: SourceData): Uint8Array {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
+// The SHA-256 constructor the SDK itself gives SignatureV4 in Node.
+const NodeSha256 = Hash.bind(null, 'sha256');

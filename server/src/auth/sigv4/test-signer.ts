@@ -1,38 +1,11 @@
 // Test support: signs requests with the official @smithy/signature-v4 (what every JS SDK client uses) and
-// turns the result into the SignedRequest node:http would hand us. Neither @smithy/hash-node nor
-// @aws-crypto/sha256-js is installed, so the hash constructor is a few lines over node:crypto.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+// turns the result into the SignedRequest node:http would hand us.
+import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { SignedRequest } from './types.ts';
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  private readonly secret?: string | Uint8Array;
-  constructor(secret?: SourceData) {
-    this.secret = secret === undefined ? undefined : bytes(secret);
-    this.hash = this.fresh();
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-}
-
-function bytes(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
+// The SHA-256 constructor the SDK itself gives SignatureV4 in Node.
+const NodeSha256 = Hash.bind(null, 'sha256');
 
 export interface TestCredentials {
   accessKeyId: string;
