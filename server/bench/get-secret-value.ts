@@ -3,9 +3,10 @@
 // connection count, in the same run. Prints both and their ratio. Tunables: BENCH_SECONDS, BENCH_CONNECTIONS,
 // BENCH_SECRETS, BENCH_WORKERS (Coffer worker processes; default 1), BENCH_AS (`root`, the default: the
 // admin credential, which skips policy evaluation; `user`: an IAM user whose identity policy allows the reads
-// under a source-IP condition, so every request is evaluated).
+// under a source-IP condition, so every request is evaluated), BENCH_NODE_ARGS (extra node flags for the Coffer
+// process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -46,16 +47,32 @@ function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray>
 
 interface Result {
   rps: number;
+  /** CPU time (user + system) the server process spent per answered request, in microseconds */
+  cpuPerRequest: number;
   p50: number;
   p99: number;
   errors: number;
   non2xx: number;
 }
 
-async function load(url: string, requests: autocannon.Request[]): Promise<Result> {
+/** A process's CPU time so far in microseconds (Linux /proc; undefined elsewhere). */
+function cpuMicros(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+    return ticks * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(url: string, requests: autocannon.Request[], server?: ChildProcess): Promise<Result> {
+  const cpuBefore = cpuMicros(server?.pid);
   const result = await autocannon({ url, connections, duration: seconds, pipelining: 1, requests });
+  const cpuAfter = cpuMicros(server?.pid);
   return {
     rps: result.requests.average,
+    cpuPerRequest: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / (result.requests.average * seconds) : NaN,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
@@ -66,7 +83,8 @@ async function load(url: string, requests: autocannon.Request[]): Promise<Result
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
   const port = await freePort();
-  const coffer = spawn(process.execPath, [join(root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', workers], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const coffer = spawn(process.execPath, [...nodeArgs, join(root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', workers], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let bare: ChildProcess | undefined;
@@ -110,21 +128,23 @@ async function main(): Promise<void> {
 
     console.log(`GetSecretValue benchmark: ${seconds}s per target, ${connections} keep-alive connections, ${secretCount} secrets, response ${probeBody.length} bytes, Coffer workers ${workers}, ${availableParallelism()} cores, caller ${principal}`);
     await load(`http://127.0.0.1:${barePort}`, requests.slice(0, 1)); // warm-up of the load generator itself
-    const base = await load(`http://127.0.0.1:${barePort}`, requests);
+    const base = await load(`http://127.0.0.1:${barePort}`, requests, bare);
     await load(endpoint, requests.slice(0, 10)); // warm-up of Coffer (JIT, caches)
-    const ours = await load(endpoint, requests);
+    const ours = await load(endpoint, requests, coffer);
     const row = (name: string, r: Result) =>
-      `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`;
+      `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.cpuPerRequest.toFixed(0).padStart(4)} µs/req   errors ${r.errors}   non-2xx ${r.non2xx}`;
     console.log(row('bare node:http', base));
     console.log(row('coffer GetSecretValue', ours));
     console.log(`ratio (coffer / bare): ${(ours.rps / base.rps).toFixed(2)}`);
+    console.log(`server CPU per request, coffer / bare: ${(ours.cpuPerRequest / base.cpuPerRequest).toFixed(1)}x (steadier than throughput on a busy machine)`);
     if (ours.non2xx > 0 || ours.errors > 0) {
       console.error('coffer answered errors during the run: the figures are not valid');
       process.exitCode = 1;
     }
   } finally {
     bare?.kill();
-    coffer.kill();
+    coffer.kill('SIGINT');
+    await new Promise((resolve) => coffer.once('exit', resolve));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

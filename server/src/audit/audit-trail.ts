@@ -1,8 +1,9 @@
 // The audit trail: every API call becomes one CloudTrail-shaped event, appended to one hash chain shared by
-// every server on the database. Calls are queued in memory and written in batches (one transaction, the
-// table locked, every FLUSH_MS or BATCH events), so the request path never waits for an audit write; a
-// crash loses at most the last FLUSH_MS of events. close() and every read flush first. Each write also moves
-// SQLite's change token, which makes the read caches re-read once: one flush a second keeps that rare.
+// every server on the database. Events are queued in memory and written in batches (one transaction, the
+// table locked). A call that changed something waits for its event: the queue is written on the next turn
+// of the event loop, together with whatever else arrived meanwhile, so an acknowledged change is never
+// missing from the trail (unless the audit write itself fails: then it is logged and retried). Read-only calls do not wait: they are written every FLUSH_MS or BATCH events, so
+// a crash can lose at most the last FLUSH_MS of reads. close() and every lookup flush first.
 import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
 import type { Store } from '../store/db.ts';
 import * as db from './audit-store.ts';
@@ -10,6 +11,7 @@ import { eventJson, resourceOf, toCloudTrailEvent } from './cloudtrail-event.ts'
 import { chainHash, GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
 
 const FLUSH_MS = 1000;
+const ARN_ACCOUNT = /^arn:aws:[^:]+:[^:]*:(\d{12}):/;
 const BATCH = 1000;
 /** Beyond this many unwritten events (the database is down), new ones are dropped and counted. */
 const MAX_QUEUE = 100_000;
@@ -63,19 +65,33 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       const time = now();
       const eventId = randomUUID();
       const event = toCloudTrailEvent(entry, eventId, time);
-      queue.push({
-        eventId,
-        time,
-        accountId: event.recipientAccountId,
-        eventName: event.eventName,
-        principalArn: entry.caller?.arn ?? null,
-        resourceArn: resourceOf(entry, event.responseElements) ?? null,
-        record: eventJson(event),
-      });
+      const resourceArn = resourceOf(entry, event.responseElements) ?? null;
+      const row = { time, eventName: event.eventName, principalArn: entry.caller?.arn ?? null, resourceArn };
+      queue.push({ ...row, eventId, accountId: event.recipientAccountId, record: eventJson(event) });
+      // A call on another account's secret or key is in both trails, as CloudTrail delivers it: the owner
+      // sees who used (or tried to use) its resource. The owner's copy has its own event id.
+      const owner = resourceArn ? ARN_ACCOUNT.exec(resourceArn)?.[1] : undefined;
+      if (owner !== undefined && event.recipientAccountId !== '' && owner !== event.recipientAccountId) {
+        const copyId = randomUUID();
+        queue.push({ ...row, eventId: copyId, accountId: owner, record: eventJson({ ...event, eventID: copyId, recipientAccountId: owner }) });
+      }
+      if (!event.readOnly && !entry.error) return flushSoon();
       if (queue.length >= BATCH) void flush();
       else schedule(FLUSH_MS);
     },
   };
+
+  /** Writes the queue on the next turn of the event loop: changes made in the same turn share one transaction. */
+  let soon: Promise<void> | undefined;
+  function flushSoon(): Promise<void> {
+    soon ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        soon = undefined;
+        void flush().then(resolve);
+      });
+    });
+    return soon;
+  }
 
   async function write(batch: Pending[]): Promise<void> {
     await store.db.transaction().execute(async (tx) => {

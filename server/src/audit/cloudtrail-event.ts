@@ -78,10 +78,19 @@ export function toCloudTrailEvent(entry: AuditRecord, eventId: string, time: num
 
 /** JSON for storage: bytes as base64 (a redacted copy holds only non-sensitive ones, e.g. ciphertext blobs). */
 export function eventJson(event: CloudTrailEvent): string {
+  // A replacer runs for every member of the event; most events hold no bytes and do without one.
+  if (!holdsBytes(event.requestParameters) && !holdsBytes(event.responseElements)) return JSON.stringify(event);
   return JSON.stringify(event, (_key, value: unknown) => {
     if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
       return Buffer.from((value as { data: number[] }).data).toString('base64');
     }
     return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value;
   });
+}
+
+function holdsBytes(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof Uint8Array) return true;
+  for (const member of Array.isArray(value) ? value : Object.values(value)) if (holdsBytes(member)) return true;
+  return false;
 }

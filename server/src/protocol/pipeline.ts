@@ -46,8 +46,12 @@ export interface AuditRecord {
 }
 
 export interface AuditSink {
-  /** Must not throw and must not block: the request's answer does not wait for the audit write. */
-  record(entry: AuditRecord): void;
+  /**
+   * Must not throw. For a call that changed something it returns a promise that settles once the event is
+   * stored, and the answer waits for it: an acknowledged change always has its event. Reads return nothing
+   * and are written in the background.
+   */
+  record(entry: AuditRecord): void | Promise<void>;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -71,10 +75,10 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     let caller: Caller | undefined;
     let operation: OperationModel | undefined;
     let input: Record<string, unknown> | undefined;
-    const record = (response?: Record<string, unknown>, error?: AwsError) => {
+    const record = (response?: Record<string, unknown>, error?: AwsError): void | Promise<void> => {
       if (!audit || !binding) return;
       try {
-        audit.record({
+        return audit.record({
           requestId,
           service: binding.model.endpointPrefix,
           operation: operationName,
@@ -109,7 +113,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       input = operation.decodeInput(parseBody(request.body));
       const output = (await handler(caller, input)) as Record<string, unknown>;
       const encoded = operation.encodeOutput(output);
-      record(output);
+      await record(output);
       return reply(requestId, 200, encoded);
     } catch (err) {
       if (err instanceof AwsError) {

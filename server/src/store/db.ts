@@ -89,12 +89,24 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     sqlite.pragma('foreign_keys = ON');
     // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
     sqlite.pragma('secure_delete = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
-    // data_version moves when another connection (another worker process) commits; total_changes counts
-    // this connection's own writes. Together they change whenever the data may have.
+    const statements = cachingStatements(sqlite);
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+    // data_version moves when another connection (another worker process) commits; this connection's own
+    // writes are counted as they run (the audit log excepted: nothing caches it, and counting its batched
+    // appends would empty every read cache once a second). data_version is read once per turn of the event
+    // loop: better-sqlite3 is synchronous, so within a turn only this connection's own writes can land.
     const dataVersion = sqlite.prepare('pragma data_version').pluck();
-    const totalChanges = sqlite.prepare('select total_changes()').pluck();
-    changeToken = () => `${dataVersion.get()}:${totalChanges.get()}`;
+    let seenVersion: unknown;
+    const forgetVersion = () => {
+      seenVersion = undefined;
+    };
+    changeToken = () => {
+      if (seenVersion === undefined) {
+        seenVersion = dataVersion.get();
+        setImmediate(forgetVersion);
+      }
+      return `${seenVersion}:${statements.localWrites()}`;
+    };
     scrub = async () => {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
     };
@@ -122,21 +134,30 @@ export async function openStore(location: StoreLocation): Promise<Store> {
  * for each other (busy_timeout) instead of failing with SQLITE_BUSY when a read lock cannot be upgraded.
  */
 function cachingStatements(sqlite: Sqlite.Database) {
-  const statements = new Map<string, Sqlite.Statement>();
+  const statements = new Map<string, { statement: Sqlite.Statement; changesData: boolean }>();
+  let writes = 0;
   return {
     close: () => sqlite.close(),
+    /** How many data-changing statements this connection has run (Kysely runs each right after preparing it). */
+    localWrites: () => writes,
     prepare(text: string) {
       const sql = text === 'begin' ? 'begin immediate' : text;
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = sqlite.prepare(sql);
+      let entry = statements.get(sql);
+      if (!entry) {
+        const statement = sqlite.prepare(sql);
+        entry = { statement, changesData: !statement.readonly && !TRANSACTION_CONTROL.test(sql) && !UNCACHED_TABLES.test(sql) };
         if (statements.size >= 500) statements.clear();
-        statements.set(sql, statement);
+        statements.set(sql, entry);
       }
-      return statement;
+      if (entry.changesData) writes++;
+      return entry.statement;
     },
   };
 }
+
+const TRANSACTION_CONTROL = /^(begin|commit|rollback|savepoint|release)\b/i;
+/** Append-only tables no read cache holds: writes to them do not move the change token. */
+const UNCACHED_TABLES = /^insert into "audit_events"/;
 
 async function migrate(db: Db, dialect: Dialect): Promise<void> {
   const types = columnTypes[dialect];

@@ -109,6 +109,19 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     await expectAdminError(t.admin('VerifyAuditTrail', {}, reader), 'AccessDeniedException', /only the operator/);
   });
 
+  it('stores a change\'s event before answering it; reads are written in the background', async () => {
+    const stored = async (eventName: string) =>
+      (await t.server.app.store.db.selectFrom('audit_events').select('record').where('event_name', '=', eventName).execute()).map((r) => JSON.parse(r.record));
+    const sm = t.sm(t.root);
+    const created = await sm.send(new CreateSecretCommand({ Name: 'audited-at-once', SecretString: 'durable-VALUE-11aa' }));
+    // Read straight from the table, without the flush that lookups do first: the event is already there.
+    const events = await stored('CreateSecret');
+    assert.ok(events.some((e) => e.requestID === created.$metadata.requestId), 'the CreateSecret event was stored before the answer');
+    const read = await sm.send(new GetSecretValueCommand({ SecretId: 'audited-at-once' }));
+    await t.server.app.audit.flush();
+    assert.ok((await stored('GetSecretValue')).some((e) => e.requestID === read.$metadata.requestId), 'the read is stored once flushed');
+  });
+
   it('VerifyAuditTrail finds an edited or a deleted event and names it', async () => {
     const ok = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
     assert.equal(ok.Valid, true);

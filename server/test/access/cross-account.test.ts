@@ -97,4 +97,25 @@ for (const backend of BACKENDS) describe(`cross-account access (${backend.name})
     const listed = (await t.sm(rootB).send(new ListSecretsCommand({}))).SecretList!;
     assert.deepEqual(listed.map((s) => s.ARN), []);
   });
+
+  it('is in both accounts\' audit trails: the owner sees who used its secret', async () => {
+    await t.server.app.audit.flush();
+    const lookup = async (credentials: Credentials) =>
+      ((await t.admin('LookupEvents', { EventName: 'GetSecretValue', MaxResults: 50 }, credentials)) as { Events: Array<{ EventId: string; CloudTrailEvent: string }> }).Events.map(
+        (e) => ({ id: e.EventId, ...(JSON.parse(e.CloudTrailEvent) as { requestID: string; recipientAccountId: string; userIdentity: { arn: string }; errorCode?: string }) }),
+      );
+    const inA = (await lookup(t.root)).filter((e) => e.userIdentity.arn.startsWith(`arn:aws:iam::${B}:`));
+    const inB = await lookup(rootB);
+    assert.ok(inA.length >= 3, 'A sees the reads B made of its secrets, allowed and denied');
+    assert.ok(inA.some((e) => e.errorCode === 'AccessDeniedException') && inA.some((e) => e.errorCode === undefined));
+    for (const copy of inA) {
+      assert.equal(copy.recipientAccountId, t.accountId);
+      const original = inB.find((e) => e.requestID === copy.requestID);
+      assert.ok(original, 'the caller\'s account has the same call');
+      assert.equal(original.recipientAccountId, B);
+      assert.notEqual(original.id, copy.id);
+    }
+    // A's own calls on its own secrets are not copied anywhere.
+    assert.ok(inB.every((e) => e.userIdentity.arn.startsWith(`arn:aws:iam::${B}:`)));
+  });
 });

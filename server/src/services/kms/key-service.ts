@@ -23,6 +23,8 @@ export const DEFAULT_SECRETS_ALIAS = 'alias/aws/secretsmanager';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const AWS_MANAGED_ROTATION_DAYS = 365;
 const KEY_ROW_TTL_MS = 1000;
+const DATA_KEY_TTL_MS = 5 * 60_000;
+const MAX_DATA_KEYS = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_ARN = /^arn:aws:kms:([^:]+):(\d{12}):key\/(.+)$/;
 const ALIAS_ARN = /^arn:aws:kms:([^:]+):(\d{12}):(alias\/.+)$/;
@@ -44,6 +46,10 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   const rowCache = new Map<string, { row: KeyRow; until: number; token: string | undefined }>();
   // Counts forget() calls: a read that began before a change committed must not cache what it read after.
   let forgets = 0;
+  // Data keys unwrapped on the hot path, by wrapped blob and context. A hit still reads the key's row (from
+  // rowCache) and checks its state, so disabling or deleting the key refuses the read exactly as an unwrap
+  // would; entries expire after DATA_KEY_TTL_MS so that opened keys do not stay in memory for long.
+  const dataKeys = new Map<string, { keyId: string; plaintext: Buffer; until: number }>();
 
   function keyArn(scope: Scope, keyId: string): string {
     return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
@@ -205,8 +211,34 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     return wrap(row, plaintext, Buffer.from(context));
   }
 
+  /** The plaintext data key (the caller's own copy: it may wipe it). */
   async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
-    return (await unwrap(scope, blob, Buffer.from(context), db, db === store.db)).plaintext;
+    if (db !== store.db) return (await unwrap(scope, blob, Buffer.from(context), db)).plaintext;
+    const cacheKey = `${context}\n${blob.toString('base64')}`;
+    const t = Date.now();
+    const hit = dataKeys.get(cacheKey);
+    if (hit && hit.until > t) {
+      const row = await findKeyForRead(scope, hit.keyId);
+      if (row) {
+        assertUsable(row);
+        return Buffer.from(hit.plaintext);
+      }
+    }
+    const generation = forgets;
+    const { row, plaintext } = await unwrap(scope, blob, Buffer.from(context), db, true);
+    if (generation === forgets) {
+      if (dataKeys.size >= MAX_DATA_KEYS) dropDataKeys();
+      dataKeys.set(cacheKey, { keyId: row.key_id, plaintext: Buffer.from(plaintext), until: t + DATA_KEY_TTL_MS });
+    }
+    return plaintext;
+  }
+
+  function dropDataKeys(keyId?: string): void {
+    for (const [cacheKey, entry] of dataKeys) {
+      if (keyId !== undefined && entry.keyId !== keyId) continue;
+      entry.plaintext.fill(0);
+      dataKeys.delete(cacheKey);
+    }
   }
 
   async function findKeyForRead(scope: Scope, keyId: string): Promise<KeyRow | undefined> {
@@ -258,6 +290,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   function forget(keyId: string, material = false): void {
     forgets += 1;
     rowCache.delete(keyId);
+    dropDataKeys(keyId);
     if (!material) return;
     for (const cacheKey of materialCache.keys()) if (cacheKey.startsWith(`${keyId}:`)) materialCache.delete(cacheKey);
   }
@@ -265,6 +298,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   function clearCache(): void {
     materialCache.clear();
     rowCache.clear();
+    dropDataKeys();
   }
 
   return {
