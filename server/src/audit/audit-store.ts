@@ -1,6 +1,6 @@
 // SQL for the audit trail: append in seq order (the caller holds the table lock), read pages by filters,
 // and walk the whole chain for verification. No rules here.
-import type { Executor } from '../store/db.ts';
+import type { Executor, Store, Tx } from '../store/db.ts';
 import type { AuditEventTable } from '../store/schema.ts';
 
 export type AuditRow = Omit<AuditEventTable, 'seq'> & { seq: number };
@@ -9,13 +9,8 @@ export async function lastRow(db: Executor): Promise<{ seq: number; hash: string
   return db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
-/** Rows in chunks of INSERT_CHUNK per statement: one statement (and one compile) per chunk, not per event. */
-const INSERT_CHUNK = 50;
-
-export async function insertRows(db: Executor, rows: AuditRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await db.insertInto('audit_events').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-  }
+export async function insertRows(store: Store, tx: Tx, rows: AuditRow[]): Promise<void> {
+  await store.bulkInsert(tx, 'audit_events', rows);
 }
 
 export interface EventQuery {

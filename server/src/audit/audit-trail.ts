@@ -108,7 +108,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
         rows.push({ ...row, account_id: p.accountId, event_name: p.eventName, principal_arn: p.principalArn, resource_arn: p.resourceArn, prev_hash: prev, hash });
         prev = hash;
       }
-      await db.insertRows(tx, rows);
+      await db.insertRows(store, tx, rows);
     });
   }
 

@@ -11,6 +11,7 @@ import {
   SqliteDialect,
   type ColumnDataType,
   type ColumnDefinitionBuilder,
+  type Insertable,
   type Migration,
   type Transaction,
 } from 'kysely';
@@ -55,6 +56,12 @@ export interface Store {
    * transactions already begin IMMEDIATE, holding the database's one write lock; PostgreSQL locks the tables.
    */
   lockTables(tx: Tx, tables: Array<keyof Database>): Promise<void>;
+  /**
+   * Appends many rows of one shape inside the caller's transaction. On SQLite each row runs one cached
+   * prepared statement (better-sqlite3 is synchronous, so building Kysely's query tree for thousands of values
+   * costs more than the inserts); on PostgreSQL rows go in multi-row statements, one round trip per chunk.
+   */
+  bulkInsert<T extends keyof Database>(tx: Tx, table: T, rows: ReadonlyArray<Insertable<Database[T]>>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,6 +84,9 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   let db: Db;
   let changeToken: (() => string) | undefined;
   let scrub = async (): Promise<void> => {};
+  let bulkInsert: Store['bulkInsert'] = async (tx, table, rows) => {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
+  };
   if (location.kind === 'sqlite') {
     // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
     if (location.path !== ':memory:') closeSync(openSync(location.path, 'a', 0o600));
@@ -110,6 +120,13 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     scrub = async () => {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
     };
+    // The caller's Kysely transaction holds this same connection, so the rows land inside it.
+    bulkInsert = async (_tx, table, rows) => {
+      if (rows.length === 0) return;
+      const columns = Object.keys(rows[0]);
+      const insert = statements.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+      for (const row of rows) insert.run(columns.map((c) => (row as Record<string, unknown>)[c] ?? null));
+    };
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -124,7 +141,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   const lockTables = async (tx: Tx, tables: Array<keyof Database>): Promise<void> => {
     if (dialect === 'postgres') await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share row exclusive mode`.execute(tx);
   };
-  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, scrub, lockTables, close: () => db.destroy() };
+  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, scrub, lockTables, bulkInsert, close: () => db.destroy() };
 }
 
 /**
@@ -154,6 +171,9 @@ function cachingStatements(sqlite: Sqlite.Database) {
     },
   };
 }
+
+/** Rows per multi-row INSERT on PostgreSQL: one statement (and one compile) per chunk, not per row. */
+const INSERT_CHUNK = 50;
 
 const TRANSACTION_CONTROL = /^(begin|commit|rollback|savepoint|release)\b/i;
 /** Append-only tables no read cache holds: writes to them do not move the change token. */
