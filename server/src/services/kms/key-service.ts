@@ -12,7 +12,7 @@ import { isUniqueViolation } from '../../store/db.ts';
 import { findAliasTarget, insertAlias } from './alias-store.ts';
 import { decodeBlob, encodeBlob } from './ciphertext-blob.ts';
 import * as keys from './key-store.ts';
-import type { KeyRow, Scope } from './key-store.ts';
+import type { KeyRow, RowLock, Scope } from './key-store.ts';
 import { KeyUnavailableError } from './key-errors.ts';
 import { createKeySweep } from './key-sweep.ts';
 
@@ -123,8 +123,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     }
   }
 
-  async function requireKey(db: Executor, scope: Scope, keyId: string, forUpdate = false): Promise<KeyRow> {
-    const row = await keys.findKeyById(db, scope, keyId, forUpdate);
+  async function requireKey(db: Executor, scope: Scope, keyId: string, lock: RowLock = false): Promise<KeyRow> {
+    const row = await keys.findKeyById(db, scope, keyId, lock);
     if (!row) throw notFound(keyArn(scope, keyId));
     return row;
   }
@@ -154,6 +154,16 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
       throw new KeyUnavailableError('invalid-id', `Invalid keyId ${keyRef}`);
     }
     return requireKey(db, scope, keyId, options.forUpdate);
+  }
+
+  /**
+   * The key row as the caller's write transaction sees it, held (FOR SHARE on PostgreSQL) until the
+   * transaction ends: a DisableKey or ScheduleKeyDeletion that committed before this read is seen here,
+   * and one that comes after waits for the write, so no value is ever sealed under a key that is no
+   * longer usable. `row` is the key resolved before the transaction (aliases and the default key resolved).
+   */
+  async function lockForUse(tx: Tx, scope: Scope, row: KeyRow): Promise<KeyRow> {
+    return requireKey(tx, scope, row.key_id, store.forUpdate ? 'share' : false);
   }
 
   function notFound(ref: string): KeyUnavailableError {
@@ -270,6 +280,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   return {
     resolve,
     requireKey,
+    lockForUse,
     defaultSecretsKey,
     createKey,
     assertUsable,
