@@ -6,7 +6,7 @@
 // destroyed key is refused by its state before its material is ever looked at.
 import { randomUUID } from 'node:crypto';
 import { newKey, open, seal, CryptoError } from '../../crypto/aead.ts';
-import type { RootKey } from '../../crypto/root-key.ts';
+import { UnknownRootKeyError, type RootKey } from '../../crypto/root-key.ts';
 import type { Executor, Store, Tx } from '../../store/db.ts';
 import { isUniqueViolation } from '../../store/db.ts';
 import { findAliasTarget, insertAlias } from './alias-store.ts';
@@ -56,6 +56,9 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
       try {
         value = rootKey.open(sealed, cacheKey);
       } catch (err) {
+        if (err instanceof UnknownRootKeyError) {
+          throw new KeyUnavailableError('root-key-missing', `The key material of key ${keyId} (version ${version}) is sealed with root key ${err.rootKeyId}, which this server does not hold: the root key was rotated; put the new key in this server's key file.`);
+        }
         if (!(err instanceof CryptoError)) throw err;
         throw new KeyUnavailableError('material-corrupt', `The key material of key ${keyId} (version ${version}) failed authentication under the root key: it was modified in the database.`);
       }
