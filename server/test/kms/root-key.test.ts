@@ -10,16 +10,8 @@ import { join } from 'node:path';
 import { DecryptCommand, EncryptCommand, RotateKeyOnDemandCommand } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { parseRootKeys, rootKeyFromBytes, rootKeyId, sealedRootKeyId } from '../../src/crypto/root-key.ts';
-import { rawRequest } from '../api/helpers.ts';
 import { DIALECTS } from '../store/dialects.ts';
-import { newKey, startKmsServer, uniqueName, type KmsTestServer } from './helpers.ts';
-
-/** Calls the admin API with the given credentials; the JSON answer, or throws with the error type. */
-export async function adminCall(t: KmsTestServer, operation: string, input: Record<string, unknown> = {}, credentials = t.server.credentials) {
-  const res = await rawRequest(t.server.endpoint, JSON.stringify(input), { credentials, target: `CofferAdmin.${operation}`, service: 'coffer' });
-  if (res.status !== 200) throw Object.assign(new Error(String(res.json?.Message)), { name: String(res.json?.__type), status: res.status });
-  return res.json!;
-}
+import { adminCall, newKey, startKmsServer, uniqueName, type KmsTestServer } from './helpers.ts';
 
 for (const dialect of DIALECTS) {
   describe(`root-key rotation (${dialect.name})`, { skip: dialect.skip }, () => {
