@@ -57,7 +57,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
         value = rootKey.open(sealed, cacheKey);
       } catch (err) {
         if (err instanceof UnknownRootKeyError) {
-          throw new KeyUnavailableError('root-key-missing', `The key material of key ${keyId} (version ${version}) is sealed with root key ${err.rootKeyId}, which this server does not hold: the root key was rotated; put the new key in this server's key file.`);
+          throw new KeyUnavailableError('root-key-missing', `The key material of key ${keyId} (version ${version}) is sealed with root key ${err.rootKeyId}, which this server does not hold: the root key was rotated and this server's key file lacks the new key, or the stored material was modified.`);
         }
         if (!(err instanceof CryptoError)) throw err;
         throw new KeyUnavailableError('material-corrupt', `The key material of key ${keyId} (version ${version}) failed authentication under the root key: it was modified in the database.`);
