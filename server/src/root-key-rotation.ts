@@ -15,7 +15,7 @@
 // re-wrapping anything they sealed with the old key meanwhile. They need the new key in their own key file
 // (the operator copies it, or staged it there before the rotation); until then they serve what they had
 // already opened.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { newKey } from './crypto/aead.ts';
 import { readRootKeyFile, rootKeyId, writeRootKeyFile, type RootKey, type RootKeyring } from './crypto/root-key.ts';
 import { sealRootCheck, storedRootKeyId } from './bootstrap.ts';
@@ -52,15 +52,28 @@ export class RootKeyConflictError extends Error {}
 
 export async function rotateRootKey(deps: RootKeyRotationDeps): Promise<RootKeyRotationResult> {
   const { store, keyring, keyFile } = deps;
-  const previous = keyring.currentId();
-  await requireStoredKey(store.db, previous);
-  const fileKeys = existsSync(keyFile) ? readRootKeyFile(keyFile) : [];
-  const staged = fileKeys.length > 0 && rootKeyId(fileKeys[0]) !== previous;
-  const next = staged ? fileKeys[0] : newKey();
-  if (!staged) writeRootKeyFile(keyFile, [next, ...fileKeys]);
-  const nextId = keyring.add(next);
-  const counts = await rewrapAll(deps, nextId, previous);
-  return { rootKeyId: nextId, previousRootKeyId: previous, keyFile, staged, ...counts };
+  // One rotation at a time per key file (this process, other workers, other servers sharing the data
+  // directory): two rotations writing the file at once could leave it without the key the database ends on.
+  const lock = `${keyFile}.lock`;
+  try {
+    closeSync(openSync(lock, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    throw new RootKeyConflictError(`A root-key rotation is already running on this key file (lock file ${lock}; remove it only if no rotation is running).`);
+  }
+  try {
+    const previous = keyring.currentId();
+    await requireStoredKey(store.db, previous);
+    const fileKeys = existsSync(keyFile) ? readRootKeyFile(keyFile) : [];
+    const staged = fileKeys.length > 0 && rootKeyId(fileKeys[0]) !== previous;
+    const next = staged ? fileKeys[0] : newKey();
+    if (!staged) writeRootKeyFile(keyFile, [next, ...fileKeys]);
+    const nextId = keyring.add(next);
+    const counts = await rewrapAll(deps, nextId, previous);
+    return { rootKeyId: nextId, previousRootKeyId: previous, keyFile, staged, ...counts };
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
 // one is refused before anything is served. Only the operator credential may rotate, and the call is audited.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DecryptCommand, EncryptCommand, RotateKeyOnDemandCommand } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -106,6 +106,38 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await readAll(t), expected);
       } finally {
         await t?.close();
+        await target.dispose();
+      }
+    });
+
+    it('rotations one at a time: a rotation under way refuses another (ConcurrentModificationException); racing rotations leave the key file with the database\'s key first', async () => {
+      const target = await dialect.create();
+      let t = await startKmsServer({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
+      try {
+        const name = uniqueName('concurrent-rotations');
+        await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'kept' }));
+        const keyFile = join(target.dataDir, 'root.key');
+        const before = readFileSync(keyFile, 'utf8');
+        // Another rotation holds the key file's lock (another worker on this data directory, say).
+        writeFileSync(`${keyFile}.lock`, '');
+        await assert.rejects(adminCall(t, 'RotateRootKey'), (err: Error & { status: number }) =>
+          err.name === 'ConcurrentModificationException' && err.status === 409 && /already running/.test(err.message));
+        assert.equal(readFileSync(keyFile, 'utf8'), before, 'nothing changed');
+        rmSync(`${keyFile}.lock`);
+
+        const results = await Promise.allSettled([adminCall(t, 'RotateRootKey'), adminCall(t, 'RotateRootKey'), adminCall(t, 'RotateRootKey')]);
+        const ok = results.filter((r) => r.status === 'fulfilled') as Array<PromiseFulfilledResult<Record<string, unknown>>>;
+        assert.ok(ok.length >= 1);
+        for (const r of results) if (r.status === 'rejected') assert.equal(r.reason.name, 'ConcurrentModificationException');
+        const last = ok.map((r) => r.value).find((v) => !ok.some((o) => o.value.PreviousRootKeyId === v.RootKeyId))!;
+        assert.equal(rootKeyId(parseRootKeys(readFileSync(keyFile, 'utf8'))[0]), last.RootKeyId, 'the key file names the database\'s key first');
+        assert.equal(existsSync(`${keyFile}.lock`), false, 'the lock is gone after the rotations');
+        await t.close();
+        writeFileSync(keyFile, readFileSync(keyFile, 'utf8').split('\n')[0] + '\n');
+        t = await startKmsServer({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
+        assert.equal((await t.sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'kept', 'the first line alone opens the store');
+      } finally {
+        await t.close();
         await target.dispose();
       }
     });
