@@ -3,6 +3,8 @@
 // denied), the key's lifecycle, the calls in the audit trail, and the trail verified.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { startCliServer, type CliServer } from './support/cli.ts';
 
 describe('coffer admin / audit', () => {
@@ -82,6 +84,29 @@ describe('coffer admin / audit', () => {
     const verified = await s.run(['admin', 'verify-audit']);
     assert.equal(verified.code, 0, verified.stderr);
     assert.equal((JSON.parse(verified.stdout) as Record<string, unknown>).Valid, true);
+  });
+
+  test('rotate-root-key: the operator moves the store to a new root key; key ids, never key material', async () => {
+    await s.json(['create-secret', '--name', 'admin/under-root', '--secret-string', 'survives']);
+    const keyFile = join(s.server.dataDir, 'root.key');
+    const before = readFileSync(keyFile, 'utf8');
+    const result = await s.json(['admin', 'rotate-root-key']);
+    assert.deepEqual(Object.keys(result).sort(), ['AccessKeys', 'KeyFile', 'KeyMaterials', 'PreviousRootKeyId', 'RootKeyId', 'RotationFunctions', 'StagedKey']);
+    assert.equal(result.KeyFile, keyFile);
+    assert.match(String(result.RootKeyId), /^[0-9a-f]{16}$/);
+    assert.notEqual(result.RootKeyId, result.PreviousRootKeyId);
+    const after = readFileSync(keyFile, 'utf8').trim().split('\n');
+    assert.equal(after.length, 2);
+    assert.equal(after[1], before.trim(), 'the old key kept below the new one');
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+    const text = await s.run(['admin', 'rotate-root-key', '--output', 'text']);
+    assert.equal(text.code, 0, text.stderr);
+    for (const line of readFileSync(keyFile, 'utf8').trim().split('\n')) assert.ok(!text.stdout.includes(line), 'no key material printed');
+    const read = await s.run(['get-secret-value', '--secret-id', 'admin/under-root', '--query', 'SecretString', '--output', 'text']);
+    assert.equal(read.stdout.trim(), 'survives');
+    const help = await s.run(['admin', 'help', 'rotate-root-key']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /coffer admin rotate-root-key/);
   });
 
   test('usage errors and help: missing required flag is 252; help shows the example', async () => {

@@ -1,5 +1,5 @@
 // Composition root: builds every part with its dependencies and returns the running pieces. Nothing else.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createAccessKeyStore } from './auth/access-keys.ts';
 import { createAuthenticator, createDevAuthenticator } from './auth/authenticate.ts';
-import { loadOrCreateRootKeyFile, parseRootKey, rootKeyring } from './crypto/root-key.ts';
+import { loadOrCreateRootKeyFile, parseRootKeys, readRootKeyFile, ROOT_KEY_FILE, rootKeyring } from './crypto/root-key.ts';
 import { newKey } from './crypto/aead.ts';
 import { openStore, type Store } from './store/db.ts';
 import { resetUserData } from './store/reset.ts';
@@ -30,6 +30,8 @@ import { createAuthorizer } from './services/admin/authorizer.ts';
 import { createIdentityDirectory } from './services/admin/identity-directory.ts';
 import { checkRootKey, ensureAdminCredential, resolveAccountId, type AdminCredential } from './bootstrap.ts';
 import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.ts';
+import { createRootKeyFollower, type FollowResult } from './root-key-follower.ts';
+import { rootKeyHandlers } from './root-key-api.ts';
 import { createRotation, type Rotation } from './rotation/index.ts';
 import { rotationHandlers } from './rotation/api.ts';
 import type { EngineOptions } from './rotation/engine.ts';
@@ -52,10 +54,12 @@ export interface App {
   /** rotation: the function registry, one scheduler pass (tick), settled() for tests */
   rotation: Rotation;
   /**
-   * Re-wraps everything the root key seals under `nextKey` (32 bytes) in one transaction and moves this
-   * server to it without a restart. Store the new key first: afterwards the database opens only with it.
+   * Re-wraps everything the root key seals under a new root key (the one staged first in the key file, else
+   * a new one written there first) in one transaction, and moves this server to it without a restart.
    */
-  rotateRootKey(nextKey: Buffer): Promise<RootKeyRotationResult>;
+  rotateRootKey(): Promise<RootKeyRotationResult>;
+  /** One pass of following the store's root key (run by the sweep): see root-key-follower.ts. */
+  followRootKey(): Promise<FollowResult>;
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -82,8 +86,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : { kind: 'sqlite', path: join(config.dataDir, 'coffer.db') },
   );
   try {
+    // The keyring: COFFER_ROOT_KEY's keys and the key file's (created on first start when no key is given);
+    // the file is read again whenever an item names a root key not held (a rotation by another server).
+    const keyFile = join(config.dataDir, ROOT_KEY_FILE);
+    const readKeyFile = () => (!config.dev && existsSync(keyFile) ? readRootKeyFile(keyFile) : []);
     const rootKey = rootKeyring(
-      config.rootKey ? parseRootKey(config.rootKey) : config.dev ? newKey() : loadOrCreateRootKeyFile(config.dataDir).key,
+      config.rootKey
+        ? [...parseRootKeys(config.rootKey), ...readKeyFile()]
+        : config.dev ? [newKey()] : loadOrCreateRootKeyFile(config.dataDir).keys,
+      readKeyFile,
     );
     await checkRootKey(store.db, rootKey);
     const accountId = await resolveAccountId(store.db, config.accountId);
@@ -121,6 +132,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       engine: options.rotation,
     });
 
+    const rootKeyDeps = { store, keyring: rootKey, keyFile, keys, accessKeys, functions: rotation.functions };
+    const follower = createRootKeyFollower({ ...rootKeyDeps, logger: { error: logger.error, info: () => {} } });
+    const rotateRoot = async (): Promise<RootKeyRotationResult> => {
+      if (config.dev) throw new AwsError('InvalidInputException', 'A dev-mode server keeps its root key in memory only: there is no root key to rotate.');
+      const result = await rotateRootKey(rootKeyDeps);
+      follower.rotated();
+      return result;
+    };
+
     const audit = createAuditTrail({ store, now, randomUUID, logger });
     const authenticator = config.dev ? createDevAuthenticator(accountId) : createAuthenticator(accessKeys, now);
     const pipeline = createPipeline(
@@ -137,7 +157,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         },
         {
           model: loadServiceModel(join(MODELS_DIR, 'coffer-admin.json')),
-          handlers: { ...adminHandlers(admin), ...auditHandlers(audit, authorizer, accountId) },
+          handlers: { ...adminHandlers(admin), ...auditHandlers(audit, authorizer, accountId), ...rootKeyHandlers(rotateRoot, accountId) },
           internalError: () => new AwsError('ServiceFailureException', 'An internal error occurred.', 500, true),
         },
       ],
@@ -167,6 +187,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       keys.purgeDeletedKeys().catch((err) => logger.error('key deletion failed', { error: String(err) }));
       keys.rotateDueKeys().catch((err) => logger.error('key rotation failed', { error: String(err) }));
       rotation.tick().catch((err) => logger.error('secret rotation sweep failed', { error: String(err) }));
+      if (!config.dev) follower.sync().catch((err) => logger.error('following the root key failed', { error: String(err) }));
     }, config.sweepIntervalSeconds * 1000);
     sweep.unref();
 
@@ -180,7 +201,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       audit,
       keys,
       rotation,
-      rotateRootKey: (nextKey) => rotateRootKey({ store, keyring: rootKey, keys, accessKeys, functions: rotation.functions }, nextKey),
+      rotateRootKey: rotateRoot,
+      followRootKey: follower.sync,
       listen: () =>
         new Promise((resolve, reject) => {
           server.once('error', reject);

@@ -4,9 +4,9 @@ import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessKeyStore } from './auth/access-keys.ts';
-import type { RootKey } from './crypto/root-key.ts';
-import type { Db } from './store/db.ts';
-import { getMeta, initMeta } from './store/meta.ts';
+import { sealedRootKeyId, type RootKey, type RootKeyring } from './crypto/root-key.ts';
+import type { Db, Executor } from './store/db.ts';
+import { getMeta, initMeta, setMeta } from './store/meta.ts';
 
 export const CREDENTIALS_FILE = 'credentials';
 export const PROFILE = 'coffer';
@@ -17,20 +17,44 @@ export function sealRootCheck(rootKey: RootKey): string {
   return rootKey.seal(Buffer.from(ROOT_CHECK), 'check').toString('base64');
 }
 
-/** Refuses to start with a root key other than the one the database was sealed with. */
-export async function checkRootKey(db: Db, rootKey: RootKey): Promise<void> {
+/**
+ * Refuses to start with root keys other than the one the database is sealed with, and makes that key the
+ * one this server seals with (the key file may list a newer key first: a rotation that did not commit, or
+ * one staged by the operator). The check value names its key; one from before root key ids (format 1) is
+ * opened by trying each key, then stored again naming it.
+ */
+export async function checkRootKey(db: Db, keyring: RootKeyring): Promise<void> {
   let stored = await getMeta(db, 'root_key_check');
   if (stored === undefined) {
     // Another server's first start may store its check between our read and our write: then that one is
     // the store's root key, and ours has to match it like on any later start.
-    const mine = sealRootCheck(rootKey);
+    const mine = sealRootCheck(keyring);
     stored = await initMeta(db, 'root_key_check', mine);
     if (stored === mine) return;
   }
+  const sealed = Buffer.from(stored, 'base64');
+  const named = sealedRootKeyId(sealed);
+  const opener = named === undefined ? keyring.ids().find((id) => opens(keyring.only(id), sealed)) : named;
+  if (opener === undefined || !keyring.has(opener) || !opens(keyring.only(opener), sealed)) {
+    const which = named ? ` (the database is sealed with root key ${named}; this server holds ${keyring.ids().join(', ')})` : '';
+    throw new Error(`the root key does not match this database: start with the root key (COFFER_ROOT_KEY or the key file) it was created with${which}`);
+  }
+  keyring.use(opener);
+  if (named === undefined) await setMeta(db, 'root_key_check', sealRootCheck(keyring));
+}
+
+/** The id of the root key the database is sealed with now (named by its check value). */
+export async function storedRootKeyId(db: Executor): Promise<string | undefined> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', 'root_key_check').executeTakeFirst();
+  return row ? sealedRootKeyId(Buffer.from(row.value, 'base64')) : undefined;
+}
+
+function opens(key: RootKey, sealed: Buffer): boolean {
   try {
-    rootKey.open(Buffer.from(stored, 'base64'), 'check');
+    key.open(sealed, 'check');
+    return true;
   } catch {
-    throw new Error('the root key does not match this database: start with the root key (COFFER_ROOT_KEY or the key file) it was created with');
+    return false;
   }
 }
 

@@ -13,7 +13,7 @@ export interface Config {
   dev: boolean;
   /** the account of the admin credential (and of every request in dev mode) */
   accountId?: string;
-  /** base64 of 32 bytes; when absent the key file in dataDir is used (created on first start) */
+  /** base64 of 32 bytes (several comma-separated, newest first); when absent the key file in dataDir is used (created on first start) */
   rootKey?: string;
   /** seconds between background sweeps (deletion purge) */
   sweepIntervalSeconds: number;
@@ -33,7 +33,7 @@ export const CONFIG_ENV = {
   databaseUrl: { env: 'COFFER_DATABASE_URL', default: undefined, help: 'postgres://... to store data in PostgreSQL' },
   dev: { env: 'COFFER_DEV', default: 'false', help: 'in-memory server that accepts any credentials' },
   accountId: { env: 'COFFER_ACCOUNT_ID', default: undefined, help: 'account id (12 digits); dev default 000000000000' },
-  rootKey: { env: 'COFFER_ROOT_KEY', default: undefined, help: 'root key, base64 of 32 bytes (else the key file)' },
+  rootKey: { env: 'COFFER_ROOT_KEY', default: undefined, help: 'root key, base64 of 32 bytes, several comma-separated newest first (the key file is read too)' },
   workers: { env: 'COFFER_WORKERS', default: '1', help: 'worker processes serving the port (not with --dev)' },
 } as const;
 

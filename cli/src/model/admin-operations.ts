@@ -20,6 +20,7 @@ export const ADMIN_OPERATIONS = [
   'DeleteAccessKey',
   'LookupEvents',
   'VerifyAuditTrail',
+  'RotateRootKey',
 ] as const;
 
 export type AdminOperationName = (typeof ADMIN_OPERATIONS)[number];
@@ -57,4 +58,5 @@ export const ADMIN_EXAMPLES: Record<AdminOperationName, string> = {
   DeleteAccessKey: 'coffer admin delete-access-key --user-name deploy --access-key-id AKIAIOSFODNN7EXAMPLE',
   LookupEvents: 'coffer admin lookup-events --event-name GetSecretValue --start-time 2026-11-01T00:00:00Z',
   VerifyAuditTrail: 'coffer admin verify-audit',
+  RotateRootKey: 'coffer admin rotate-root-key',
 };

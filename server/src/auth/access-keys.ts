@@ -1,7 +1,8 @@
 // Access keys: the id is public, the secret is sealed by the root key in the database and kept opened in
 // memory once used (SigV4 needs the secret itself to recompute the signature).
 import { randomBytes } from 'node:crypto';
-import type { RootKey } from '../crypto/root-key.ts';
+import { UnknownRootKeyError, type RootKey } from '../crypto/root-key.ts';
+import { AwsError } from '../protocol/errors.ts';
 import type { Executor, Store } from '../store/db.ts';
 
 export interface Principal {
@@ -54,10 +55,12 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
     const row = await store.db.selectFrom('access_keys').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
     let record: AccessKeyRecord | null = null;
     if (row) {
-      // The secret never changes for a key id (except under a new root key): reuse what was opened.
+      // The secret never changes for a key id (only its sealing does, under a new root key): reuse what was
+      // opened. That also keeps this server authenticating its callers when another server rotated the root
+      // key and this one does not hold the new key yet.
       const secretAccessKey = cached?.record && cached.sealed?.equals(row.secret_sealed)
         ? cached.record.secretAccessKey
-        : rootKey.open(row.secret_sealed, `access-key:${accessKeyId}`).toString('utf8');
+        : openSecret(accessKeyId, row.secret_sealed, cached?.record?.secretAccessKey);
       record = { accessKeyId, accountId: row.account_id, arn: row.principal_arn, secretAccessKey, active: row.status === 'Active' };
     }
     // Unknown ids are remembered too, bounded, so a flood of bad ids does not become a flood of queries.
@@ -65,6 +68,21 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
       cache.set(accessKeyId, { record, sealed: row?.secret_sealed, token, until: t + KEY_TTL_MS });
     }
     return record ?? undefined;
+  }
+
+  function openSecret(accessKeyId: string, sealed: Buffer, known: string | undefined): string {
+    try {
+      return rootKey.open(sealed, `access-key:${accessKeyId}`).toString('utf8');
+    } catch (err) {
+      if (!(err instanceof UnknownRootKeyError)) throw err;
+      if (known !== undefined) return known;
+      throw new AwsError(
+        'InternalFailure',
+        `The secret of access key ${accessKeyId} is sealed with root key ${err.rootKeyId}, which this server does not hold: the root key was rotated and this server's key file lacks the new key.`,
+        500,
+        true,
+      );
+    }
   }
 
   /** Drops what this process remembers of a key: a deactivated or deleted key stops working at once. */

@@ -3,7 +3,7 @@
 import { KMSClient, CreateKeyCommand } from '@aws-sdk/client-kms';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startTestServer, type TestServer, type TestServerOptions } from '../support/test-server.ts';
-import { movableClock } from '../api/helpers.ts';
+import { movableClock, rawRequest } from '../api/helpers.ts';
 
 export { expectAwsError, uniqueName, token, DAY_MS } from '../api/helpers.ts';
 
@@ -60,4 +60,11 @@ export async function startKmsServer(options: Omit<TestServerOptions, 'now'> = {
 export async function newKey(kms: KMSClient, description = 'test key'): Promise<{ id: string; arn: string }> {
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: description }));
   return { id: KeyMetadata!.KeyId!, arn: KeyMetadata!.Arn! };
+}
+
+/** Calls the admin API with the given credentials; the JSON answer, or throws with the error type. */
+export async function adminCall(t: KmsTestServer, operation: string, input: Record<string, unknown> = {}, credentials = t.server.credentials): Promise<Record<string, unknown>> {
+  const res = await rawRequest(t.server.endpoint, JSON.stringify(input), { credentials, target: `CofferAdmin.${operation}`, service: 'coffer' });
+  if (res.status !== 200) throw Object.assign(new Error(String(res.json?.Message)), { name: String(res.json?.__type), status: res.status });
+  return res.json!;
 }

@@ -136,6 +136,10 @@ for (const dialect of DIALECTS) {
       await t.sm.send(new CreateSecretCommand({ Name: survivor, SecretString: 'still here' }));
       const { CiphertextBlob: blob } = await t.kms.send(new EncryptCommand({ KeyId: key.id, Plaintext: Buffer.from('also gone') }));
       await t.kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.id, PendingWindowInDays: 7 }));
+      const sealedMaterial = (await target.query<{ material_sealed: Uint8Array }>(`select material_sealed from kms_key_materials where key_id = '${key.id}'`))
+        .map((r) => Buffer.from(r.material_sealed));
+      assert.equal(sealedMaterial.length, 1);
+      assert.ok((await target.findBytes(sealedMaterial))[0].length > 0, 'the sealed material is in the store before the purge');
 
       t.clock.advance(6 * DAY_MS);
       assert.equal(await t.server.app.keys.purgeDeletedKeys(), 0, 'nothing is destroyed inside the window');
@@ -145,6 +149,7 @@ for (const dialect of DIALECTS) {
 
       const materials = await target.query<{ n: number | string }>(`select count(*) as n from kms_key_materials where key_id = '${key.id}'`);
       assert.equal(Number(materials[0].n), 0, 'no material of the key is left in the store');
+      assert.deepEqual(await target.findBytes(sealedMaterial), [[]], 'nor its bytes anywhere in the store (SQLite: the files and the WAL)');
       await expectAwsError(t.kms.send(new DescribeKeyCommand({ KeyId: key.id })), 'NotFoundException', `Key '${key.arn}' does not exist`);
       assert.equal((await t.kms.send(new ListKeysCommand({}))).Keys!.some((k) => k.KeyId === key.id), false);
       assert.equal((await t.kms.send(new ListAliasesCommand({}))).Aliases!.some((a) => a.AliasName === alias), false);

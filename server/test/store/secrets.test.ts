@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { checkRootKey } from '../../src/bootstrap.ts';
 import { newKey } from '../../src/crypto/aead.ts';
-import { rootKeyFromBytes } from '../../src/crypto/root-key.ts';
+import { rootKeyring } from '../../src/crypto/root-key.ts';
 import { isUniqueViolation, openStore } from '../../src/store/db.ts';
 import { createApp, loadConfig } from '../../src/index.ts';
 import type { TestServer } from '../support/test-server.ts';
@@ -238,8 +238,8 @@ for (const dialect of DIALECTS) {
       const store = await openStore(fresh.location);
       try {
         const results = await Promise.allSettled([
-          checkRootKey(store.db, rootKeyFromBytes(newKey())),
-          checkRootKey(store.db, rootKeyFromBytes(newKey())),
+          checkRootKey(store.db, rootKeyring([newKey()])),
+          checkRootKey(store.db, rootKeyring([newKey()])),
         ]);
         assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
         const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;

@@ -9,7 +9,9 @@ export type KeyUnavailableReason =
   | 'bad-ciphertext'
   | 'deleted'
   /** the key's sealed material does not open under the root key: modified in the database */
-  | 'material-corrupt';
+  | 'material-corrupt'
+  /** the key's material is sealed with a root key this server does not hold (rotated by another server) */
+  | 'root-key-missing';
 
 const KMS_CODES: Record<KeyUnavailableReason, string> = {
   'invalid-id': 'NotFoundException',
@@ -19,6 +21,7 @@ const KMS_CODES: Record<KeyUnavailableReason, string> = {
   'pending-deletion': 'KMSInvalidStateException',
   'bad-ciphertext': 'InvalidCiphertextException',
   'material-corrupt': 'KMSInternalException',
+  'root-key-missing': 'KMSInternalException',
 };
 
 export class KeyUnavailableError extends Error {

@@ -6,13 +6,13 @@
 // destroyed key is refused by its state before its material is ever looked at.
 import { randomUUID } from 'node:crypto';
 import { newKey, open, seal, CryptoError } from '../../crypto/aead.ts';
-import type { RootKey } from '../../crypto/root-key.ts';
+import { UnknownRootKeyError, type RootKey } from '../../crypto/root-key.ts';
 import type { Executor, Store, Tx } from '../../store/db.ts';
 import { isUniqueViolation } from '../../store/db.ts';
 import { findAliasTarget, insertAlias } from './alias-store.ts';
 import { decodeBlob, encodeBlob } from './ciphertext-blob.ts';
 import * as keys from './key-store.ts';
-import type { KeyRow, Scope } from './key-store.ts';
+import type { KeyRow, RowLock, Scope } from './key-store.ts';
 import { KeyUnavailableError } from './key-errors.ts';
 import { createKeySweep } from './key-sweep.ts';
 
@@ -62,6 +62,9 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
       try {
         value = rootKey.open(sealed, cacheKey);
       } catch (err) {
+        if (err instanceof UnknownRootKeyError) {
+          throw new KeyUnavailableError('root-key-missing', `The key material of key ${keyId} (version ${version}) is sealed with root key ${err.rootKeyId}, which this server does not hold: the root key was rotated and this server's key file lacks the new key, or the stored material was modified.`);
+        }
         if (!(err instanceof CryptoError)) throw err;
         throw new KeyUnavailableError('material-corrupt', `The key material of key ${keyId} (version ${version}) failed authentication under the root key: it was modified in the database.`);
       }
@@ -129,8 +132,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     }
   }
 
-  async function requireKey(db: Executor, scope: Scope, keyId: string, forUpdate = false): Promise<KeyRow> {
-    const row = await keys.findKeyById(db, scope, keyId, forUpdate);
+  async function requireKey(db: Executor, scope: Scope, keyId: string, lock: RowLock = false): Promise<KeyRow> {
+    const row = await keys.findKeyById(db, scope, keyId, lock);
     if (!row) throw notFound(keyArn(scope, keyId));
     return row;
   }
@@ -160,6 +163,16 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
       throw new KeyUnavailableError('invalid-id', `Invalid keyId ${keyRef}`);
     }
     return requireKey(db, scope, keyId, options.forUpdate);
+  }
+
+  /**
+   * The key row as the caller's write transaction sees it, held (FOR SHARE on PostgreSQL) until the
+   * transaction ends: a DisableKey or ScheduleKeyDeletion that committed before this read is seen here,
+   * and one that comes after waits for the write, so no value is ever sealed under a key that is no
+   * longer usable. `row` is the key resolved before the transaction (aliases and the default key resolved).
+   */
+  async function lockForUse(tx: Tx, scope: Scope, row: KeyRow): Promise<KeyRow> {
+    return requireKey(tx, scope, row.key_id, store.forUpdate ? 'share' : false);
   }
 
   function notFound(ref: string): KeyUnavailableError {
@@ -304,6 +317,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   return {
     resolve,
     requireKey,
+    lockForUse,
     defaultSecretsKey,
     createKey,
     assertUsable,

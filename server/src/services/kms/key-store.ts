@@ -15,7 +15,13 @@ export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 /** The marker left in kms_keys once a key's material is destroyed: reads can then say what happened. */
 export const DELETED = 'Deleted';
 
-export async function findKeyById(db: Executor, scope: Scope, keyId: string, forUpdate = false): Promise<KeyRow | undefined> {
+/**
+ * How a transaction holds the key row it reads (PostgreSQL; SQLite transactions are serial): 'update' for a
+ * change to the key, 'share' for a write that uses the key, so a concurrent state change waits for it.
+ */
+export type RowLock = boolean | 'share';
+
+export async function findKeyById(db: Executor, scope: Scope, keyId: string, lock: RowLock = false): Promise<KeyRow | undefined> {
   let query = db
     .selectFrom('kms_keys as k')
     .innerJoin('kms_key_materials as m', (j) => j.onRef('m.key_id', '=', 'k.key_id').onRef('m.material_version', '=', 'k.material_version'))
@@ -25,7 +31,8 @@ export async function findKeyById(db: Executor, scope: Scope, keyId: string, for
     .where('k.account_id', '=', scope.accountId)
     .where('k.region', '=', scope.region)
     .where('k.key_state', '!=', DELETED);
-  if (forUpdate) query = query.forUpdate();
+  if (lock === 'share') query = query.forShare();
+  else if (lock) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 

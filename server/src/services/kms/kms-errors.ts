@@ -36,7 +36,7 @@ export const kmsErrors = {
 export function asKmsError(err: unknown): unknown {
   if (err instanceof KeyUnavailableError) {
     // Corrupt key material is a fault on our side (HTTP 500), not the caller's.
-    return err.reason === 'material-corrupt' ? new AwsError(err.kmsCode, err.message, 500, true) : new AwsError(err.kmsCode, err.message);
+    return err.reason === 'material-corrupt' || err.reason === 'root-key-missing' ? new AwsError(err.kmsCode, err.message, 500, true) : new AwsError(err.kmsCode, err.message);
   }
   return err;
 }

@@ -37,9 +37,24 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     return secret;
   }
 
+  /**
+   * The key a write uses. Inside the write's transaction the row is re-read and held (see
+   * keys.lockForUse): a key resolved before the transaction may have been disabled or scheduled for
+   * deletion since, and its state must be the one the value is sealed under.
+   */
   async function resolveKey(scope: Scope, kmsKeyId: string | null | undefined, tx?: Tx): Promise<KeyRow> {
     try {
-      return await keys.resolve(scope, kmsKeyId ?? undefined, tx);
+      const row = await keys.resolve(scope, kmsKeyId ?? undefined, tx);
+      return tx ? await keys.lockForUse(tx, scope, row) : row;
+    } catch (err) {
+      throw asEncryptionFailure(err);
+    }
+  }
+
+  /** A key resolved before the transaction, re-read and held inside it (see resolveKey). */
+  async function lockKey(tx: Tx, scope: Scope, row: KeyRow): Promise<KeyRow> {
+    try {
+      return await keys.lockForUse(tx, scope, row);
     } catch (err) {
       throw asEncryptionFailure(err);
     }
@@ -158,7 +173,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       await db.insertSecret(tx, row);
       await db.replaceTags(tx, secret.id, tags);
       if (!value) return { ARN: secret.arn, Name: name };
-      await addVersion(tx, scope, secret, token, value, undefined, key);
+      await addVersion(tx, scope, secret, token, value, undefined, await lockKey(tx, scope, key));
       return { ARN: secret.arn, Name: name, VersionId: token };
     }, () => alreadyExists(name));
   }
@@ -206,7 +221,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     const owner = secretScope(scope, input.SecretId!);
     const token = requireToken(input.ClientRequestToken);
     const value = valueOf(input);
-    const newKey = input.KmsKeyId !== undefined ? await resolveKey(owner, input.KmsKeyId) : undefined;
+    // Resolved (and the default key created) before the transaction, then re-read and held inside it.
+    const requestedKey = input.KmsKeyId !== undefined ? await resolveKey(owner, input.KmsKeyId) : undefined;
     if (value) await keys.defaultSecretsKey(owner);
     const context = {
       ...(input.Description !== undefined ? { 'secretsmanager:Description': input.Description } : {}),
@@ -216,6 +232,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     return inTransaction(async (tx) => {
       const secret = await writable(tx, authz, owner, input.SecretId!, 'UpdateSecret', context);
       requireNotDeleted(secret);
+      const newKey = requestedKey && (await lockKey(tx, owner, requestedKey));
       // Re-wrapping the labelled versions under a new key needs kms:Encrypt on it and kms:Decrypt on the old
       // one; without them AWS leaves the existing versions under their old key, and so does Coffer.
       let rekey = newKey !== undefined;

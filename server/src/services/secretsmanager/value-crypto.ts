@@ -78,7 +78,7 @@ export type ValueCrypto = ReturnType<typeof createValueCrypto>;
 
 /** What KMS said, in the form AWS Secrets Manager quotes it. */
 function kmsDetail(err: KeyUnavailableError): string {
-  const status = err.reason === 'material-corrupt' ? 500 : 400;
+  const status = err.reason === 'material-corrupt' || err.reason === 'root-key-missing' ? 500 : 400;
   return `${err.message} (Service: AWSKMS; Status Code: ${status}; Error Code: ${err.kmsCode})`;
 }
 
