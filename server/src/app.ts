@@ -31,7 +31,8 @@ import { createIdentityDirectory } from './services/admin/identity-directory.ts'
 import { checkRootKey, ensureAdminCredential, resolveAccountId, type AdminCredential } from './bootstrap.ts';
 import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.ts';
 import { createRotation, type Rotation } from './rotation/index.ts';
-import { rotationHandlers } from './rotation/api.ts';
+import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
+import { rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
 
 const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../models');
@@ -109,6 +110,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authorizer,
     };
     const secrets = createSecretService(secretDeps);
+    const audit = createAuditTrail({ store, now, randomUUID, logger });
     let endpoint: string | undefined;
     const rotation = createRotation({
       secretDeps,
@@ -119,9 +121,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       allowedCommands: config.rotationCommands,
       endpoint: () => endpoint,
       engine: options.rotation,
+      onProgress: (event) => {
+        const recorded = rotationAuditEvent(event);
+        if (recorded) audit.serviceEvent({ service: 'secretsmanager', ...recorded });
+      },
     });
 
-    const audit = createAuditTrail({ store, now, randomUUID, logger });
     const authenticator = config.dev ? createDevAuthenticator(accountId) : createAuthenticator(accessKeys, now);
     const pipeline = createPipeline(
       [
@@ -137,7 +142,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         },
         {
           model: loadServiceModel(join(MODELS_DIR, 'coffer-admin.json')),
-          handlers: { ...adminHandlers(admin), ...auditHandlers(audit, authorizer, accountId) },
+          handlers: { ...adminHandlers(admin), ...auditHandlers(audit, authorizer, accountId), ...rotationAdminHandlers(rotation) },
           internalError: () => new AwsError('ServiceFailureException', 'An internal error occurred.', 500, true),
         },
       ],

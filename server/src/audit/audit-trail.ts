@@ -6,7 +6,7 @@
 import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
 import type { Store } from '../store/db.ts';
 import * as db from './audit-store.ts';
-import { eventJson, resourceOf, toCloudTrailEvent } from './cloudtrail-event.ts';
+import { eventJson, resourceOf, toCloudTrailEvent, toServiceEvent, type ServiceEventInput } from './cloudtrail-event.ts';
 import { chainHash, GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
 
 const FLUSH_MS = 1000;
@@ -55,15 +55,11 @@ export function createAuditTrail(deps: AuditTrailDeps) {
 
   const sink: AuditSink = {
     record(entry: AuditRecord) {
-      if (closed) return;
-      if (queue.length >= MAX_QUEUE) {
-        if (dropped++ % 1000 === 0) logger.error('audit queue full: events dropped', { dropped });
-        return;
-      }
+      if (closed || full()) return;
       const time = now();
       const eventId = randomUUID();
       const event = toCloudTrailEvent(entry, eventId, time);
-      queue.push({
+      enqueue({
         eventId,
         time,
         accountId: event.recipientAccountId,
@@ -72,10 +68,30 @@ export function createAuditTrail(deps: AuditTrailDeps) {
         resourceArn: resourceOf(entry, event.responseElements) ?? null,
         record: eventJson(event),
       });
-      if (queue.length >= BATCH) void flush();
-      else schedule(FLUSH_MS);
     },
   };
+
+  /** True (and the drop counted, logged now and then) when the queue is full: the database has been down long. */
+  function full(): boolean {
+    if (queue.length < MAX_QUEUE) return false;
+    if (dropped++ % 1000 === 0) logger.error('audit queue full: events dropped', { dropped });
+    return true;
+  }
+
+  function enqueue(pending: Pending): void {
+    queue.push(pending);
+    if (queue.length >= BATCH) void flush();
+    else schedule(FLUSH_MS);
+  }
+
+  /** Records what a service did by itself (rotation steps): CloudTrail's AwsServiceEvent, in the same chain. */
+  function serviceEvent(input: ServiceEventInput): void {
+    if (closed || full()) return;
+    const time = now();
+    const eventId = randomUUID();
+    const event = toServiceEvent(input, eventId, time);
+    enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: eventJson(event) });
+  }
 
   async function write(batch: Pending[]): Promise<void> {
     await store.db.transaction().execute(async (tx) => {
@@ -143,7 +159,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     timer = undefined;
   }
 
-  return { sink, flush, close, lookup, verify };
+  return { sink, serviceEvent, flush, close, lookup, verify };
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

@@ -108,7 +108,7 @@ test('a failing step: retried with backoff, AWSCURRENT untouched, AWSPENDING kep
   await client.send(new RotateSecretCommand({ SecretId: arn, ClientRequestToken: token, RotationLambdaARN: fnArn }));
   await server.app.rotation.settled();
   let status = await server.app.rotation.status(arn);
-  assert.equal(status?.LastStatus, 'retrying');
+  assert.equal(status?.Status, 'retrying');
   assert.equal(status?.NextStep, 'setSecret');
   assert.match(status!.LastError!, /^setSecret: .*HTTP 500/);
   assert.ok(!status!.LastError!.includes(fn.database.password), 'the password is scrubbed');
@@ -119,7 +119,7 @@ test('a failing step: retried with backoff, AWSCURRENT untouched, AWSPENDING kep
     await server.app.rotation.tick();
   }
   status = await server.app.rotation.status(arn);
-  assert.equal(status?.LastStatus, 'failed');
+  assert.equal(status?.Status, 'failed');
   assert.equal(status?.Attempts, 3);
   assert.deepEqual(await value(arn), old);
   assert.deepEqual((await describe(arn)).VersionIdsToStages![token], ['AWSPENDING']);
@@ -131,7 +131,7 @@ test('a failing step: retried with backoff, AWSCURRENT untouched, AWSPENDING kep
   await server.app.rotation.settled();
   assert.deepEqual(fn.events.map((e) => e.Step), ['setSecret', 'testSecret', 'finishSecret'], 'resumes at the step it reached');
   assert.equal((await value(arn)).password, fn.database.password);
-  assert.equal((await server.app.rotation.status(arn))?.LastStatus, 'succeeded');
+  assert.equal((await server.app.rotation.status(arn))?.Status, 'succeeded');
 });
 
 test('failures injected at each step leave clients a working AWSCURRENT', async () => {
@@ -144,7 +144,7 @@ test('failures injected at each step leave clients a working AWSCURRENT', async 
       clock += 60_000;
       await server.app.rotation.tick();
     }
-    assert.equal((await server.app.rotation.status(arn))?.LastStatus, 'failed', step);
+    assert.equal((await server.app.rotation.status(arn))?.Status, 'failed', step);
     // The database's password is AWSCURRENT's, except after setSecret succeeded, where AWSPREVIOUS-style
     // recovery (the functions log in with AWSPENDING) applies: the pending value is what the database has.
     const current = await value(arn);
@@ -195,7 +195,7 @@ test('AWSPENDING left on the AWSCURRENT version means the last rotation finished
   await client.send(new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: 'AWSPENDING', MoveToVersionId: current }));
   await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn }));
   await server.app.rotation.settled();
-  assert.equal((await server.app.rotation.status(arn))?.LastStatus, 'succeeded');
+  assert.equal((await server.app.rotation.status(arn))?.Status, 'succeeded');
 });
 
 test('the schedule: a due window starts one rotation; a missed window is skipped', async () => {
