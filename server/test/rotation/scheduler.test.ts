@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BACKENDS } from '../access/helpers.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -125,6 +125,28 @@ for (const { name: backend, skip } of BACKENDS) {
       assert.equal(rotations(daily), 1);
       await tickAt('2024-03-20T16:10:00Z');
       assert.equal(rotations(weekly), 2);
+    });
+
+    test('a secret purged after its recovery window takes its rotation with it; while scheduled for deletion it does not rotate', async () => {
+      const { state, first: server, fnArn } = env;
+      const client = env.client(server);
+      env.use(server);
+      const arn = await env.newSecret(client);
+      await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn, RotationRules: { AutomaticallyAfterDays: 1 } }));
+      await server.app.rotation.settled();
+      const rotations = () => env.stepsOf(arn).filter((s) => s.endsWith(' createSecret')).length;
+      assert.equal(rotations(), 1);
+      const rows = async () => (await server.app.store.db.selectFrom('secret_rotations').select('secret_id').execute()).length;
+      const before = await rows();
+      await client.send(new DeleteSecretCommand({ SecretId: arn, RecoveryWindowInDays: 7 }));
+      state.clock += 2 * 86_400_000; // the next window, the secret scheduled for deletion
+      await server.app.rotation.tick();
+      assert.equal(rotations(), 1, 'a secret scheduled for deletion is not rotated');
+      assert.equal(await rows(), before, 'its configuration stays while it can be restored');
+      state.clock += 6 * 86_400_000;
+      assert.equal(await server.app.secrets.purgeExpired(), 1);
+      await server.app.rotation.tick();
+      assert.equal(await rows(), before - 1, 'purged: the rotation row is gone');
     });
 
     test('a server stopped mid-rotation: another resumes at the step reached, with the same token, once the claim runs out', async () => {
