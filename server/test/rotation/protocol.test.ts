@@ -107,6 +107,12 @@ for (const { name: backend, skip } of BACKENDS) {
         'InvalidParameterException',
       );
       await rejects(client.send(new RotateSecretCommand({ SecretId: 'no-such-secret', RotationLambdaARN: fnArn })), 'ResourceNotFoundException');
+      await rejects(
+        client.send(new RotateSecretCommand({ SecretId: arn, ExternalSecretRotationMetadata: [{ Key: 'k', Value: 'v' }], ExternalSecretRotationRoleArn: 'arn:aws:iam::123456789012:role/r' })),
+        'NotImplementedException',
+        /managed external secrets/,
+      );
+      assert.equal((await describe(arn)).RotationEnabled, undefined, 'nothing saved');
     });
 
     test('a failing step: retried with backoff, AWSCURRENT untouched, AWSPENDING kept, error recorded without the password; same token resumes', async () => {
