@@ -9,11 +9,13 @@ import { addCompletionCommand } from './commands/completion.ts';
 import { addGetCommand } from './commands/get.ts';
 import { addOperationCommand } from './commands/operation.ts';
 import { addRunCommand } from './commands/run.ts';
+import { waitForRotation } from './commands/rotation-wait.ts';
 import { addServerStub, serverMain } from './commands/server.ts';
 import { addTransferCommands } from './commands/transfer.ts';
 import { CliError, EXIT, ExitWith, ParamError, ServiceError, UsageError } from './errors.ts';
 import { loadServiceModel } from './model/service-model.ts';
 import { COFFER_ADMIN, SECRETS_MANAGER, type ServiceDescriptor } from './model/services.ts';
+import { FUNCTION_VERBS } from './model/admin-operations.ts';
 import { cliPackageJson } from './paths.ts';
 
 export async function main(argv: string[]): Promise<void> {
@@ -43,7 +45,9 @@ export function buildProgram(): Command {
     .helpCommand('help [verb]', 'show the flags of a verb, with an example');
   addGlobalOptions(program);
   const model = loadServiceModel(SECRETS_MANAGER.modelFile);
-  for (const operation of SECRETS_MANAGER.operations) addOperationCommand(program, model, operation, SECRETS_MANAGER);
+  for (const operation of SECRETS_MANAGER.operations) {
+    addOperationCommand(program, model, operation, SECRETS_MANAGER, operation === 'RotateSecret' ? { follow: ROTATION_WAIT } : {});
+  }
   addAdminCommands(program, COFFER_ADMIN);
   addGetCommand(program);
   addRunCommand(program);
@@ -54,7 +58,8 @@ export function buildProgram(): Command {
     'after',
     '\nThe Secrets Manager verbs take the flags `aws secretsmanager <verb>` takes, and print what it prints.\n' +
       'Exit codes: 0 success, 252 usage error, 254 error from the service, 255 other errors.\n' +
-      '`coffer admin <verb>` runs Coffer\'s admin API (users, policies, access keys); `coffer audit` reads the audit trail.\n' +
+      '`coffer admin <verb>` runs Coffer\'s admin API (users, policies, access keys); `coffer audit` reads the audit trail;\n' +
+      '`coffer functions <verb>` manages rotation functions; `coffer rotation-status` shows a secret\'s rotation.\n' +
       '\nExamples:\n  coffer create-secret --name prod/db --secret-string \'{"password":"EXAMPLE"}\'\n  coffer get prod/db password\n  coffer help create-secret\n',
   );
   return program;
@@ -72,9 +77,30 @@ function addAdminCommands(program: Command, service: ServiceDescriptor): void {
     addOperationCommand(admin, model, operation, service, {
       ...(operation === 'LookupEvents' ? { jsonLines: 'Events' } : {}),
       ...(operation === 'VerifyAuditTrail' ? { check: auditTrailProblem } : {}),
+      ...(operation === 'InvokeFunction' ? { check: invokeFailure } : {}),
     });
   }
   addOperationCommand(program, model, 'LookupEvents', service, { name: 'audit', jsonLines: 'Events' });
+  addOperationCommand(program, model, 'GetRotationStatus', service, { name: 'rotation-status' });
+  const functions = program
+    .command('functions')
+    .description('rotation functions: register (a built-in template, an HTTP URL or an allowed command), list, get, delete, invoke one step')
+    .helpCommand('help [verb]', 'show the flags of a functions verb, with an example')
+    .addHelpText('after', '\nExamples:\n  coffer functions create --name pg-rotator --template SecretsManagerRDSPostgreSQLRotationSingleUser\n  coffer functions create --name my-rotator --command /opt/rotators/rotate.py --access-key-id AKIA... --secret-access-key ...\n  coffer functions list\n');
+  for (const [operation, name] of Object.entries(FUNCTION_VERBS)) {
+    addOperationCommand(functions, model, operation, service, { name, ...(operation === 'InvokeFunction' ? { check: invokeFailure } : {}) });
+  }
+}
+
+const ROTATION_WAIT = {
+  flag: '--wait',
+  description: 'follow the rotation: print each step to stderr as it completes; exit 1 if it fails',
+  run: waitForRotation,
+};
+
+/** What `coffer functions invoke` reports (exit 1) when the step failed. */
+function invokeFailure(result: Record<string, unknown>): string | undefined {
+  return result.FunctionError !== undefined ? `coffer: the function failed (${String(result.FunctionError)}): ${String(result.ErrorMessage ?? '')}` : undefined;
 }
 
 /** What `coffer admin verify-audit` reports (exit 1) when the chain does not verify. */

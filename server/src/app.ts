@@ -33,7 +33,8 @@ import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.t
 import { createRootKeyFollower, type FollowResult } from './root-key-follower.ts';
 import { rootKeyHandlers } from './root-key-api.ts';
 import { createRotation, type Rotation } from './rotation/index.ts';
-import { rotationHandlers } from './rotation/api.ts';
+import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
+import { rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
 
 const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../models');
@@ -120,6 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authorizer,
     };
     const secrets = createSecretService(secretDeps);
+    const audit = createAuditTrail({ store, now, randomUUID, logger });
     let endpoint: string | undefined;
     const rotation = createRotation({
       secretDeps,
@@ -130,6 +132,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       allowedCommands: config.rotationCommands,
       endpoint: () => endpoint,
       engine: options.rotation,
+      onProgress: (event) => {
+        const recorded = rotationAuditEvent(event);
+        if (recorded) audit.serviceEvent({ service: 'secretsmanager', ...recorded });
+      },
     });
 
     const rootKeyDeps = { store, keyring: rootKey, keyFile, keys, accessKeys, functions: rotation.functions };
@@ -141,7 +147,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return result;
     };
 
-    const audit = createAuditTrail({ store, now, randomUUID, logger });
     const authenticator = config.dev ? createDevAuthenticator(accountId) : createAuthenticator(accessKeys, now);
     const pipeline = createPipeline(
       [
@@ -157,7 +162,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         },
         {
           model: loadServiceModel(join(MODELS_DIR, 'coffer-admin.json')),
-          handlers: { ...adminHandlers(admin), ...auditHandlers(audit, authorizer, accountId), ...rootKeyHandlers(rotateRoot, accountId) },
+          handlers: {
+            ...adminHandlers(admin),
+            ...auditHandlers(audit, authorizer, accountId),
+            ...rootKeyHandlers(rotateRoot, accountId),
+            ...rotationAdminHandlers(rotation),
+          },
           internalError: () => new AwsError('ServiceFailureException', 'An internal error occurred.', 500, true),
         },
       ],

@@ -1,10 +1,11 @@
 // One generic command per operation of a service (model/services.ts), built from its model: flags from the
 // input shape, output normalised by the output shape, automatic pagination for list operations. No per-verb
-// code: a verb may only be renamed, given --jsonl over one list member, or given a check of its result.
+// code: a verb may only be renamed, given --jsonl over one list member, a check of its result, or a flag that
+// follows what the call started (rotate-secret --wait).
 import type { Command } from 'commander';
 import { addOperationOptions, collectInput, collectPaging } from '../args/operation-options.ts';
 import { ExitWith, UsageError } from '../errors.ts';
-import { kebabName } from '../model/names.ts';
+import { kebabName, optionKey } from '../model/names.ts';
 import { firstSentence, shapeOf, type ServiceModel } from '../model/service-model.ts';
 import type { ServiceDescriptor } from '../model/services.ts';
 import type { Caller } from '../client/call.ts';
@@ -22,6 +23,8 @@ export interface OperationCommandOptions {
   jsonLines?: string;
   /** After the output is printed: a message for stderr when the result means failure (exit 1). */
   check?: (result: Record<string, unknown>) => string | undefined;
+  /** A flag (e.g. --wait) that, when given, runs `run` once the output is printed: following what the call started. */
+  follow?: { flag: string; description: string; run(result: Record<string, unknown>, params: Record<string, unknown>, globals: GlobalOptions): Promise<void> };
 }
 
 export function verbName(service: ServiceDescriptor, operation: string): string {
@@ -37,6 +40,7 @@ export function addOperationCommand(program: Command, model: ServiceModel, opera
   const cmd = program.command(extra.name ?? verbName(service, operation)).description(firstSentence(op.documentation));
   addOperationOptions(cmd, model, input, paginator);
   if (extra.jsonLines) cmd.option('--jsonl', `print each of ${extra.jsonLines} as one line of JSON (the whole listing; --output and --query do not apply)`);
+  if (extra.follow) cmd.option(extra.follow.flag, extra.follow.description);
   const example = service.examples[operation];
   if (example) cmd.addHelpText('after', `\nExample:\n  ${extra.name ? example.replace(`admin ${verbName(service, operation)}`, extra.name) : example}\n`);
 
@@ -80,6 +84,7 @@ export function addOperationCommand(program: Command, model: ServiceModel, opera
       process.stderr.write(`${failure}\n`);
       throw new ExitWith(1);
     }
+    if (extra.follow && opts[optionKey(extra.follow.flag)] === true) await extra.follow.run(result, params, globals);
   });
   return cmd;
 }

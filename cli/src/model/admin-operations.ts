@@ -21,6 +21,12 @@ export const ADMIN_OPERATIONS = [
   'LookupEvents',
   'VerifyAuditTrail',
   'RotateRootKey',
+  'CreateFunction',
+  'ListFunctions',
+  'GetFunction',
+  'DeleteFunction',
+  'InvokeFunction',
+  'GetRotationStatus',
 ] as const;
 
 export type AdminOperationName = (typeof ADMIN_OPERATIONS)[number];
@@ -37,6 +43,15 @@ export const ADMIN_PAGINATORS: Partial<Record<AdminOperationName, PaginatorConfi
 
 export const ADMIN_VERB_NAMES: Partial<Record<AdminOperationName, string>> = {
   VerifyAuditTrail: 'verify-audit',
+};
+
+/** `coffer functions <verb>`: the rotation-function operations under Lambda-like short verbs. */
+export const FUNCTION_VERBS: Partial<Record<AdminOperationName, string>> = {
+  CreateFunction: 'create',
+  ListFunctions: 'list',
+  GetFunction: 'get',
+  DeleteFunction: 'delete',
+  InvokeFunction: 'invoke',
 };
 
 export const ADMIN_EXAMPLES: Record<AdminOperationName, string> = {
@@ -59,4 +74,10 @@ export const ADMIN_EXAMPLES: Record<AdminOperationName, string> = {
   LookupEvents: 'coffer admin lookup-events --event-name GetSecretValue --start-time 2026-11-01T00:00:00Z',
   VerifyAuditTrail: 'coffer admin verify-audit',
   RotateRootKey: 'coffer admin rotate-root-key',
+  CreateFunction: 'coffer functions create --name pg-rotator --url https://rotator.internal/rotate',
+  ListFunctions: 'coffer functions list',
+  GetFunction: 'coffer functions get --name pg-rotator',
+  DeleteFunction: 'coffer functions delete --name pg-rotator',
+  InvokeFunction: 'coffer functions invoke --name pg-rotator --secret-id prod/db --step testSecret --client-request-token 7f1c0a52-6a1e-4c43-9d1e-2f1b3c4d5e6f',
+  GetRotationStatus: 'coffer rotation-status --secret-id prod/db',
 };

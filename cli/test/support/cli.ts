@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestServer, type TestServer } from '../../../server/test/support/test-server.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../../server/test/support/test-server.ts';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const BIN = join(REPO, 'cli', 'bin', 'coffer.js');
@@ -68,8 +68,8 @@ export interface CliServer {
   close(): Promise<void>;
 }
 
-export async function startCliServer(): Promise<CliServer> {
-  const server = await startTestServer();
+export async function startCliServer(options: TestServerOptions = {}): Promise<CliServer> {
+  const server = await startTestServer(options);
   const env = cleanEnv({
     AWS_SHARED_CREDENTIALS_FILE: join(server.dataDir, 'credentials'),
     AWS_PROFILE: 'coffer',

@@ -7,7 +7,7 @@
 import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
 import type { Store } from '../store/db.ts';
 import * as db from './audit-store.ts';
-import { eventJson, resourceOf, toCloudTrailEvent } from './cloudtrail-event.ts';
+import { eventJson, resourceOf, toCloudTrailEvent, toServiceEvent, type ServiceEventInput } from './cloudtrail-event.ts';
 import { chainHash, GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
 
 const FLUSH_MS = 1000;
@@ -57,27 +57,21 @@ export function createAuditTrail(deps: AuditTrailDeps) {
 
   const sink: AuditSink = {
     record(entry: AuditRecord) {
-      if (closed) return;
-      if (queue.length >= MAX_QUEUE) {
-        if (dropped++ % 1000 === 0) logger.error('audit queue full: events dropped', { dropped });
-        return;
-      }
+      if (closed || full()) return;
       const time = now();
       const eventId = randomUUID();
       const event = toCloudTrailEvent(entry, eventId, time);
       const resourceArn = resourceOf(entry, event.responseElements) ?? null;
       const row = { time, eventName: event.eventName, principalArn: entry.caller?.arn ?? null, resourceArn };
-      queue.push({ ...row, eventId, accountId: event.recipientAccountId, record: eventJson(event) });
+      enqueue({ ...row, eventId, accountId: event.recipientAccountId, record: eventJson(event) });
       // A call on another account's secret or key is in both trails, as CloudTrail delivers it: the owner
       // sees who used (or tried to use) its resource. The owner's copy has its own event id.
       const owner = resourceArn ? ARN_ACCOUNT.exec(resourceArn)?.[1] : undefined;
       if (owner !== undefined && event.recipientAccountId !== '' && owner !== event.recipientAccountId) {
         const copyId = randomUUID();
-        queue.push({ ...row, eventId: copyId, accountId: owner, record: eventJson({ ...event, eventID: copyId, recipientAccountId: owner }) });
+        enqueue({ ...row, eventId: copyId, accountId: owner, record: eventJson({ ...event, eventID: copyId, recipientAccountId: owner }) });
       }
       if (!event.readOnly && !entry.error) return flushSoon();
-      if (queue.length >= BATCH) void flush();
-      else schedule(FLUSH_MS);
     },
   };
 
@@ -91,6 +85,28 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       });
     });
     return soon;
+  }
+
+  /** True (and the drop counted, logged now and then) when the queue is full: the database has been down long. */
+  function full(): boolean {
+    if (queue.length < MAX_QUEUE) return false;
+    if (dropped++ % 1000 === 0) logger.error('audit queue full: events dropped', { dropped });
+    return true;
+  }
+
+  function enqueue(pending: Pending): void {
+    queue.push(pending);
+    if (queue.length >= BATCH) void flush();
+    else schedule(FLUSH_MS);
+  }
+
+  /** Records what a service did by itself (rotation steps): CloudTrail's AwsServiceEvent, in the same chain. */
+  function serviceEvent(input: ServiceEventInput): void {
+    if (closed || full()) return;
+    const time = now();
+    const eventId = randomUUID();
+    const event = toServiceEvent(input, eventId, time);
+    enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: eventJson(event) });
   }
 
   async function write(batch: Pending[]): Promise<void> {
@@ -159,7 +175,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     timer = undefined;
   }
 
-  return { sink, flush, close, lookup, verify };
+  return { sink, serviceEvent, flush, close, lookup, verify };
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

@@ -21,9 +21,22 @@ export interface CloudTrailEvent {
   requestID: string;
   eventID: string;
   readOnly: boolean;
-  eventType: 'AwsApiCall';
+  eventType: 'AwsApiCall' | 'AwsServiceEvent';
   managementEvent: true;
   recipientAccountId: string;
+  additionalEventData?: Record<string, unknown>;
+}
+
+/** Something a service did by itself (a scheduled rotation's steps, ...), not an API call. */
+export interface ServiceEventInput {
+  /** the service's endpoint prefix: secretsmanager */
+  service: string;
+  accountId: string;
+  region: string;
+  eventName: string;
+  resourceArn?: string;
+  /** what the event is about (CloudTrail's additionalEventData); nothing secret */
+  details: Record<string, unknown>;
 }
 
 const READ_ONLY = /^(Get|Describe|List|BatchGet|Validate|Lookup|Verify|Decrypt|Encrypt|ReEncrypt|GenerateDataKey|GenerateRandom)/;
@@ -73,6 +86,30 @@ export function toCloudTrailEvent(entry: AuditRecord, eventId: string, time: num
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: entry.caller?.accountId ?? '',
+  };
+}
+
+/** A service event as CloudTrail writes one (eventType AwsServiceEvent, the service itself as the identity). */
+export function toServiceEvent(input: ServiceEventInput, eventId: string, time: number): CloudTrailEvent {
+  const source = `${input.service}.amazonaws.com`;
+  return {
+    eventVersion: '1.08',
+    userIdentity: { accountId: input.accountId, invokedBy: source },
+    eventTime: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    eventSource: source,
+    eventName: input.eventName,
+    awsRegion: input.region,
+    sourceIPAddress: source,
+    userAgent: source,
+    requestParameters: null,
+    responseElements: null,
+    additionalEventData: input.details,
+    requestID: eventId,
+    eventID: eventId,
+    readOnly: false,
+    eventType: 'AwsServiceEvent',
+    managementEvent: true,
+    recipientAccountId: input.accountId,
   };
 }
 

@@ -37,7 +37,19 @@ export interface EngineDeps {
   logger: EngineLogger;
   options: EngineOptions;
   /** called after each step and at the end of a run (the audit trail and `--wait` can follow a rotation) */
-  onProgress?: (event: { secretArn: string; token: string; step?: Step; status: 'step-succeeded' | 'succeeded' | 'failed' | 'retrying'; error?: string }) => void;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** A run's progress: it started (or resumed), a step succeeded or failed (to be retried, or for good), it succeeded. */
+export interface ProgressEvent {
+  secretArn: string;
+  token: string;
+  status: 'started' | 'step-succeeded' | 'succeeded' | 'failed' | 'retrying';
+  step?: Step;
+  /** the attempt this is (1-based) */
+  attempt: number;
+  /** scrubbed */
+  error?: string;
 }
 
 export function createRotationEngine(deps: EngineDeps) {
@@ -88,10 +100,17 @@ export function createRotationEngine(deps: EngineDeps) {
       await db.deleteRotation(store.db, secretId);
       return;
     }
-    const report = (status: Parameters<NonNullable<EngineDeps['onProgress']>>[0]['status'], step?: Step, error?: string) =>
-      deps.onProgress?.({ secretArn: secret.arn, token, step, status, error });
+    const attempt = row.run_attempts + 1;
+    const report = (status: ProgressEvent['status'], step?: Step, error?: string) => {
+      try {
+        deps.onProgress?.({ secretArn: secret.arn, token, status, ...(step ? { step } : {}), attempt, ...(error ? { error } : {}) });
+      } catch (err) {
+        logger.error('rotation progress could not be reported', { error: describeError(err) });
+      }
+    };
     const steps: readonly Step[] = row.run_mode === 'test' ? ['testSecret'] : STEPS;
     let step: Step = steps[row.run_step] ?? 'finishSecret';
+    report('started', step);
     try {
       if (secret.deleted_at !== null) throw new Error('the secret is scheduled for deletion');
       const invoke = row.lambda_arn ? await deps.functions.invoker(row.lambda_arn) : undefined;
@@ -109,7 +128,7 @@ export function createRotationEngine(deps: EngineDeps) {
     } catch (err) {
       const message = `${step}: ${describeError(err)}`;
       if (!(await stillOurs(secretId, token))) return;
-      const attempts = row.run_attempts + 1;
+      const attempts = attempt;
       const giveUp = attempts >= options.maxAttempts;
       await db.patchRotation(store.db, secretId, {
         run_attempts: attempts,

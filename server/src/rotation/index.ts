@@ -6,13 +6,15 @@ import { parseSecretArnScope } from './secret-arn.ts';
 import type { SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';
 import type { SecretService } from '../services/secretsmanager/secret-service.ts';
 import * as secrets from '../services/secretsmanager/secret-store.ts';
-import { createRotationEngine, type EngineLogger, type EngineOptions } from './engine.ts';
+import { createRotationEngine, type EngineDeps, type EngineLogger, type EngineOptions } from './engine.ts';
 import { createFunctionRegistry } from './functions/registry.ts';
 import type { SecretsApi } from './functions/templates/secrets-api.ts';
 import { builtInTemplates } from './functions/templates/index.ts';
 import type { FunctionScope } from './functions/types.ts';
 import * as db from './rotation-store.ts';
 import { createRotateSecret, rotationFields } from './rotate-secret.ts';
+import { createRotationAdmin } from './rotation-admin.ts';
+import { rotationStatusView } from './rotation-status.ts';
 import { createRotationScheduler } from './scheduler.ts';
 
 export interface RotationDeps {
@@ -27,6 +29,8 @@ export interface RotationDeps {
   engine?: Partial<EngineOptions>;
   /** how long a function may take for one step */
   functionTimeoutMs?: number;
+  /** each step's outcome and each run's end (app.ts records them in the audit trail) */
+  onProgress?: EngineDeps['onProgress'];
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { maxAttempts: 4, backoffMs: 30_000, claimMs: 15 * 60_000 };
@@ -72,13 +76,15 @@ export function createRotation(deps: RotationDeps) {
     functionExists: functions.exists,
     startRun: (secretId) => engineRef?.start(secretId),
   });
+  const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine };
   const engine = createRotationEngine({
     store,
     now,
     holder: deps.holder,
     functions,
     logger: deps.logger,
-    options: { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine },
+    options,
+    onProgress: deps.onProgress,
   });
   engineRef = engine;
   const scheduler = createRotationScheduler({
@@ -92,30 +98,28 @@ export function createRotation(deps: RotationDeps) {
     leaseMs: 5 * 60_000,
   });
 
-  /** The rotation-status view: the run in progress and the last outcome (errors scrubbed). */
+  /** The rotation-status view of a secret ARN (internal: no authorization; the admin API's is in rotation-admin.ts). */
   async function status(arn: string) {
     const scope = parseSecretArnScope(arn);
     const secret = scope && (await secrets.findSecretByArn(store.db, scope, arn));
-    const row = secret ? await db.findRotation(store.db, secret.id) : undefined;
-    if (!row) return undefined;
-    const steps = row.run_mode === 'test' ? ['testSecret'] : ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
-    return {
-      LastStatus: row.last_status ?? undefined,
-      LastError: row.last_error ?? undefined,
-      LastErrorDate: row.last_error_at !== null ? new Date(row.last_error_at) : undefined,
-      PendingVersionId: row.run_token ?? undefined,
-      NextStep: row.run_token ? steps[row.run_step] : undefined,
-      Attempts: row.run_attempts,
-      NextAttemptDate: row.run_next_at !== null ? new Date(row.run_next_at) : undefined,
-    };
+    return secret ? rotationStatusView(secret, await db.findRotation(store.db, secret.id), options.maxAttempts) : undefined;
   }
+
+  const admin = createRotationAdmin({ secretDeps, functions, maxAttempts: options.maxAttempts });
 
   return {
     status,
     rotateSecret: rotate.rotateSecret,
     cancelRotateSecret: rotate.cancelRotateSecret,
     fieldsOf,
-    /** the registry (the admin API's functions target, once it exists; tests register through it) */
+    /** DescribeSecret's rotation fields for many secrets at once (ListSecrets) */
+    fieldsOfMany: async (arns: string[]) => {
+      const rows = await db.findRotationsByArns(store.db, arns);
+      return new Map(arns.map((arn) => [arn, rotationFields(rows.get(arn))]));
+    },
+    /** the admin API's rotation operations (functions, GetRotationStatus) */
+    admin,
+    /** the registry (the admin API's function operations use it; tests may register through it directly) */
     functions,
     /** one scheduler pass: start due rotations, run due steps (the background sweep calls it) */
     tick: scheduler.tick,

@@ -48,6 +48,9 @@ export function createRotateSecret(deps: RotateSecretDeps) {
 
   async function rotateSecret(scope: RequestScope, input: RotateSecretRequest): Promise<RotateSecretResponse> {
     const token = requireToken(input.ClientRequestToken);
+    if (input.ExternalSecretRotationMetadata !== undefined || input.ExternalSecretRotationRoleArn !== undefined) {
+      throw awsErrors.notImplemented('Coffer does not rotate managed external secrets (ExternalSecretRotationMetadata, ExternalSecretRotationRoleArn) yet.');
+    }
     const rules = input.RotationRules as RotationRules | undefined;
     parseRotationRules(rules); // the rules are checked before anything is looked up
     const mode = input.RotateImmediately === false ? 'test' : 'rotate';

@@ -10,6 +10,28 @@ export async function findRotation(db: Executor, secretId: string): Promise<Rota
   return db.selectFrom('secret_rotations').selectAll().where('secret_id', '=', secretId).executeTakeFirst();
 }
 
+/** The rotation rows of the secrets with these ARNs, by ARN (secrets never configured have none). */
+export async function findRotationsByArns(db: Executor, arns: readonly string[]): Promise<Map<string, RotationRow>> {
+  if (arns.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('secret_rotations')
+    .innerJoin('secrets', 'secrets.id', 'secret_rotations.secret_id')
+    .selectAll('secret_rotations')
+    .select('secrets.arn as secret_arn')
+    .where('secrets.arn', 'in', arns)
+    .execute();
+  return new Map(rows.map(({ secret_arn, ...row }) => [secret_arn, row]));
+}
+
+/** Rotation rows whose secret is gone (purged after its recovery window, or force-deleted). */
+export async function deleteOrphanRotations(db: Executor): Promise<number> {
+  const result = await db
+    .deleteFrom('secret_rotations')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('secrets').select('secrets.id').whereRef('secrets.id', '=', 'secret_rotations.secret_id'))))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function saveRotation(db: Executor, row: RotationRow): Promise<void> {
   const { secret_id, ...rest } = row;
   const updated = await db.updateTable('secret_rotations').set(rest).where('secret_id', '=', secret_id).executeTakeFirst();

@@ -3,6 +3,7 @@
 // is a run row that one server at a time can claim), moves on the windows that passed while no server was
 // running (a rotation starts inside its window or not at all), and has the engine work on due runs (new,
 // retried, or left by a stopped server, which resume at the step they had reached, with the same token).
+// It also removes the rotation rows of secrets that were purged.
 import { acquireLease } from '../store/lease.ts';
 import type { Store } from '../store/db.ts';
 import type { RotationEngine } from './engine.ts';
@@ -30,6 +31,8 @@ export function createRotationScheduler(deps: SchedulerDeps) {
   /** One pass: start due rotations (lease holder only), then run due steps. Resolves when the runs are done. */
   async function tick(): Promise<void> {
     if (await acquireLease(store.db, SCHEDULER_LEASE, holder, now(), deps.leaseMs)) {
+      // A purged secret (recovery window over, or ForceDeleteWithoutRecovery) takes its rotation with it.
+      await db.deleteOrphanRotations(store.db);
       for (const row of await db.schedulesDue(store.db, now(), 100)) {
         try {
           await startDue(row);

@@ -29,7 +29,7 @@ test('a command function rotates a secret; a command not in the configuration is
     const now = await client.send(new GetSecretValueCommand({ SecretId: ARN }));
     assert.equal(now.VersionId, VersionId);
     assert.notEqual(JSON.parse(now.SecretString!).password, 'p');
-    assert.equal((await app.rotation.status(ARN!))?.LastStatus, 'succeeded');
+    assert.equal((await app.rotation.status(ARN!))?.Status, 'succeeded');
   } finally {
     client.destroy();
     await app.close();

@@ -1,6 +1,7 @@
 // A rotation function for tests: a node:http server that verifies Coffer's signature and implements the four
 // steps as AWS's single-user functions do, through @aws-sdk/client-secrets-manager, against an in-memory
-// "database" holding one password. Steps can be made to fail, or to wait for a gate.
+// "database" holding a password per secret (database.password: the last one set). Steps can be made to fail,
+// or to wait for a gate.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -23,6 +24,8 @@ export interface TestFunction {
   failAt(step: string, count?: number): void;
   /** createSecret waits until release() */
   hold(): { release(): void };
+  /** the next call of `step` waits, before doing anything, until release(); `reached` resolves when it arrives */
+  holdAt(step: string): { reached: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -30,8 +33,12 @@ export async function startTestFunction(client: SecretsManagerClient, initialPas
   let key: Buffer | undefined;
   const events: TestFunction['events'] = [];
   const database = { password: initialPassword };
+  // Each secret's user on the "database" (secrets rotated concurrently do not see each other's passwords);
+  // `database.password` is the last one set, for tests that rotate one secret at a time.
+  const users = new Map<string, string>();
   const failures = new Map<string, number>();
   let gate: Promise<void> | undefined;
+  const stepGates = new Map<string, { arrived(): void; wait: Promise<void> }>();
 
   async function step(event: { SecretId: string; ClientRequestToken: string; Step: string }): Promise<void> {
     const { SecretId: arn, ClientRequestToken: token } = event;
@@ -54,8 +61,9 @@ export async function startTestFunction(client: SecretsManagerClient, initialPas
       }
     } else if (event.Step === 'setSecret') {
       database.password = (await pending()).password;
+      users.set(arn, database.password);
     } else if (event.Step === 'testSecret') {
-      if ((await pending()).password !== database.password) throw new Error('login with the pending password failed');
+      if ((await pending()).password !== (users.get(arn) ?? database.password)) throw new Error('login with the pending password failed');
     } else if (event.Step === 'finishSecret') {
       const current = Object.entries(versions).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
       if (current === token) return;
@@ -80,10 +88,15 @@ export async function startTestFunction(client: SecretsManagerClient, initialPas
         res.writeHead(500).end(`{"errorMessage":"injected failure","password":"${database.password}"}`);
         return;
       }
-      step(event).then(
-        () => res.writeHead(200).end('{}'),
-        (err: Error) => res.writeHead(500).end(JSON.stringify({ errorMessage: err.message })),
-      );
+      const stepGate = stepGates.get(event.Step);
+      stepGates.delete(event.Step);
+      stepGate?.arrived();
+      (stepGate?.wait ?? Promise.resolve())
+        .then(() => step(event))
+        .then(
+          () => res.writeHead(200).end('{}'),
+          (err: Error) => res.writeHead(500).end(JSON.stringify({ errorMessage: err.message })),
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -95,6 +108,13 @@ export async function startTestFunction(client: SecretsManagerClient, initialPas
     events,
     database,
     failAt: (s, count = 1) => failures.set(s, count),
+    holdAt(s) {
+      let arrived!: () => void;
+      let release!: () => void;
+      const reached = new Promise<void>((r) => (arrived = r));
+      stepGates.set(s, { arrived, wait: new Promise<void>((r) => (release = r)) });
+      return { reached, release };
+    },
     hold() {
       let release!: () => void;
       gate = new Promise<void>((r) => (release = r));

@@ -28,13 +28,15 @@ export interface TestServerOptions {
   logger?: AppOptions['logger'];
   /** rotation engine settings (e.g. a short backoff) */
   rotation?: AppOptions['rotation'];
+  /** environment settings the config reads (e.g. COFFER_ROTATION_COMMANDS) */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'coffer-test-'));
   const config = loadConfig(
     { port: 0, host: '127.0.0.1', dataDir, dev: options.dev ?? false, databaseUrl: options.databaseUrl, accountId: options.accountId },
-    {},
+    options.env ?? {},
   );
   const app = await createApp(config, { now: options.now, logger: options.logger, rotation: options.rotation });
   const { url } = await app.listen();

@@ -38,7 +38,7 @@ export function commandInvoker(path: string, env: () => CommandEnvironment, time
       child.on('error', (err) => reject(new Error(`the command could not be started: ${scrub(err.message)}`)));
       child.on('close', (code, signal) => {
         if (code === 0) resolve();
-        else reject(new Error(`${event.Step} failed: the command exited with ${signal ?? code}${stderr ? `: ${scrub(stderr.trim(), [e.secretAccessKey])}` : ''}`));
+        else reject(new Error(`the command exited with ${signal ?? code}${stderr ? `: ${scrub(stderr.trim(), [e.secretAccessKey])}` : ''}`));
       });
       child.stdin.on('error', () => {});
       child.stdin.end(JSON.stringify(event));

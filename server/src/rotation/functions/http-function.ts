@@ -38,6 +38,6 @@ export function httpInvoker(url: string, signingKey: Buffer, now: () => number, 
       throw new Error(`the function at ${new URL(url).origin} could not be reached: ${scrub(String((err as Error).cause ?? err))}`);
     }
     const text = await response.text().catch(() => '');
-    if (!response.ok) throw new Error(`${event.Step} failed: the function answered HTTP ${response.status}${text ? `: ${scrub(text.slice(0, 500))}` : ''}`);
+    if (!response.ok) throw new Error(`the function answered HTTP ${response.status}${text ? `: ${scrub(text.slice(0, 500))}` : ''}`);
   };
 }

@@ -4,7 +4,7 @@
 // command the operator's configuration allows (with the credentials it acts with, sealed by the root key).
 import { resolve } from 'node:path';
 import type { RootKey } from '../../crypto/root-key.ts';
-import { awsErrors } from '../../protocol/errors.ts';
+import { adminErrors } from '../../services/admin/admin-errors.ts';
 import { isUniqueViolation, type Executor, type Store } from '../../store/db.ts';
 import * as db from '../rotation-store.ts';
 import { commandInvoker } from './command-function.ts';
@@ -26,6 +26,8 @@ export interface FunctionInfo {
   Name: string;
   Kind: 'template' | 'http' | 'command';
   Target: string;
+  /** the access key a command function acts with */
+  AccessKeyId?: string;
   CreatedDate: Date;
 }
 
@@ -57,14 +59,26 @@ export function createFunctionRegistry(deps: RegistryDeps) {
   const aad = (arn: string) => `rotation-function:${arn}`;
 
   function info(row: db.FunctionRow): FunctionInfo {
-    return { FunctionArn: row.arn, Name: row.name, Kind: row.kind as FunctionInfo['Kind'], Target: row.target, CreatedDate: new Date(row.created_at) };
+    const accessKeyId = row.kind === 'command' && row.secret_sealed ? credentialsOf(row).accessKeyId : undefined;
+    return {
+      FunctionArn: row.arn,
+      Name: row.name,
+      Kind: row.kind as FunctionInfo['Kind'],
+      Target: row.target,
+      ...(accessKeyId ? { AccessKeyId: accessKeyId } : {}),
+      CreatedDate: new Date(row.created_at),
+    };
+  }
+
+  function credentialsOf(row: db.FunctionRow): { accessKeyId: string; secretAccessKey: string } {
+    return JSON.parse(rootKey.open(row.secret_sealed!, aad(row.arn)).toString('utf8')) as { accessKeyId: string; secretAccessKey: string };
   }
 
   /** Registers a function. For an HTTP function the answer includes its SigningKey (base64), shown only here. */
   async function create(scope: FunctionScope, def: FunctionDefinition): Promise<FunctionInfo & { SigningKey?: string }> {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(def.name)) throw awsErrors.invalidParameter('A function name has 1 to 64 letters, digits, hyphens and underscores.');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(def.name)) throw adminErrors.invalidInput('A function name has 1 to 64 letters, digits, hyphens and underscores.');
     const given = [def.template, def.url, def.command].filter((x) => x !== undefined);
-    if (given.length !== 1) throw awsErrors.invalidParameter('Give exactly one of template, url and command.');
+    if (given.length !== 1) throw adminErrors.invalidInput('Give exactly one of template, url and command.');
     const arn = functionArn(scope, def.name);
     let kind: FunctionInfo['Kind'];
     let target: string;
@@ -73,27 +87,27 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     if (def.template !== undefined) {
       kind = 'template';
       target = templateName(def.template);
-      if (!deps.templates[target]) throw awsErrors.invalidParameter(`There is no built-in rotation template ${target}.`);
+      if (!deps.templates[target]) throw adminErrors.invalidInput(`There is no built-in rotation template ${target}.`);
     } else if (def.url !== undefined) {
       kind = 'http';
       target = def.url;
-      if (!/^https?:\/\//.test(target)) throw awsErrors.invalidParameter('A function URL must start with http:// or https://.');
+      if (!/^https?:\/\//.test(target)) throw adminErrors.invalidInput('A function URL must start with http:// or https://.');
       signingKey = deps.randomBytes(32);
       secret = rootKey.seal(signingKey, aad(arn));
     } else {
       kind = 'command';
       target = resolve(def.command!);
       if (!deps.allowedCommands.includes(target)) {
-        throw awsErrors.invalidParameter(`The command ${target} is not allowed: the server's COFFER_ROTATION_COMMANDS must list it.`);
+        throw adminErrors.invalidInput(`The command ${target} is not allowed: the server's COFFER_ROTATION_COMMANDS must list it.`);
       }
-      if (!def.credentials) throw awsErrors.invalidParameter('A command function needs the credentials it acts with.');
+      if (!def.credentials) throw adminErrors.invalidInput('A command function needs the credentials it acts with.');
       secret = rootKey.seal(Buffer.from(JSON.stringify(def.credentials), 'utf8'), aad(arn));
     }
     const row: db.FunctionRow = { account_id: scope.accountId, region: scope.region, name: def.name, arn, kind, target, secret_sealed: secret, created_at: deps.now() };
     try {
       await db.insertFunction(store.db, row);
     } catch (err) {
-      if (isUniqueViolation(err)) throw awsErrors.resourceExists(`A rotation function named ${def.name} already exists.`);
+      if (isUniqueViolation(err)) throw adminErrors.functionExists(def.name);
       throw err;
     }
     return { ...info(row), ...(signingKey ? { SigningKey: signingKey.toString('base64') } : {}) };
@@ -103,7 +117,9 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     return (await db.listFunctions(store.db, scope.accountId, scope.region)).map(info);
   }
 
-  async function get(arn: string): Promise<FunctionInfo | undefined> {
+  /** By name in a scope (the admin API), or by ARN. */
+  async function get(arnOrScope: string | FunctionScope, name?: string): Promise<FunctionInfo | undefined> {
+    const arn = typeof arnOrScope === 'string' ? arnOrScope : functionArn(arnOrScope, name!);
     const row = await db.findFunctionByArn(store.db, arn);
     return row ? info(row) : undefined;
   }
@@ -117,10 +133,9 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     if (!row) return undefined;
     const scope = { accountId: row.account_id, region: row.region };
     if (row.kind === 'template') return deps.templates[row.target]?.(scope);
-    const secret = rootKey.open(row.secret_sealed!, aad(row.arn));
-    if (row.kind === 'http') return httpInvoker(row.target, secret, deps.now, deps.timeoutMs);
+    if (row.kind === 'http') return httpInvoker(row.target, rootKey.open(row.secret_sealed!, aad(row.arn)), deps.now, deps.timeoutMs);
     if (!deps.allowedCommands.includes(row.target)) return undefined; // no longer allowed by the configuration
-    const credentials = JSON.parse(secret.toString('utf8')) as { accessKeyId: string; secretAccessKey: string };
+    const credentials = credentialsOf(row);
     return commandInvoker(row.target, () => {
       const endpoint = deps.endpoint();
       if (!endpoint) throw new Error('the server is not listening yet');

@@ -1,0 +1,64 @@
+// The rotation-status view (CofferAdmin.GetRotationStatus, `coffer rotation-status`): a secret's rotation
+// configuration, the run in progress (its token, the steps done and the next one, attempts, the next attempt)
+// and the last outcome with its error. Errors were scrubbed of passwords before they were stored (scrub.ts).
+import { STEPS, type Step } from './functions/types.ts';
+import type { RotationRow } from './rotation-store.ts';
+import { rotationFields } from './rotate-secret.ts';
+
+export type RotationStatus = 'running' | 'retrying' | 'failed' | 'succeeded' | 'cancelled';
+
+export interface RotationStatusView {
+  ARN: string;
+  Name: string;
+  RotationEnabled: boolean;
+  RotationLambdaARN?: string;
+  Status?: RotationStatus;
+  PendingVersionId?: string;
+  Mode?: 'rotate' | 'test';
+  Steps?: Step[];
+  CompletedSteps?: Step[];
+  NextStep?: Step;
+  Attempts?: number;
+  MaxAttempts?: number;
+  NextAttemptDate?: Date;
+  LastError?: string;
+  LastErrorDate?: Date;
+  LastRotatedDate?: Date;
+  NextRotationDate?: Date;
+}
+
+export function stepsOf(mode: string | null): Step[] {
+  return mode === 'test' ? ['testSecret'] : [...STEPS];
+}
+
+export function rotationStatusView(secret: { arn: string; name: string }, row: RotationRow | undefined, maxAttempts: number): RotationStatusView {
+  const base = { ARN: secret.arn, Name: secret.name };
+  if (!row) return { ...base, RotationEnabled: false };
+  const fields = rotationFields(row);
+  const run = row.run_token
+    ? (() => {
+        const steps = stepsOf(row.run_mode);
+        return {
+          PendingVersionId: row.run_token,
+          Mode: (row.run_mode ?? 'rotate') as 'rotate' | 'test',
+          Steps: steps,
+          CompletedSteps: steps.slice(0, row.run_step),
+          ...(row.run_step < steps.length ? { NextStep: steps[row.run_step] } : {}),
+          Attempts: row.run_attempts,
+          MaxAttempts: maxAttempts,
+          ...(row.run_next_at !== null ? { NextAttemptDate: new Date(row.run_next_at) } : {}),
+        };
+      })()
+    : {};
+  return {
+    ...base,
+    RotationEnabled: row.enabled === 1,
+    ...(fields.RotationLambdaARN ? { RotationLambdaARN: fields.RotationLambdaARN } : {}),
+    ...(row.last_status ? { Status: row.last_status as RotationStatus } : {}),
+    ...run,
+    ...(row.last_error ? { LastError: row.last_error } : {}),
+    ...(row.last_error_at !== null ? { LastErrorDate: new Date(row.last_error_at) } : {}),
+    ...(fields.LastRotatedDate ? { LastRotatedDate: fields.LastRotatedDate } : {}),
+    ...(fields.NextRotationDate ? { NextRotationDate: fields.NextRotationDate } : {}),
+  };
+}
