@@ -8,6 +8,7 @@ import { TEMPLATES } from '../../src/rotation/functions/templates/index.ts';
 import { cloneGrant, mariadb, mysqlServer, passwordExpression, quote, requireClause } from '../../src/rotation/functions/templates/mysql.ts';
 import { alterPasswordSql, createCloneSql, postgres } from '../../src/rotation/functions/templates/postgres.ts';
 import { createRotationTemplate } from '../../src/rotation/functions/templates/rotation-template.ts';
+import { scramVerifier } from '../../src/rotation/functions/templates/scram-verifier.ts';
 import { templateName } from '../../src/rotation/functions/registry.ts';
 import { fakeDatabase } from './fake-database.ts';
 import { fakeSecretsApi } from './fake-secrets-api.ts';
@@ -43,10 +44,16 @@ test('TLS: ssl true requires it, false refuses it; without ssl PostgreSQL and My
   for (const ssl of [false, 'false']) assert.deepEqual(tlsAttempts({ ...s, ssl }, postgres), ['off']);
 });
 
-test('PostgreSQL statements quote names and passwords (no injection through a username)', () => {
-  assert.equal(alterPasswordSql('a"; DROP ROLE x; --', "p'w"), `ALTER USER "a""; DROP ROLE x; --" WITH PASSWORD 'p''w'`);
-  assert.equal(alterPasswordSql('app', 'p\\w'), `ALTER USER "app" WITH PASSWORD  E'p\\\\w'`);
-  assert.deepEqual(createCloneSql('app', 'app_clone', 'pw'), [`CREATE ROLE "app_clone" WITH LOGIN PASSWORD 'pw'`, 'GRANT "app" TO "app_clone"']);
+test('PostgreSQL statements quote names (no injection through a username) and send SCRAM verifiers, not passwords', () => {
+  const verifier = /^'SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+'$/;
+  const sql = alterPasswordSql('a"; DROP ROLE x; --', "p'w-secret");
+  assert.ok(sql.startsWith(`ALTER USER "a""; DROP ROLE x; --" WITH PASSWORD '`), sql);
+  assert.match(sql.split(' WITH PASSWORD ')[1], verifier);
+  assert.ok(!sql.includes('secret'));
+  assert.equal(alterPasswordSql('app', "pässwörd'"), `ALTER USER "app" WITH PASSWORD 'pässwörd'''`, 'SASLprep is the server\'s: non-ASCII goes as text');
+  const [create, grant] = createCloneSql('app', 'app_clone', 'pw-secret');
+  assert.match(create.replace('CREATE ROLE "app_clone" WITH LOGIN PASSWORD ', ''), verifier);
+  assert.equal(grant, 'GRANT "app" TO "app_clone"');
   assert.equal(postgres.alternateUsername('app_clone'), 'app');
   assert.throws(() => postgres.alternateUsername('a'.repeat(58)), /exceed 63/);
 });
@@ -80,6 +87,10 @@ function fakePostgres(tls: 'none' | 'bad-certificate' | 'ok') {
   const connect = async (login: Login): Promise<SqlConnection> => {
     if (login.tls === 'require' && tls === 'none') throw new Error('The server does not support SSL connections');
     if (login.tls === 'require' && tls === 'bad-certificate') throw new Error('self-signed certificate in certificate chain');
+    // a stored SCRAM verifier is checked the server's way: the same salt and iterations must give it again
+    const stored = db.passwords.get(login.username);
+    const m = stored && /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored);
+    if (m && scramVerifier(login.password, Buffer.from(m[2], 'base64'), Number(m[1])) === stored) return db.connect({ ...login, password: stored });
     return db.connect(login);
   };
   return { db, dialect: { ...postgres, connect } };

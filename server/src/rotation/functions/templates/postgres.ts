@@ -1,19 +1,22 @@
 // PostgreSQL for the rotation templates, with `pg`. DDL takes no bind parameters, so names and passwords
 // are quoted here with pg's own escapeIdentifier / escapeLiteral (E'' form, safe whatever
-// standard_conforming_strings says).
+// standard_conforming_strings says). Passwords are sent as SCRAM verifiers, never as text.
 import pg from 'pg';
 import { cloneName, type Dialect, type Login, type SqlConnection } from './dialect.ts';
+import { scramVerifier } from './scram-verifier.ts';
 
 export const quoteIdent = (name: string): string => pg.escapeIdentifier(name);
 export const quoteLiteral = (text: string): string => pg.escapeLiteral(text);
 
+const passwordLiteral = (password: string): string => quoteLiteral(scramVerifier(password) ?? password);
+
 export function alterPasswordSql(username: string, password: string): string {
-  return `ALTER USER ${quoteIdent(username)} WITH PASSWORD ${quoteLiteral(password)}`;
+  return `ALTER USER ${quoteIdent(username)} WITH PASSWORD ${passwordLiteral(password)}`;
 }
 
 export function createCloneSql(current: string, pending: string, password: string): string[] {
   // Membership in the original role gives the clone the same privileges, now and after later GRANTs.
-  return [`CREATE ROLE ${quoteIdent(pending)} WITH LOGIN PASSWORD ${quoteLiteral(password)}`, `GRANT ${quoteIdent(current)} TO ${quoteIdent(pending)}`];
+  return [`CREATE ROLE ${quoteIdent(pending)} WITH LOGIN PASSWORD ${passwordLiteral(password)}`, `GRANT ${quoteIdent(current)} TO ${quoteIdent(pending)}`];
 }
 
 async function connect(login: Login): Promise<SqlConnection> {
