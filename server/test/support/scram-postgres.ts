@@ -5,9 +5,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../store/server-process.ts';
 
 export interface ScramCluster {
   host: string;
@@ -32,17 +32,6 @@ export function scramClusterSkipReason(): string | undefined {
   else if (userInfo().uid === 0 && spawnSync('id', ['postgres']).status !== 0) reason = 'running as root and there is no postgres user to own a cluster';
   if (reason && process.env.CI === 'true') throw new Error(`${reason}: required under CI`);
   return reason;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startScramCluster(): Promise<ScramCluster> {
