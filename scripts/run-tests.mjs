@@ -1,10 +1,10 @@
-// Runs every *.test.ts file under server/ and cli/ with Node's own test runner (Node 20 has no glob
+// Runs every *.test.ts file under server/, cli/ and console/test with Node's own test runner (Node 20 has no glob
 // support in `node --test`, so the files are listed here). Extra args filter by path substring.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['server/src', 'server/test', 'cli/src', 'cli/test'];
+const roots = ['server/src', 'server/test', 'cli/src', 'cli/test', 'console/test'];
 const filters = process.argv.slice(2);
 const files = [];
 function walk(dir) {
