@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { RestoreSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Clients } from '../../api/clients.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
@@ -18,10 +18,13 @@ export function SecretDetail({ clients, secretId }: { clients: Clients; secretId
   const [open, setOpen] = useState<Open>();
   const [menu, setMenu] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
+  const actionsButton = useRef<HTMLButtonElement>(null);
   if (!secret) return <section><p><a href="#/secrets">Secrets</a></p><ErrorMessage error={error} />{!error && <p>Loading…</p>}</section>;
   const done = () => { setOpen(undefined); reload(); };
-  const choose = (o: Open) => { setMenu(false); setOpen(o); };
+  // Focus goes back to Actions first, so the dialog returns it there when it closes.
+  const choose = (o: Open) => { actionsButton.current?.focus(); setMenu(false); setOpen(o); };
   async function restore() {
+    actionsButton.current?.focus();
     setMenu(false);
     setActionError(undefined);
     try { await clients.sm.send(new RestoreSecretCommand({ SecretId: secret!.ARN })); reload(); } catch (err) { setActionError(err); }
@@ -32,7 +35,7 @@ export function SecretDetail({ clients, secretId }: { clients: Clients; secretId
       <div className="page-head">
         <h1 id="secret-title">{secret.Name}</h1>
         <div className="menu">
-          <button type="button" aria-expanded={menu} aria-controls="actions-menu" onClick={() => setMenu(!menu)}>Actions ▾</button>
+          <button type="button" ref={actionsButton} aria-expanded={menu} aria-controls="actions-menu" onClick={() => setMenu(!menu)}>Actions ▾</button>
           {menu && (
             <ul id="actions-menu" className="menu-list" onKeyDown={(e) => { if (e.key === 'Escape') setMenu(false); }}>
               <li><button type="button" onClick={() => choose('description')}>Edit description</button></li>
