@@ -76,7 +76,7 @@ export function KeysPage({ clients }: { clients: Clients }) {
               <td>{meta.KeyState}{meta.DeletionDate && ` (deletion ${formatDate(meta.DeletionDate)})`}</td>
               <td>{formatDate(meta.CreationDate)}</td>
               <td>{secrets.map((s) => <a className="tag" key={s} href={secretHref(s)}>{s}</a>)}</td>
-              <td className="row-actions">
+              <td><div className="row-actions">
                 {meta.KeyManager !== 'AWS' && (
                   <>
                     {meta.KeyState === 'Enabled' && <button type="button" onClick={() => act(meta.KeyId!, () => clients.kms.send(new DisableKeyCommand({ KeyId: meta.KeyId })))}>Disable</button>}
@@ -88,7 +88,7 @@ export function KeysPage({ clients }: { clients: Clients }) {
                   </>
                 )}
                 {rowError && rowError.keyId === meta.KeyId && <ErrorMessage error={rowError.error} />}
-              </td>
+              </div></td>
             </tr>
           ))}
         </tbody>
