@@ -45,8 +45,9 @@ export async function screenshot(page: Page, name: string, readmeCopy?: string):
   }
 }
 
-/** Fails the test on any error the page logs or throws (CSP violations included). */
-export function watchPage(page: Page, problems: string[]): void {
+/** Collects the errors the page logs or throws (CSP violations included) and everything it logs. */
+export function watchPage(page: Page, problems: string[], logs: string[] = []): void {
+  page.on('console', (msg) => logs.push(msg.text()));
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   // An API error answer is logged by the browser as a failed resource load; that is expected, not a problem.
   page.on('console', (msg) => { if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console.error: ${msg.text()}`); });
