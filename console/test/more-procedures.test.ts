@@ -108,8 +108,12 @@ describe('console: create, permissions, rotation, keys, audit', { skip }, () => 
     const dialog = page.getByRole('dialog', { name: 'Edit rotation configuration' });
     await dialog.getByLabel('Rotation function ARN').fill(fnArn);
     await dialog.getByLabel('Days between rotations').fill('15');
-    await dialog.getByText(/Next rotations \(approximately, UTC\)/).waitFor();
+    await dialog.getByText(/Next rotations \(UTC, window start\)/).waitFor();
     await dialog.getByRole('radio', { name: 'Schedule expression' }).check();
+    await dialog.getByLabel(/Schedule expression \(rate or cron/).fill('cron(0 10 * * * *)');
+    await dialog.getByText('Use ? in exactly one of day-of-month and day-of-week.').waitFor();
+    await dialog.getByLabel(/Schedule expression \(rate or cron/).fill('cron(0 10 ? * 6#3 *)');
+    await dialog.getByText(/Next rotations \(UTC, window start\): \d{4}-\d\d-\d\d 10:00/).waitFor();
     await dialog.getByLabel(/Schedule expression \(rate or cron/).fill('rate(10 days)');
     await dialog.getByLabel(/Window duration/).fill('4h');
     await screenshot(page, 'rotation');

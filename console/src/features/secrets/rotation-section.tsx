@@ -98,8 +98,8 @@ function RotationDialog({ clients, secret, onClose, onDone }: { clients: Clients
           <input id="rotation-window" placeholder="e.g. 4h" value={duration} onChange={(e) => setDuration(e.target.value)} />
           <div aria-live="polite" className="hint">
             {problem && <p className="error">{problem}</p>}
-            {preview && <p>Next rotations (approximately, UTC): {preview.map((d) => d.toISOString().slice(0, 10)).join(', ')}</p>}
-            {!problem && !preview && <p>The next rotation date of a cron schedule is shown after saving.</p>}
+            {preview && preview.length > 0 && <p>Next rotations (UTC, window start): {preview.map((d) => d.toISOString().slice(0, 16).replace('T', ' ')).join(', ')}</p>}
+            {preview && preview.length === 0 && <p>This schedule names no time in the next five years.</p>}
           </div>
         </fieldset>
         <label className="check"><input type="checkbox" checked={immediately} onChange={(e) => setImmediately(e.target.checked)} /> Rotate immediately when saved</label>
