@@ -79,6 +79,18 @@ describe('console: create, permissions, rotation, keys, audit', { skip }, () => 
     assert.equal(await page.getByLabel('Secret name').inputValue(), NAME);
   });
 
+  test('store a binary secret from a file', async () => {
+    await page.getByRole('radio', { name: 'Binary file' }).check();
+    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'cert.der', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 1, 2, 254, 255]) });
+    await page.getByLabel('Secret name').fill('production/cert');
+    await page.getByRole('button', { name: 'Store' }).click();
+    await page.getByRole('heading', { name: 'production/cert', level: 1 }).waitFor();
+    const value = await sm.send(new GetSecretValueCommand({ SecretId: 'production/cert' }));
+    assert.deepEqual([...value.SecretBinary!], [0, 1, 2, 254, 255]);
+    await page.getByRole('button', { name: 'Retrieve secret value' }).click();
+    await page.getByText('(binary, base64) AAEC/v8=').waitFor();
+  });
+
   test('edit resource permissions: ValidateResourcePolicy feedback, then save', async () => {
     await page.goto(`${server.endpoint}/#/secrets/${encodeURIComponent(NAME)}`);
     await page.getByRole('button', { name: 'Actions' }).click();
