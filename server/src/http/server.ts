@@ -1,11 +1,12 @@
-// The HTTP face: node:http with keep-alive, a bounded body reader, request ids, and the few routes that
-// are not AWS operations (health, dev reset). The API itself is one route, POST /, so a framework would
+// The HTTP face: node:http with keep-alive, a bounded body reader, request ids, the few routes that
+// are not AWS operations (health, dev reset) and the console's files (GET, static-files.ts). The API itself is one route, POST /, so a framework would
 // add a layer to the hot path without removing any code.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
+import { createStaticFiles, type StaticFiles } from './static-files.ts';
 
 /** Large enough for a 64 KiB secret of 4-byte characters, JSON-escaped, with room to spare. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -15,9 +16,12 @@ export interface HttpRoutes {
   health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
   /** Present only in dev mode. */
   reset?: () => Promise<void>;
+  /** The web console's files (default: console/dist of the repository). */
+  staticFiles?: StaticFiles;
 }
 
 export function createHttpServer(routes: HttpRoutes): Server {
+  const staticFiles = routes.staticFiles ?? createStaticFiles();
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const requestId = randomUUID();
     readBody(req, MAX_BODY_BYTES).then(
@@ -60,6 +64,7 @@ export function createHttpServer(routes: HttpRoutes): Server {
         send(res, 200, requestId, { status: 'reset' });
         return;
       }
+      if (await staticFiles.serve(req.method ?? 'GET', path, res)) return;
       send(res, 404, requestId, { __type: 'UnknownOperationException', Message: `No route for ${req.method} ${path}. The API is POST / with an X-Amz-Target header.` });
     } catch (err) {
       console.error(JSON.stringify({ level: 'error', msg: 'http route failed', requestId, error: String(err) }));
