@@ -96,7 +96,7 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     const arn = await newSecret({ username: user, password: first });
     for (let round = 1; round <= 2; round++) {
       const old = await value(arn);
-      assert.equal((await rotate(arn, 'Single'))?.LastStatus, 'succeeded', `round ${round}`);
+      assert.equal((await rotate(arn, 'Single'))?.Status, 'succeeded', `round ${round}`);
       const now = await value(arn);
       assert.equal(now.username, user);
       assert.notEqual(now.password, old.password);
@@ -114,9 +114,9 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     const first = strongPassword();
     await t.createUser(user, first);
     const arn = await newSecret({ username: user, password: first });
-    assert.equal((await rotate(arn, 'Single'))?.LastStatus, 'succeeded');
+    assert.equal((await rotate(arn, 'Single'))?.Status, 'succeeded');
     await t.setPassword(user, first); // the database is back on AWSPREVIOUS's password
-    assert.equal((await rotate(arn, 'Single'))?.LastStatus, 'succeeded');
+    assert.equal((await rotate(arn, 'Single'))?.Status, 'succeeded');
     const now = await value(arn);
     assert.equal(await loginWorks(now), true);
     assert.equal(await loginWorks({ username: user, password: first }), false);
@@ -129,7 +129,7 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     await t.createUser(user, first);
     const arn = await newSecret({ username: user, password: first, masterarn: await masterArn() });
 
-    assert.equal((await rotate(arn, 'Multi'))?.LastStatus, 'succeeded');
+    assert.equal((await rotate(arn, 'Multi'))?.Status, 'succeeded');
     const one = await value(arn);
     assert.equal(one.username, `${user}_clone`);
     assert.doesNotMatch(one.password, EXCLUDED);
@@ -141,7 +141,7 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     assert.deepEqual([previous.username, previous.password], [user, first]);
     assert.equal(await loginWorks(previous), true, 'AWSPREVIOUS still logs in: clients holding it keep working');
 
-    assert.equal((await rotate(arn, 'Multi'))?.LastStatus, 'succeeded');
+    assert.equal((await rotate(arn, 'Multi'))?.Status, 'succeeded');
     const two = await value(arn);
     assert.equal(two.username, user);
     assert.equal(await loginWorks(two), true, 'the original user logs in with its new password');
@@ -162,7 +162,7 @@ export function templateScenarios(opts: { label: string; skip?: string; template
         const restore = injectFailure(step, opts.template(s));
         try {
           const status = await rotate(arn, s);
-          assert.equal(status?.LastStatus, 'retrying');
+          assert.equal(status?.Status, 'retrying');
           assert.match(status!.LastError!, new RegExp(`^${step}: .*injected`));
           const pending = await value(arn, 'AWSPENDING').catch(() => undefined);
           for (const p of [first, pending?.password]) if (p) assert.ok(!status!.LastError!.includes(p), 'no password in the recorded error');
@@ -179,7 +179,7 @@ export function templateScenarios(opts: { label: string; skip?: string; template
           restore();
         }
         await retryDue();
-        assert.equal((await server.app.rotation.status(arn))?.LastStatus, 'succeeded');
+        assert.equal((await server.app.rotation.status(arn))?.Status, 'succeeded');
         const now = await value(arn);
         assert.notEqual(now.password, first);
         assert.equal(await loginWorks(now), true, 'after the retry AWSCURRENT logs in');
@@ -194,7 +194,7 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     await t.createUser(user, first);
     const arn = await newSecret({ username: user, password: first, ssl: true });
     const status = await rotate(arn, 'Single');
-    assert.equal(status?.LastStatus, 'retrying');
+    assert.equal(status?.Status, 'retrying');
     assert.match(status!.LastError!, /^setSecret: Unable to log into database/);
     assert.equal((await value(arn)).password, first);
     assert.equal(await loginWorks({ username: user, password: first }), true);
