@@ -48,3 +48,16 @@ test('invalid rules are refused with InvalidParameterException', () => {
   refused({ ScheduleExpression: 'cron(0 10 ? * 9 *)' }, /day-of-week/);
   assert.equal(parseRotationRules({}), undefined);
 });
+
+test('W in day-of-month: the nearest weekday, never in another month; LW the last weekday', () => {
+  const start = (expression: string, after: string) => windowOf({ ScheduleExpression: expression, Duration: '1h' }, after)[0];
+  // 15 November 2026 is a Sunday: the Monday after; 15 August 2026 is a Saturday: the Friday before.
+  assert.equal(start('cron(0 10 15W * ? *)', '2026-11-01T00:00:00Z'), '2026-11-16T10:00:00.000Z');
+  assert.equal(start('cron(0 10 15W * ? *)', '2026-08-01T00:00:00Z'), '2026-08-14T10:00:00.000Z');
+  // 1 August 2026 is a Saturday: Monday the 3rd, not Friday 31 July.
+  assert.equal(start('cron(0 10 1W * ? *)', '2026-07-15T00:00:00Z'), '2026-08-03T10:00:00.000Z');
+  // 30 November 2026 is a Monday; 31 January 2027 a Sunday, so its last weekday is Friday the 29th.
+  assert.equal(start('cron(0 10 LW * ? *)', '2026-11-01T00:00:00Z'), '2026-11-30T10:00:00.000Z');
+  assert.equal(start('cron(0 10 LW * ? *)', '2027-01-01T00:00:00Z'), '2027-01-29T10:00:00.000Z');
+  refused({ ScheduleExpression: 'cron(0 10 32W * ? *)' }, /32W/);
+});

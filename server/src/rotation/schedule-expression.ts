@@ -22,7 +22,7 @@ export interface RotationRules {
 export type Schedule =
   | { kind: 'days'; days: number; durationMs?: number }
   | { kind: 'hours'; hours: number; durationMs?: number }
-  | { kind: 'cron'; fields: string; years: (year: number) => boolean; hourly: boolean; durationMs?: number };
+  | { kind: 'cron'; fields: string; years: (year: number) => boolean; days?: (t: number) => boolean; hourly: boolean; durationMs?: number };
 
 export interface Window {
   start: number;
@@ -75,14 +75,23 @@ function parseExpression(expression: string, durationMs: number | undefined): Sc
   if ((dom === '?') === (dow === '?')) {
     throw invalid(`The schedule expression ${expression} is not valid: use ? in exactly one of day-of-month and day-of-week.`);
   }
-  const converted = `0 ${minutes} ${hours} ${dom} ${month} ${awsDayOfWeek(dow)}`;
+  // cron-parser has no W (nearest weekday): such a day-of-month runs as * and the days are filtered here.
+  const weekday = /^(\d{1,2}|L)W$/.exec(dom);
+  const converted = `0 ${minutes} ${hours} ${weekday ? '*' : dom} ${month} ${awsDayOfWeek(dow)}`;
   try {
     CronExpressionParser.parse(converted, { tz: 'UTC', strict: false });
   } catch {
     throw invalid(`The schedule expression ${expression} is not valid.`);
   }
   const hourly = !/^\d+$/.test(hours);
-  const schedule: Schedule = { kind: 'cron', fields: converted, years: yearMatcher(year, expression), hourly, durationMs };
+  const schedule: Schedule = {
+    kind: 'cron',
+    fields: converted,
+    years: yearMatcher(year, expression),
+    ...(weekday ? { days: nearestWeekday(weekday[1] === 'L' ? 'last' : Number(weekday[1]), expression) } : {}),
+    hourly,
+    durationMs,
+  };
   // At most every four hours: two consecutive occurrences (from a fixed point) must be that far apart.
   const first = nextCron(schedule, Date.UTC(2030, 0, 1));
   const second = first === undefined ? undefined : nextCron(schedule, first);
@@ -120,12 +129,34 @@ function yearMatcher(field: string, expression: string): (year: number) => boole
   return (y) => parts.some((p) => p(y));
 }
 
+/**
+ * `NW`: the weekday nearest day N of the month (Saturday moves to Friday, Sunday to Monday, never into
+ * another month; a month without day N has none); `LW`: the month's last weekday.
+ */
+function nearestWeekday(day: number | 'last', expression: string): (t: number) => boolean {
+  if (day !== 'last' && (day < 1 || day > 31)) throw invalid(`The schedule expression ${expression} is not valid: day-of-month ${day}W.`);
+  return (t) => {
+    const date = new Date(t);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth();
+    const length = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    const target = day === 'last' ? length : day;
+    if (target > length) return false;
+    const weekdayOf = (d: number) => new Date(Date.UTC(year, month, d)).getUTCDay();
+    let chosen = target;
+    if (weekdayOf(target) === 6) chosen = target === 1 ? 3 : target - 1;
+    else if (weekdayOf(target) === 0) chosen = target === length ? target - 2 : target + 1;
+    return date.getUTCDate() === chosen;
+  };
+}
+
 function nextCron(schedule: Extract<Schedule, { kind: 'cron' }>, after: number): number | undefined {
   const it = CronExpressionParser.parse(schedule.fields, { tz: 'UTC', currentDate: new Date(after), strict: false });
-  for (let i = 0; i < 5000; i++) {
+  // A W day-of-month runs as *, so up to a month of candidates may be skipped per match.
+  for (let i = 0; i < 50_000; i++) {
     const t = it.next().getTime();
     if (new Date(t).getUTCFullYear() > 9999) return undefined;
-    if (schedule.years(new Date(t).getUTCFullYear())) return t;
+    if (schedule.years(new Date(t).getUTCFullYear()) && (!schedule.days || schedule.days(t))) return t;
   }
   return undefined;
 }
