@@ -174,3 +174,15 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('root-key rotation in dev mode', () => {
+  it('is refused: a dev-mode server keeps its root key in memory only', async () => {
+    const t = await startKmsServer({ dev: true });
+    try {
+      await assert.rejects(adminCall(t, 'RotateRootKey'), (err: Error & { status: number }) =>
+        err.name === 'InvalidInputException' && err.status === 400 && /in memory only/.test(err.message));
+    } finally {
+      await t.close();
+    }
+  });
+});
