@@ -9,7 +9,10 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { DecryptCommand, EncryptCommand, RotateKeyOnDemandCommand } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { parseRootKeys, rootKeyFromBytes, rootKeyId, sealedRootKeyId } from '../../src/crypto/root-key.ts';
+import { parseRootKeys, rootKeyFromBytes, rootKeyId, rootKeyring, sealedRootKeyId } from '../../src/crypto/root-key.ts';
+import { newKey as newRootKeyBytes, seal } from '../../src/crypto/aead.ts';
+import { checkRootKey, storedRootKeyId } from '../../src/bootstrap.ts';
+import { openStore } from '../../src/store/db.ts';
 import { DIALECTS } from '../store/dialects.ts';
 import { adminCall, newKey, startKmsServer, uniqueName, type KmsTestServer } from './helpers.ts';
 
@@ -142,6 +145,26 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('a store from before root key ids: its check value opens by trying each key, then names its key; another key is still refused', async () => {
+      const target = await dialect.create();
+      const store = await openStore(target.location);
+      try {
+        const key = newRootKeyBytes();
+        const legacy = seal(key, Buffer.from('coffer-root-key-check'), Buffer.from('root:check')).toString('base64');
+        await store.db.insertInto('meta').values({ key: 'root_key_check', value: legacy }).execute();
+        await assert.rejects(checkRootKey(store.db, rootKeyring([newRootKeyBytes()])), /the root key does not match this database/);
+        assert.equal(await storedRootKeyId(store.db), undefined, 'a refused start changes nothing');
+        const ring = rootKeyring([newRootKeyBytes(), key]);
+        await checkRootKey(store.db, ring);
+        assert.equal(ring.currentId(), rootKeyId(key), 'the key that opened the check is the one it seals with');
+        assert.equal(await storedRootKeyId(store.db), rootKeyId(key), 'the check value now names its key');
+        await checkRootKey(store.db, rootKeyring([key]));
+      } finally {
+        await store.close();
+        await target.dispose();
+      }
+    });
+
     it('only the operator credential may rotate, whatever its policies say; the call is audited', async () => {
       const target = await dialect.create();
       const t = await startKmsServer({ dataDir: target.dataDir, databaseUrl: target.databaseUrl });
@@ -174,3 +197,15 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('root-key rotation in dev mode', () => {
+  it('is refused: a dev-mode server keeps its root key in memory only', async () => {
+    const t = await startKmsServer({ dev: true });
+    try {
+      await assert.rejects(adminCall(t, 'RotateRootKey'), (err: Error & { status: number }) =>
+        err.name === 'InvalidInputException' && err.status === 400 && /in memory only/.test(err.message));
+    } finally {
+      await t.close();
+    }
+  });
+});
