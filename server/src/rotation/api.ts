@@ -1,5 +1,6 @@
-// RotateSecret and CancelRotateSecret on the wire, and DescribeSecret with the rotation fields added to the
-// secret service's answer (in AWS's field order). Composed with the Secrets Manager handlers in app.ts.
+// RotateSecret and CancelRotateSecret on the wire, DescribeSecret and ListSecrets with the rotation fields added
+// to the secret service's answer (in AWS's field order), composed with the Secrets Manager handlers in app.ts;
+// and the admin API's rotation operations (functions, GetRotationStatus).
 import type { DescribeSecretResponse, ListSecretsResponse } from '@aws-sdk/client-secrets-manager';
 import type { Handler } from '../protocol/pipeline.ts';
 import type { RequestScope } from '../services/admin/authorizer.ts';

@@ -128,11 +128,10 @@ export function createRotationEngine(deps: EngineDeps) {
     } catch (err) {
       const message = `${step}: ${describeError(err)}`;
       if (!(await stillOurs(secretId, token))) return;
-      const attempts = attempt;
-      const giveUp = attempts >= options.maxAttempts;
+      const giveUp = attempt >= options.maxAttempts;
       await db.patchRotation(store.db, secretId, {
-        run_attempts: attempts,
-        run_next_at: giveUp ? null : now() + options.backoffMs * 4 ** (attempts - 1),
+        run_attempts: attempt,
+        run_next_at: giveUp ? null : now() + options.backoffMs * 4 ** (attempt - 1),
         run_claimed_by: null,
         run_claim_until: null,
         last_status: giveUp ? 'failed' : 'retrying',
@@ -140,7 +139,7 @@ export function createRotationEngine(deps: EngineDeps) {
         last_error_at: now(),
       });
       report(giveUp ? 'failed' : 'retrying', step, message);
-      logger.error(giveUp ? 'rotation failed' : 'rotation step failed, will retry', { secret: secret.arn, token, attempts, error: message });
+      logger.error(giveUp ? 'rotation failed' : 'rotation step failed, will retry', { secret: secret.arn, token, attempts: attempt, error: message });
     }
   }
 

@@ -8,13 +8,16 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateSecretCommand, GetSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createApp, loadConfig } from '../../src/index.ts';
+import { BACKENDS } from '../access/helpers.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 import { readCredentials } from '../support/test-server.ts';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), 'command-rotator.mjs');
 
-test('a command function rotates a secret; a command not in the configuration is refused', async () => {
+for (const { name: backend, skip } of BACKENDS) test(`a command function rotates a secret; a command not in the configuration is refused (${backend})`, { skip }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-cmd-'));
-  const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir }, { COFFER_ROTATION_COMMANDS: script });
+  const database = backend === 'postgres' ? await createTestDatabase() : undefined;
+  const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, databaseUrl: database?.url }, { COFFER_ROTATION_COMMANDS: script });
   const app = await createApp(config, { logger: { error: () => {} } });
   const { url } = await app.listen();
   const credentials = readCredentials(join(dataDir, 'credentials'));
@@ -33,6 +36,7 @@ test('a command function rotates a secret; a command not in the configuration is
   } finally {
     client.destroy();
     await app.close();
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
