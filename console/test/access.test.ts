@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { allow, startAccessServer, type AccessServer, type Credentials } from '../../server/test/access/helpers.ts';
-import { buildConsole, chromiumMissing, launch, watchPage } from './support/browser.ts';
+import { buildConsole, chromiumMissing, launch, newPage } from './support/browser.ts';
 import { openSecret, signIn } from './support/session.ts';
 
 const skip = chromiumMissing();
@@ -26,9 +26,7 @@ before(async () => {
     read: allow(['secretsmanager:ListSecrets', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:ListSecretVersionIds', 'iam:GetUser']),
   });
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(8000);
-  watchPage(page, problems, logs);
+  page = await newPage(browser, problems, logs, { width: 1280, height: 800 });
 });
 after(async () => {
   await browser?.close();

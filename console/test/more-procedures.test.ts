@@ -7,7 +7,7 @@ import { DescribeSecretCommand, GetResourcePolicyCommand, GetSecretValueCommand,
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { startTestFunction, type TestFunction } from '../../server/test/rotation/http-function.ts';
-import { buildConsole, chromiumMissing, launch, screenshot, watchPage } from './support/browser.ts';
+import { buildConsole, chromiumMissing, launch, newPage, screenshot } from './support/browser.ts';
 import { eventually, signIn } from './support/session.ts';
 
 const skip = chromiumMissing();
@@ -32,9 +32,7 @@ before(async () => {
   fnArn = created.FunctionArn;
   fn.setSigningKey(created.SigningKey!);
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
-  page.setDefaultTimeout(8000);
-  watchPage(page, problems);
+  page = await newPage(browser, problems);
 });
 after(async () => {
   await browser?.close();

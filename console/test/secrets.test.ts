@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { buildConsole, chromiumMissing, launch, screenshot, watchPage } from './support/browser.ts';
+import { buildConsole, chromiumMissing, launch, newPage, screenshot } from './support/browser.ts';
 import { eventually, openSecret, signIn } from './support/session.ts';
 
 const skip = chromiumMissing();
@@ -29,9 +29,7 @@ before(async () => {
   await sm.send(new CreateSecretCommand({ Name: NAME, Description: 'The app database', SecretString: JSON.stringify({ username: 'anika', password: 'EXAMPLE-PASSWORD' }), Tags: [{ Key: 'team', Value: 'payments' }] }));
   for (let i = 0; i < 12; i++) await sm.send(new CreateSecretCommand({ Name: `test/app-${String(i).padStart(2, '0')}`, SecretString: `value-${i}` }));
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
-  page.setDefaultTimeout(8000);
-  watchPage(page, problems);
+  page = await newPage(browser, problems);
 });
 after(async () => {
   await browser?.close();

@@ -52,3 +52,11 @@ export function watchPage(page: Page, problems: string[], logs: string[] = []): 
   // An API error answer is logged by the browser as a failed resource load; that is expected, not a problem.
   page.on('console', (msg) => { if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console.error: ${msg.text()}`); });
 }
+
+/** A page at a laptop's size with short timeouts, watched for errors (and logs, when asked). */
+export async function newPage(browser: Browser, problems: string[], logs?: string[], viewport = { width: 1366, height: 860 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(8000);
+  watchPage(page, problems, logs);
+  return page;
+}

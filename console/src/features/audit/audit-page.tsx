@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Clients } from '../../api/clients.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatDate } from '../../components/format.ts';
+import { Pager, usePages } from '../../components/pager.tsx';
 
 interface AuditEvent { EventId: string; EventName: string; EventSource?: string; EventTime: number; Username?: string; PrincipalArn?: string; ResourceArn?: string; ErrorCode?: string; AccessKeyId?: string }
 interface Filters { hours: number; eventName: string; principalArn: string; resourceArn: string }
@@ -10,8 +11,7 @@ interface Filters { hours: number; eventName: string; principalArn: string; reso
 export function AuditPage({ clients }: { clients: Clients }) {
   const [form, setForm] = useState<Filters>({ hours: 24, eventName: '', principalArn: '', resourceArn: '' });
   const [applied, setApplied] = useState<Filters>(form);
-  const [tokens, setTokens] = useState<Array<string | undefined>>([undefined]);
-  const [page, setPage] = useState(0);
+  const pages = usePages();
   const [events, setEvents] = useState<AuditEvent[] | undefined>();
   const [next, setNext] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
@@ -24,15 +24,14 @@ export function AuditPage({ clients }: { clients: Clients }) {
       ...(applied.principalArn ? { PrincipalArn: applied.principalArn } : {}),
       ...(applied.resourceArn ? { ResourceArn: applied.resourceArn } : {}),
       MaxResults: 50,
-      ...(tokens[page] ? { NextToken: tokens[page] } : {}),
+      ...(pages.token ? { NextToken: pages.token } : {}),
     }).then((r) => { if (live) { setEvents(r.Events); setNext(r.NextToken); } }, (err) => { if (live) { setError(err); setEvents(undefined); } });
     return () => { live = false; };
-  }, [clients, applied, page, tokens]);
+  }, [clients, applied, pages.token, pages.page]);
   function submit(e: FormEvent) {
     e.preventDefault();
     setApplied({ ...form, eventName: form.eventName.trim(), principalArn: form.principalArn.trim(), resourceArn: form.resourceArn.trim() });
-    setTokens([undefined]);
-    setPage(0);
+    pages.reset();
   }
   return (
     <section aria-labelledby="audit-title">
@@ -66,11 +65,7 @@ export function AuditPage({ clients }: { clients: Clients }) {
           {events?.length === 0 && <tr><td colSpan={5}>No events match.</td></tr>}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Pages of events">
-        <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous page</button>
-        <span>Page {page + 1}</span>
-        <button type="button" disabled={!next} onClick={() => { setTokens([...tokens.slice(0, page + 1), next]); setPage(page + 1); }}>Next page</button>
-      </nav>
+      <Pager label="Pages of events" pages={pages} nextToken={next} />
     </section>
   );
 }

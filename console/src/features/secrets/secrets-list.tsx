@@ -4,6 +4,7 @@ import type { Clients } from '../../api/clients.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatDate, formatDay } from '../../components/format.ts';
 import { secretHref } from '../../components/router.ts';
+import { Pager, usePages } from '../../components/pager.tsx';
 
 const FILTER_KEYS: Array<{ key: FilterNameStringType; label: string }> = [
   { key: 'all', label: 'All fields' },
@@ -21,8 +22,7 @@ export function SecretsList({ clients }: { clients: Clients }) {
   const [sortOrder, setSortOrder] = useState<'asc' | 'desc'>('desc');
   const [includeDeleted, setIncludeDeleted] = useState(false);
   const [pageSize, setPageSize] = useState(25);
-  const [tokens, setTokens] = useState<Array<string | undefined>>([undefined]);
-  const [page, setPage] = useState(0);
+  const pages = usePages();
   const [secrets, setSecrets] = useState<SecretListEntry[] | undefined>();
   const [nextToken, setNextToken] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
@@ -31,12 +31,12 @@ export function SecretsList({ clients }: { clients: Clients }) {
     let live = true;
     setError(undefined);
     clients.sm
-      .send(new ListSecretsCommand({ Filters: applied.length ? applied : undefined, SortOrder: sortOrder, IncludePlannedDeletion: includeDeleted, MaxResults: pageSize, NextToken: tokens[page] }))
+      .send(new ListSecretsCommand({ Filters: applied.length ? applied : undefined, SortOrder: sortOrder, IncludePlannedDeletion: includeDeleted, MaxResults: pageSize, NextToken: pages.token }))
       .then((r) => { if (live) { setSecrets(r.SecretList ?? []); setNextToken(r.NextToken); } }, (err) => live && setError(err));
     return () => { live = false; };
-  }, [clients, applied, sortOrder, includeDeleted, pageSize, page, tokens]);
+  }, [clients, applied, sortOrder, includeDeleted, pageSize, pages.token, pages.page]);
 
-  const restart = () => { setTokens([undefined]); setPage(0); };
+  const restart = pages.reset;
   function submit(e: FormEvent) {
     e.preventDefault();
     const words = search.trim().split(/\s+/).filter(Boolean);
@@ -91,15 +91,12 @@ export function SecretsList({ clients }: { clients: Clients }) {
           {secrets?.length === 0 && <tr><td colSpan={6}>No secrets match.</td></tr>}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Pages of secrets">
-        <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous page</button>
-        <span>Page {page + 1}</span>
-        <button type="button" disabled={!nextToken} onClick={() => { setTokens([...tokens.slice(0, page + 1), nextToken]); setPage(page + 1); }}>Next page</button>
+      <Pager label="Pages of secrets" pages={pages} nextToken={nextToken}>
         <label htmlFor="page-size">Per page</label>
         <select id="page-size" value={pageSize} onChange={(e) => { setPageSize(Number(e.target.value)); restart(); }}>
           {[10, 25, 50, 100].map((n) => <option key={n}>{n}</option>)}
         </select>
-      </nav>
+      </Pager>
     </section>
   );
 }
