@@ -3,16 +3,12 @@
 // the new key was written; it never carries key material. The pipeline audits the call like any other.
 import type { Handler } from './protocol/pipeline.ts';
 import { AwsError } from './protocol/errors.ts';
+import { requireOperator } from './services/admin/authorizer.ts';
 import { RootKeyConflictError, type RootKeyRotationResult } from './root-key-rotation.ts';
 
 export function rootKeyHandlers(rotate: () => Promise<RootKeyRotationResult>, operatorAccountId: string): Record<string, Handler> {
   const rotateRootKey: Handler = async (caller) => {
-    if (caller.arn !== `arn:aws:iam::${operatorAccountId}:root`) {
-      throw new AwsError(
-        'AccessDeniedException',
-        `User: ${caller.arn} is not authorized to perform: coffer:RotateRootKey on resource: * because only the operator credential (the root of account ${operatorAccountId}) may perform it`,
-      );
-    }
+    requireOperator(caller, operatorAccountId, 'RotateRootKey');
     let result: RootKeyRotationResult;
     try {
       result = await rotate();

@@ -4,7 +4,7 @@
 // so only the operator may run it.
 import type { Handler } from '../protocol/pipeline.ts';
 import { AwsError } from '../protocol/errors.ts';
-import type { Authorizer, RequestScope } from '../services/admin/authorizer.ts';
+import { requireOperator, type Authorizer, type RequestScope } from '../services/admin/authorizer.ts';
 import type { AuditTrail } from './audit-trail.ts';
 
 interface LookupInput {
@@ -64,9 +64,7 @@ export function auditHandlers(trail: AuditTrail, authorizer: Authorizer, operato
   };
 
   const verifyAuditTrail: Handler = async (caller) => {
-    if (caller.arn !== `arn:aws:iam::${operatorAccountId}:root`) {
-      throw new AwsError('AccessDeniedException', `User: ${caller.arn} is not authorized to perform: coffer:VerifyAuditTrail on resource: * because only the operator credential (the root of account ${operatorAccountId}) may perform it`);
-    }
+    requireOperator(caller, operatorAccountId, 'VerifyAuditTrail');
     const result = await trail.verify();
     return {
       Valid: result.valid,

@@ -2,6 +2,9 @@
 // server, where reset is refused. This file needs both kinds of server.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_CONSOLE_DIR } from '../../src/http/static-files.ts';
 import { CreateSecretCommand, GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { listAll, scopeState } from './helpers.ts';
@@ -70,11 +73,18 @@ describe('a server without --dev', () => {
     assert.notEqual(normal.app.accountId, '000000000000');
   });
 
-  it('answers GET /_coffer/health and 404 for other paths', async () => {
+  it('answers GET /_coffer/health, 404 for other /_coffer paths, and the console (or why it is missing) at /', async () => {
     const health = await fetch(`${normal.endpoint}/_coffer/health`);
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as Record<string, unknown>).dev, false);
     assert.equal((await fetch(`${normal.endpoint}/_coffer/nothing`)).status, 404);
-    assert.equal((await fetch(`${normal.endpoint}/`)).status, 404);
+    const page = await fetch(`${normal.endpoint}/`);
+    if (existsSync(join(DEFAULT_CONSOLE_DIR, 'index.html'))) {
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    } else {
+      assert.equal(page.status, 404);
+      assert.match(await page.text(), /console is not built/);
+    }
   });
 });

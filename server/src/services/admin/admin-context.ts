@@ -3,7 +3,7 @@
 // call an operation when its identity policies allow the IAM action (`iam:CreateUser` on the user's ARN,
 // ...), as in IAM; CreateAccount and ListAccounts are never delegated.
 import type { Store, Executor } from '../../store/db.ts';
-import type { AccessCaller, Authorizer, RequestScope } from './authorizer.ts';
+import { requireOperator, type Authorizer, type RequestScope } from './authorizer.ts';
 import type { IdentityDirectory } from './identity-directory.ts';
 import { awsErrors } from '../../protocol/errors.ts';
 import { adminErrors } from './admin-errors.ts';
@@ -43,13 +43,9 @@ export async function authorizeAdmin(deps: AdminDeps, scope: RequestScope, opera
   access.require({ action: `iam:${operation}`, resource, resourceAccountId: scope.accountId });
 }
 
-/** Operator-only operations: the operator's root (or an internal call), nobody else, whatever the policies say. */
+/** Operator-only operations (see requireOperator). */
 export function authorizeOperator(deps: AdminDeps, scope: RequestScope, operation: string): void {
-  const caller: AccessCaller | undefined = scope.caller;
-  if (!caller || caller.arn === rootArn(deps.operatorAccountId)) return;
-  throw awsErrors.accessDenied(
-    `User: ${caller.arn} is not authorized to perform: coffer:${operation} on resource: * because only the operator credential (the root of account ${deps.operatorAccountId}) may perform it`,
-  );
+  requireOperator(scope.caller, deps.operatorAccountId, operation);
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

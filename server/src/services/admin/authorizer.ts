@@ -107,3 +107,14 @@ export function createAuthorizer(deps: { directory: IdentityDirectory; now: () =
 }
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;
+
+/**
+ * Operator-only operations (accounts, the audit chain's check, the root key): the root of the installation's
+ * first account, or an internal call without a caller; nobody else, whatever the policies say.
+ */
+export function requireOperator(caller: { arn: string } | undefined, operatorAccountId: string, operation: string): void {
+  if (!caller || caller.arn === `arn:aws:iam::${operatorAccountId}:root`) return;
+  throw awsErrors.accessDenied(
+    `User: ${caller.arn} is not authorized to perform: coffer:${operation} on resource: * because only the operator credential (the root of account ${operatorAccountId}) may perform it`,
+  );
+}
