@@ -231,11 +231,19 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     const t = Date.now();
     const hit = dataKeys.get(cacheKey);
     if (hit && hit.until > t) {
+      // Copied before the key check awaits: a concurrent forget() wipes the cached buffer.
+      const copy = Buffer.from(hit.plaintext);
       const row = await findKeyForRead(scope, hit.keyId);
       if (row) {
-        assertUsable(row);
-        return Buffer.from(hit.plaintext);
+        try {
+          assertUsable(row);
+        } catch (err) {
+          copy.fill(0);
+          throw err;
+        }
+        return copy;
       }
+      copy.fill(0);
     }
     const generation = forgets;
     const { row, plaintext } = await unwrap(scope, blob, Buffer.from(context), db, true);
