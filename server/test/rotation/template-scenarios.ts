@@ -187,6 +187,21 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     }
   }
 
+  test(`${label} SingleUser: RotateImmediately=false runs testSecret only: it logs in with a copy of AWSCURRENT and changes nothing`, { skip }, async () => {
+    const t = opts.target();
+    const user = uniqueName('app');
+    const first = strongPassword();
+    await t.createUser(user, first);
+    const arn = await newSecret({ username: user, password: first });
+    await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn.Single, RotateImmediately: false, RotationRules: { AutomaticallyAfterDays: 30 } }));
+    await server.app.rotation.settled();
+    assert.equal((await server.app.rotation.status(arn))?.LastStatus, 'succeeded');
+    assert.equal((await value(arn)).password, first);
+    assert.equal(await loginWorks({ username: user, password: first }), true);
+    const stages = Object.values((await client.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages!).flat();
+    assert.ok(!stages.includes('AWSPENDING'), 'the test leaves no AWSPENDING behind');
+  });
+
   test(`${label}: "ssl": true is never downgraded: against a server without TLS the rotation fails and AWSCURRENT still works`, { skip }, async () => {
     const t = opts.target();
     const user = uniqueName('app');
