@@ -18,7 +18,8 @@ export interface ScramCluster {
 }
 
 function binDir(): string | undefined {
-  if (process.env.COFFER_TEST_PG_BIN) return process.env.COFFER_TEST_PG_BIN;
+  const given = process.env.COFFER_TEST_PG_BIN;
+  if (given) return existsSync(join(given, 'initdb')) ? given : undefined;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
