@@ -48,8 +48,20 @@ export function templateScenarios(opts: { label: string; skip?: string; template
   const fnArn: Record<'Single' | 'Multi', string> = { Single: '', Multi: '' };
   const logs: string[] = [];
 
+  // node:test may run the after hooks while this one still runs (when an earlier before hook failed):
+  // after waits for it, so no server is left listening
+  let started: Promise<void> | undefined;
   before(async () => {
     if (skip) return;
+    started = start();
+    await started;
+  });
+  after(async () => {
+    await started?.catch(() => {});
+    await server?.close();
+  });
+
+  async function start(): Promise<void> {
     server = await startTestServer({
       now: () => clock,
       rotation: { backoffMs: 1000, maxAttempts: 3 },
@@ -62,10 +74,7 @@ export function templateScenarios(opts: { label: string; skip?: string; template
       const template = s === 'Single' ? opts.template(s) : `arn:aws:serverlessrepo:us-east-1:297356227824:applications/${opts.template(s)}`;
       fnArn[s] = (await server.app.rotation.functions.create(scope, { name: `${label}-${s}`, template })).FunctionArn;
     }
-  });
-  after(async () => {
-    await server?.close();
-  });
+  }
 
   const value = async (arn: string, stage = 'AWSCURRENT') => JSON.parse((await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: stage }))).SecretString!);
   async function newSecret(fields: Record<string, unknown>): Promise<string> {
@@ -186,6 +195,21 @@ export function templateScenarios(opts: { label: string; skip?: string; template
       });
     }
   }
+
+  test(`${label} SingleUser: RotateImmediately=false runs testSecret only: it logs in with a copy of AWSCURRENT and changes nothing`, { skip }, async () => {
+    const t = opts.target();
+    const user = uniqueName('app');
+    const first = strongPassword();
+    await t.createUser(user, first);
+    const arn = await newSecret({ username: user, password: first });
+    await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn.Single, RotateImmediately: false, RotationRules: { AutomaticallyAfterDays: 30 } }));
+    await server.app.rotation.settled();
+    assert.equal((await server.app.rotation.status(arn))?.LastStatus, 'succeeded');
+    assert.equal((await value(arn)).password, first);
+    assert.equal(await loginWorks({ username: user, password: first }), true);
+    const stages = Object.values((await client.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages!).flat();
+    assert.ok(!stages.includes('AWSPENDING'), 'the test leaves no AWSPENDING behind');
+  });
 
   test(`${label}: "ssl": true is never downgraded: against a server without TLS the rotation fails and AWSCURRENT still works`, { skip }, async () => {
     const t = opts.target();

@@ -18,7 +18,8 @@ export interface ScramCluster {
 }
 
 function binDir(): string | undefined {
-  if (process.env.COFFER_TEST_PG_BIN) return process.env.COFFER_TEST_PG_BIN;
+  const given = process.env.COFFER_TEST_PG_BIN;
+  if (given) return existsSync(join(given, 'initdb')) ? given : undefined;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
@@ -53,10 +54,17 @@ export async function startScramCluster(): Promise<ScramCluster> {
     const out = spawnSync(file, argv, { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(`${cmd} failed: ${out.stderr || out.stdout}`);
   };
-  run('initdb', ['-D', data, '-U', admin.username, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync']);
-  const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+  let port: number;
+  try {
+    run('initdb', ['-D', data, '-U', admin.username, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync']);
+    port = await freePort();
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`;
+    run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+  } catch (err) {
+    if (existsSync(join(data, 'postmaster.pid'))) spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     host: '127.0.0.1',
     port,
