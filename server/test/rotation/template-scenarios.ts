@@ -204,7 +204,7 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     const arn = await newSecret({ username: user, password: first });
     await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn.Single, RotateImmediately: false, RotationRules: { AutomaticallyAfterDays: 30 } }));
     await server.app.rotation.settled();
-    assert.equal((await server.app.rotation.status(arn))?.LastStatus, 'succeeded');
+    assert.equal((await server.app.rotation.status(arn))?.Status, 'succeeded');
     assert.equal((await value(arn)).password, first);
     assert.equal(await loginWorks({ username: user, password: first }), true);
     const stages = Object.values((await client.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages!).flat();
