@@ -19,6 +19,7 @@ import type { SecretsApi } from '../../src/rotation/functions/templates/secrets-
 import { STEPS, type Step } from '../../src/rotation/functions/types.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { followClock } from './http-function.ts';
+import { rawRequest } from '../api/helpers.ts';
 
 /** A database server the scenarios rotate users on, through an administrator session of the test's own. */
 export interface DbTarget {
@@ -69,11 +70,16 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     });
     client = followClock(server.client(), () => clock);
     const scope = { accountId: server.app.accountId, region: server.region };
-    for (const s of ['Single', 'Multi'] as const) {
-      // the serverless-repository ARN the product spec tells users to copy names the template too
-      const template = s === 'Single' ? opts.template(s) : `arn:aws:serverlessrepo:us-east-1:297356227824:applications/${opts.template(s)}`;
-      fnArn[s] = (await server.app.rotation.functions.create(scope, { name: `${label}-${s}`, template })).FunctionArn;
-    }
+    // SingleUser registered from server-side code by its name; MultiUser as an operator would register it, through
+    // the admin API (`coffer functions create --template`) with the serverless-repository ARN the spec gives
+    fnArn.Single = (await server.app.rotation.functions.create(scope, { name: `${label}-Single`, template: opts.template('Single') })).FunctionArn;
+    const created = await rawRequest(server.endpoint, JSON.stringify({ Name: `${label}-Multi`, Template: `arn:aws:serverlessrepo:us-east-1:297356227824:applications/${opts.template('Multi')}` }), {
+      credentials: server.credentials,
+      target: 'CofferAdmin.CreateFunction',
+      service: 'coffer',
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    fnArn.Multi = String((created.json?.Function as { FunctionArn?: string } | undefined)?.FunctionArn);
   }
 
   const value = async (arn: string, stage = 'AWSCURRENT') => JSON.parse((await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: stage }))).SecretString!);
