@@ -10,6 +10,7 @@ import { addGetCommand } from './commands/get.ts';
 import { addOperationCommand } from './commands/operation.ts';
 import { addRunCommand } from './commands/run.ts';
 import { waitForRotation } from './commands/rotation-wait.ts';
+import { followAudit } from './commands/audit-follow.ts';
 import { addServerStub, serverMain } from './commands/server.ts';
 import { addTransferCommands } from './commands/transfer.ts';
 import { CliError, EXIT, ExitWith, ParamError, ServiceError, UsageError } from './errors.ts';
@@ -80,7 +81,7 @@ function addAdminCommands(program: Command, service: ServiceDescriptor): void {
       ...(operation === 'InvokeFunction' ? { check: invokeFailure } : {}),
     });
   }
-  addOperationCommand(program, model, 'LookupEvents', service, { name: 'audit', jsonLines: 'Events' });
+  addOperationCommand(program, model, 'LookupEvents', service, { name: 'audit', jsonLines: 'Events', follow: AUDIT_FOLLOW });
   addOperationCommand(program, model, 'GetRotationStatus', service, { name: 'rotation-status' });
   const functions = program
     .command('functions')
@@ -91,6 +92,12 @@ function addAdminCommands(program: Command, service: ServiceDescriptor): void {
     addOperationCommand(functions, model, operation, service, { name, ...(operation === 'InvokeFunction' ? { check: invokeFailure } : {}) });
   }
 }
+
+const AUDIT_FOLLOW = {
+  flag: '--follow',
+  description: 'after the listing, keep printing new events (same filters) as lines of JSON until interrupted',
+  run: followAudit,
+};
 
 const ROTATION_WAIT = {
   flag: '--wait',

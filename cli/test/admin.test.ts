@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCliServer, type CliServer } from './support/cli.ts';
+import { BIN, spawnProcess, startCliServer, type CliServer } from './support/cli.ts';
 
 describe('coffer admin / audit', () => {
   let s: CliServer;
@@ -84,6 +84,30 @@ describe('coffer admin / audit', () => {
     const verified = await s.run(['admin', 'verify-audit']);
     assert.equal(verified.code, 0, verified.stderr);
     assert.equal((JSON.parse(verified.stdout) as Record<string, unknown>).Valid, true);
+  });
+
+  test('audit --follow prints new events as lines of JSON as they happen, until interrupted', async () => {
+    const before = String((await s.json(['create-secret', '--name', 'admin/followed-1', '--secret-string', 'followed-VALUE'])).ARN);
+    const follow = spawnProcess(process.execPath, [BIN, 'audit', '--jsonl', '--event-name', 'CreateSecret', '--follow'], s.env);
+    const chunks: Buffer[] = [];
+    follow.child.stdout!.on('data', (b: Buffer) => chunks.push(b));
+    const lines = () => Buffer.concat(chunks).toString('utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const about = (arn: string) => lines().filter((e) => String(e.CloudTrailEvent).includes(arn));
+    const waitFor = async (done: () => boolean) => {
+      const deadline = Date.now() + 15_000;
+      while (!done() && Date.now() < deadline && follow.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    await waitFor(() => about(before).length > 0); // the listing is out
+    const after = String((await s.json(['create-secret', '--name', 'admin/followed-2', '--secret-string', 'followed-VALUE'])).ARN);
+    await waitFor(() => about(after).length > 0);
+    follow.child.kill('SIGINT');
+    const run = await follow.done;
+    assert.equal(about(before).length, 1, `the earlier event, in the listing:\n${run.stdout}\n${run.stderr}`);
+    assert.equal(about(after).length, 1, `the later event, printed while following:\n${run.stdout}\n${run.stderr}`);
+    assert.ok(lines().every((e) => e.EventName === 'CreateSecret'), 'the filter holds while following');
+    assert.equal(new Set(lines().map((e) => e.EventId)).size, lines().length, 'no event printed twice');
+    assert.doesNotMatch(run.stdout, /followed-VALUE/);
+    assert.equal(run.code, 0, run.stderr);
   });
 
   test('rotate-root-key: the operator moves the store to a new root key; key ids, never key material', async () => {
