@@ -20,6 +20,7 @@ import { STEPS, type Step } from '../../src/rotation/functions/types.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { followClock } from './http-function.ts';
 import { rawRequest } from '../api/helpers.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 
 /** A database server the scenarios rotate users on, through an administrator session of the test's own. */
 export interface DbTarget {
@@ -41,8 +42,16 @@ const EXCLUDED = /[/@"'\\]/;
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(3).toString('hex')}`;
 export const strongPassword = () => `Pw-${randomBytes(12).toString('base64url')}`;
 
-export function templateScenarios(opts: { label: string; skip?: string; template: (strategy: 'Single' | 'Multi') => string; target: () => DbTarget }): void {
+export function templateScenarios(opts: {
+  label: string;
+  skip?: string;
+  template: (strategy: 'Single' | 'Multi') => string;
+  target: () => DbTarget;
+  /** Coffer's own store: SQLite by default, or a fresh PostgreSQL database */
+  storage?: 'postgres';
+}): void {
   const { label, skip } = opts;
+  let database: { url: string; drop(): Promise<void> } | undefined;
   let clock = Date.now();
   let server: TestServer;
   let client: SecretsManagerClient;
@@ -62,8 +71,15 @@ export function templateScenarios(opts: { label: string; skip?: string; template
     await server?.close();
   });
 
+  after(async () => {
+    await started?.catch(() => {});
+    await database?.drop();
+  });
+
   async function start(): Promise<void> {
+    if (opts.storage === 'postgres') database = await createTestDatabase();
     server = await startTestServer({
+      ...(database ? { databaseUrl: database.url } : {}),
       now: () => clock,
       rotation: { backoffMs: 1000, maxAttempts: 3 },
       logger: { error: (msg, fields) => logs.push(JSON.stringify({ msg, ...fields })) },

@@ -3,6 +3,7 @@
 import { before, after } from 'node:test';
 import mysql from 'mysql2/promise';
 import { MARIADB, mariadbSkipReason } from '../support/mariadb.ts';
+import { postgresSkipReason } from '../support/postgres.ts';
 import { strongPassword, templateScenarios, uniqueName, type DbTarget } from './template-scenarios.ts';
 
 const skip = await mariadbSkipReason();
@@ -68,3 +69,6 @@ function target(engine: string): DbTarget {
 
 templateScenarios({ label: 'MySQL', skip, template: (s) => `SecretsManagerRDSMySQLRotation${s}User`, target: () => target('mysql') });
 templateScenarios({ label: 'MariaDB', skip, template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });
+// The templates do not depend on Coffer's store, but the rotation around them does: once on PostgreSQL too.
+const pgSkip = skip ?? (await postgresSkipReason());
+templateScenarios({ label: 'MariaDB-on-PostgreSQL-storage', skip: pgSkip, storage: 'postgres', template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });
