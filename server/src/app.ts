@@ -1,7 +1,6 @@
 // Composition root: builds every part with its dependencies and returns the running pieces. Nothing else.
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,8 +35,9 @@ import { createRotation, type Rotation } from './rotation/index.ts';
 import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
 import { rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
+import { repoDir } from './paths.ts';
 
-const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../models');
+const MODELS_DIR = join(repoDir(), 'models');
 
 export interface App {
   server: Server;

@@ -4,12 +4,12 @@
 // once. Every answer carries a strict Content-Security-Policy: the page holds credentials, so no inline
 // script, and the only place it may talk to is its own origin (the API).
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { repoDir } from '../paths.ts';
 import type { ServerResponse } from 'node:http';
 
 /** console/dist beside server/ in the repository (npm workspaces keep them side by side). */
-export const DEFAULT_CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../console/dist');
+export const DEFAULT_CONSOLE_DIR = join(repoDir(), 'console', 'dist');
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",

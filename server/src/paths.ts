@@ -1,0 +1,21 @@
+// The repository's directories the server reads at run time (the service models, the console's build), found
+// from this module's location whether it runs from server/src through tsx or from the bundle that
+// cli/bin/coffer.js builds for `coffer server` under cli/node_modules/.cache.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let root: string | undefined;
+
+/** The nearest ancestor directory holding models/ with the Secrets Manager model. */
+export function repoDir(): string {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'models', 'secretsmanager-2017-10-17.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the directory holding models/ (the Coffer repository)');
+    dir = parent;
+  }
+  root = dir;
+  return dir;
+}
