@@ -35,7 +35,7 @@ import { createRotation, type Rotation } from './rotation/index.ts';
 import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
 import { rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
-import { repoDir } from './paths.ts';
+import { consoleDistDir, repoDir } from './paths.ts';
 
 const MODELS_DIR = join(repoDir(), 'models');
 
@@ -178,6 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     const server = createHttpServer({
       api: pipeline.handle,
+      consoleDir: consoleDistDir(),
       health: async () => {
         await store.db.selectFrom('meta').select('key').limit(1).execute();
         return { ready: true, detail: { store: store.dialect, dev: config.dev } };

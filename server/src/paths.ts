@@ -19,3 +19,8 @@ export function repoDir(): string {
   root = dir;
   return dir;
 }
+
+/** The web console's production build: console/dist beside server/ (npm workspaces keep them side by side). */
+export function consoleDistDir(): string {
+  return join(repoDir(), 'console', 'dist');
+}

@@ -16,12 +16,14 @@ export interface HttpRoutes {
   health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
   /** Present only in dev mode. */
   reset?: () => Promise<void>;
-  /** The web console's files (default: console/dist of the repository). */
+  /** The directory of the web console's build, served at / (the composition root passes console/dist) */
+  consoleDir: string;
+  /** or the console's files as a ready object (tests) */
   staticFiles?: StaticFiles;
 }
 
 export function createHttpServer(routes: HttpRoutes): Server {
-  const staticFiles = routes.staticFiles ?? createStaticFiles();
+  const staticFiles = routes.staticFiles ?? createStaticFiles(routes.consoleDir);
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const requestId = randomUUID();
     readBody(req, MAX_BODY_BYTES).then(

@@ -5,11 +5,7 @@
 // script, and the only place it may talk to is its own origin (the API).
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { repoDir } from '../paths.ts';
 import type { ServerResponse } from 'node:http';
-
-/** console/dist beside server/ in the repository (npm workspaces keep them side by side). */
-export const DEFAULT_CONSOLE_DIR = join(repoDir(), 'console', 'dist');
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -50,7 +46,8 @@ export interface StaticFiles {
   serve(method: string, path: string, res: ServerResponse): Promise<boolean>;
 }
 
-export function createStaticFiles(root: string = DEFAULT_CONSOLE_DIR): StaticFiles {
+/** Serves the files under `root` (the composition root passes the repository's console/dist). */
+export function createStaticFiles(root: string): StaticFiles {
   const base = resolve(root);
   async function file(path: string): Promise<{ body: Buffer; path: string } | undefined> {
     let decoded: string;

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CONSOLE_DIR } from '../../src/http/static-files.ts';
+import { consoleDistDir } from '../../src/paths.ts';
 import { CreateSecretCommand, GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { listAll, scopeState } from './helpers.ts';
@@ -79,7 +79,7 @@ describe('a server without --dev', () => {
     assert.equal(((await health.json()) as Record<string, unknown>).dev, false);
     assert.equal((await fetch(`${normal.endpoint}/_coffer/nothing`)).status, 404);
     const page = await fetch(`${normal.endpoint}/`);
-    if (existsSync(join(DEFAULT_CONSOLE_DIR, 'index.html'))) {
+    if (existsSync(join(consoleDistDir(), 'index.html'))) {
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
     } else {
