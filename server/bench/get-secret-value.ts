@@ -108,16 +108,7 @@ async function main(): Promise<void> {
     const requests: autocannon.Request[] = [];
     for (const name of names) {
       const body = JSON.stringify({ SecretId: name });
-      const signed = await signer.sign({
-        method: 'POST',
-        protocol: 'http:',
-        hostname: '127.0.0.1',
-        port,
-        path: '/',
-        headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
-        body,
-      });
-      requests.push({ method: 'POST', path: '/', headers: signed.headers as Record<string, string>, body });
+      requests.push({ method: 'POST', path: '/', headers: await signedHeaders(signer, port, 'secretsmanager.GetSecretValue', body), body });
     }
     const probe = await fetch(endpoint, { method: 'POST', headers: requests[0].headers, body: requests[0].body as string });
     const probeBody = await probe.text();
@@ -149,21 +140,26 @@ async function main(): Promise<void> {
   }
 }
 
+/** The headers of a signed AWS JSON 1.1 POST / to the server on `port`. */
+async function signedHeaders(signer: ReturnType<typeof smithySigner>, port: number, target: string, body: string): Promise<Record<string, string>> {
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port,
+    path: '/',
+    headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    body,
+  });
+  return signed.headers as Record<string, string>;
+}
+
 /** An IAM user allowed to read the bench secrets from 127.0.0.0/8 (CofferAdmin API); returns its access key. */
 async function benchUser(endpoint: string, port: number, admin: { accessKeyId: string; secretAccessKey: string }) {
   const signer = smithySigner(admin, 'us-east-1', 'coffer');
   const call = async (operation: string, input: Record<string, unknown>) => {
     const body = JSON.stringify(input);
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port,
-      path: '/',
-      headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `CofferAdmin.${operation}` },
-      body,
-    });
-    const res = await fetch(endpoint, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+    const res = await fetch(endpoint, { method: 'POST', headers: await signedHeaders(signer, port, `CofferAdmin.${operation}`, body), body });
     if (res.status !== 200) throw new Error(`${operation} failed: ${res.status} ${await res.text()}`);
     return (await res.json()) as Record<string, any>;
   };

@@ -4,12 +4,12 @@
 // the reason, except under CI, where it fails.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { cofferProfileEnv, findAwsTools, run, type Run } from '../support/aws-tools.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCENARIO_SCRIPT = join(HERE, 'python', 'boto3_scenarios.py');
@@ -23,42 +23,7 @@ const SCENARIOS = [
   'bad_credentials',
 ];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeout = 60_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, timeout, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) + (err && code === -1 ? String(err) : '') });
-    });
-  });
-}
-
-/** The environment without any AWS_* setting of the machine: only what a test passes counts. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  return { ...env, ...extra };
-}
-
-/** python3 with boto3, and the aws CLI; or why they cannot be used. */
-async function findTools(): Promise<{ python: string; aws: string } | { missing: string }> {
-  const probe = await run('python3', ['-c', 'import sys, boto3, botocore; print(sys.executable)'], cleanEnv({}));
-  if (probe.code !== 0) return { missing: `python3 with boto3 is not available (${(probe.stderr.trim().split('\n').pop() ?? '').slice(0, 200)})` };
-  const python = probe.stdout.trim();
-  // Prefer the aws script next to that python: it skips version-manager shims (pyenv adds ~0.5 s a call).
-  const besidePython = join(dirname(python), 'aws');
-  const aws = existsSync(besidePython) ? besidePython : 'aws';
-  const version = await run(aws, ['--version'], cleanEnv({}));
-  if (version.code !== 0 || !/aws-cli\//.test(version.stdout + version.stderr)) return { missing: `the aws CLI is not available (${aws} --version failed)` };
-  return { python, aws };
-}
-
-const tools = await findTools();
-if ('missing' in tools && process.env.CI === 'true') throw new Error(`${tools.missing}: required under CI`);
+const tools = await findAwsTools({ boto3: true });
 const skip = 'missing' in tools ? tools.missing : undefined;
 
 // The three tests use separate secrets and run at once: each aws or python process spends most of its
@@ -70,14 +35,7 @@ describe('e2e: boto3 and the aws CLI against a real server', { skip, concurrency
 
   before(async () => {
     server = await startTestServer();
-    env = cleanEnv({
-      AWS_SHARED_CREDENTIALS_FILE: join(server.dataDir, 'credentials'),
-      AWS_PROFILE: 'coffer',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      // No user configuration can leak in.
-      AWS_CONFIG_FILE: join(server.dataDir, 'no-aws-config'),
-      AWS_PAGER: '',
-    });
+    env = cofferProfileEnv(server.dataDir);
   });
   after(async () => {
     await server?.close();

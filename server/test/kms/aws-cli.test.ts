@@ -4,43 +4,12 @@
 // Without the aws CLI the suite is skipped with the reason, except under CI.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { cofferProfileEnv, findAwsTools, run, type Run } from '../support/aws-tools.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** The environment without the machine's AWS_* settings: only what the test passes counts. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))), ...extra };
-}
-
-async function findAws(): Promise<{ aws: string } | { missing: string }> {
-  // The aws script next to python3 skips version-manager shims (pyenv adds ~0.5 s a call).
-  const python = await run('python3', ['-c', 'import sys; print(sys.executable)'], cleanEnv());
-  const beside = python.code === 0 ? join(dirname(python.stdout.trim()), 'aws') : '';
-  const aws = beside && existsSync(beside) ? beside : 'aws';
-  const version = await run(aws, ['--version'], cleanEnv());
-  if (version.code !== 0 || !/aws-cli\//.test(version.stdout + version.stderr)) return { missing: 'the aws CLI is not available (aws --version failed)' };
-  return { aws };
-}
-
-const tools = await findAws();
-if ('missing' in tools && process.env.CI === 'true') throw new Error(`${tools.missing}: required under CI`);
+const tools = await findAwsTools({ boto3: false });
 
 describe('aws kms (CLI) against a real server', { skip: 'missing' in tools ? tools.missing : undefined }, () => {
   let server: TestServer;
@@ -49,13 +18,7 @@ describe('aws kms (CLI) against a real server', { skip: 'missing' in tools ? too
 
   before(async () => {
     server = await startTestServer();
-    env = cleanEnv({
-      AWS_SHARED_CREDENTIALS_FILE: join(server.dataDir, 'credentials'),
-      AWS_PROFILE: 'coffer',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(server.dataDir, 'no-aws-config'),
-      AWS_PAGER: '',
-    });
+    env = cofferProfileEnv(server.dataDir);
   });
   after(() => server?.close());
 

@@ -1,0 +1,59 @@
+// AWS's own Python tooling for end-to-end tests: python3 with boto3 and the aws CLI, found once per suite,
+// run in an environment that holds none of the machine's AWS_* settings. Without them a suite is skipped
+// with the reason, except under CI, where it fails.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeout = 60_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, timeout, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) + (err && code === -1 ? String(err) : '') });
+    });
+  });
+}
+
+/** The environment without any AWS_* setting of the machine: only what a test passes counts. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))), ...extra };
+}
+
+/** What the aws CLI and boto3 need to use the `coffer` profile a server wrote to its data directory. */
+export function cofferProfileEnv(dataDir: string): NodeJS.ProcessEnv {
+  return cleanEnv({
+    AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'credentials'),
+    AWS_PROFILE: 'coffer',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    // No user configuration can leak in.
+    AWS_CONFIG_FILE: join(dataDir, 'no-aws-config'),
+    AWS_PAGER: '',
+  });
+}
+
+export type AwsTools = { python: string; aws: string } | { missing: string };
+
+/** python3 (with boto3 when `boto3` is set) and the aws CLI; or why they cannot be used. Throws under CI. */
+export async function findAwsTools(options: { boto3: boolean }): Promise<AwsTools> {
+  const tools = await probe(options.boto3);
+  if ('missing' in tools && process.env.CI === 'true') throw new Error(`${tools.missing}: required under CI`);
+  return tools;
+}
+
+async function probe(boto3: boolean): Promise<AwsTools> {
+  const found = await run('python3', ['-c', `import sys${boto3 ? ', boto3, botocore' : ''}; print(sys.executable)`], cleanEnv());
+  if (found.code !== 0 && boto3) return { missing: `python3 with boto3 is not available (${(found.stderr.trim().split('\n').pop() ?? '').slice(0, 200)})` };
+  const python = found.code === 0 ? found.stdout.trim() : 'python3';
+  // Prefer the aws script next to that python: it skips version-manager shims (pyenv adds ~0.5 s a call).
+  const besidePython = join(dirname(python), 'aws');
+  const aws = found.code === 0 && existsSync(besidePython) ? besidePython : 'aws';
+  const version = await run(aws, ['--version'], cleanEnv());
+  if (version.code !== 0 || !/aws-cli\//.test(version.stdout + version.stderr)) return { missing: `the aws CLI is not available (${aws} --version failed)` };
+  return { python, aws };
+}
