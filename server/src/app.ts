@@ -11,7 +11,7 @@ import { loadOrCreateRootKeyFile, parseRootKeys, readRootKeyFile, ROOT_KEY_FILE,
 import { newKey } from './crypto/aead.ts';
 import { openStore, type Store } from './store/db.ts';
 import { resetUserData } from './store/reset.ts';
-import { createHttpServer } from './http/server.ts';
+import { createHttpServer, type HttpRoutes } from './http/server.ts';
 import { AwsError } from './protocol/errors.ts';
 import { loadServiceModel } from './protocol/model/index.ts';
 import { createPipeline, type Logger } from './protocol/pipeline.ts';
@@ -61,6 +61,8 @@ export interface App {
   rotateRootKey(): Promise<RootKeyRotationResult>;
   /** One pass of following the store's root key (run by the sweep): see root-key-follower.ts. */
   followRootKey(): Promise<FollowResult>;
+  /** The API pipeline the HTTP layer calls for POST / (in-process benchmarks call it directly). */
+  api: HttpRoutes['api'];
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -214,6 +216,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       rotation,
       rotateRootKey: rotateRoot,
       followRootKey: follower.sync,
+      api: pipeline.handle,
       listen: () =>
         new Promise((resolve, reject) => {
           server.once('error', reject);

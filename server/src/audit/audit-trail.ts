@@ -47,6 +47,10 @@ export function createAuditTrail(deps: AuditTrailDeps) {
   let writing: Promise<void> = Promise.resolve();
   let dropped = 0;
   let closed = false;
+  /** events enqueued and written since start: a flush writes up to the count enqueued when it was called */
+  let enqueued = 0;
+  let written = 0;
+  let sizeFlush: Promise<void> | undefined;
 
   function schedule(ms: number): void {
     if (timer || closed) return;
@@ -96,7 +100,10 @@ export function createAuditTrail(deps: AuditTrailDeps) {
 
   function enqueue(pending: Pending): void {
     queue.push(pending);
-    if (queue.length >= BATCH) void flush();
+    enqueued += 1;
+    // One size-triggered flush at a time: each event past BATCH must not queue a flush of its own, which
+    // would write the events that arrive during a write as a stream of tiny transactions.
+    if (queue.length >= BATCH && !sizeFlush) sizeFlush = flush().finally(() => (sizeFlush = undefined));
     else schedule(FLUSH_MS);
   }
 
@@ -128,22 +135,28 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     });
   }
 
-  /** Writes everything queued so far (in order, one batch at a time). */
+  /**
+   * Writes everything queued so far (in order, one batch at a time). Events that arrive while it writes wait
+   * for the next flush (the timer, a full batch, or a change's flushSoon), so a busy server writes full batches.
+   */
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    const upTo = enqueued;
     writing = writing.then(async () => {
-      while (queue.length > 0) {
-        const batch = queue.slice(0, BATCH);
+      while (written < upTo && queue.length > 0) {
+        const batch = queue.slice(0, Math.min(BATCH, upTo - written));
         try {
           await write(batch);
           queue = queue.slice(batch.length);
+          written += batch.length;
         } catch (err) {
           logger.error('audit write failed; retrying', { error: String(err), pending: queue.length });
           schedule(FLUSH_MS * 5);
           return;
         }
       }
+      if (queue.length > 0) schedule(FLUSH_MS);
     });
     return writing;
   }
