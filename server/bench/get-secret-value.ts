@@ -6,7 +6,7 @@
 // under a source-IP condition, so every request is evaluated), BENCH_NODE_ARGS (extra node flags for the Coffer
 // process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -47,7 +47,7 @@ function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray>
 
 interface Result {
   rps: number;
-  /** CPU time (user + system) the server process spent per answered request, in microseconds */
+  /** CPU time (user + system) the server's processes spent per answered request, in microseconds */
   cpuPerRequest: number;
   p50: number;
   p99: number;
@@ -55,15 +55,22 @@ interface Result {
   non2xx: number;
 }
 
-/** A process's CPU time so far in microseconds (Linux /proc; undefined elsewhere). */
+/** CPU time so far of a process and its descendants (worker processes), in microseconds (Linux /proc; undefined elsewhere). */
 function cpuMicros(pid: number | undefined): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+    let ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+    for (const child of childPids(pid!)) ticks += (cpuMicros(child) ?? 0) / 10_000;
     return ticks * 10_000;
   } catch {
     return undefined;
   }
+}
+
+function childPids(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
 }
 
 async function load(url: string, requests: autocannon.Request[], server?: ChildProcess): Promise<Result> {
