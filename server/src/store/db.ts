@@ -83,6 +83,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   const dialect: Dialect = location.kind;
   let db: Db;
   let changeToken: (() => string) | undefined;
+  let trackGeneration: (() => void) | undefined;
   let scrub = async (): Promise<void> => {};
   let bulkInsert: Store['bulkInsert'] = async (tx, table, rows) => {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
@@ -100,22 +101,37 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
     sqlite.pragma('secure_delete = ON');
     const statements = cachingStatements(sqlite);
+    trackGeneration = statements.trackGeneration;
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-    // data_version moves when another connection (another worker process) commits; this connection's own
-    // writes are counted as they run (the audit log excepted: nothing caches it, and counting its batched
-    // appends would empty every read cache once a second). data_version is read once per turn of the event
-    // loop: better-sqlite3 is synchronous, so within a turn only this connection's own writes can land.
+    // This connection's own writes are counted as they run (the audit log excepted: nothing caches it, and
+    // counting its batched appends would empty every read cache once a second). Another connection's (another
+    // worker process's) commit moves data_version; the token then follows the generation counter, which only
+    // commits that write cached tables move, so other workers' audit appends leave the caches alone.
+    // Both are read once per turn of the event loop: better-sqlite3 is synchronous, so within a turn only this
+    // connection's own writes can land.
     const dataVersion = sqlite.prepare('pragma data_version').pluck();
     let seenVersion: unknown;
-    const forgetVersion = () => {
-      seenVersion = undefined;
+    let generation: unknown;
+    let turnToken: string | undefined;
+    let turnWrites = -1;
+    const endTurn = () => {
+      turnToken = undefined;
     };
     changeToken = () => {
-      if (seenVersion === undefined) {
-        seenVersion = dataVersion.get();
-        setImmediate(forgetVersion);
+      const writes = statements.localWrites();
+      if (turnToken === undefined || writes !== turnWrites) {
+        if (turnToken === undefined) {
+          const version = dataVersion.get();
+          if (version !== seenVersion) {
+            seenVersion = version;
+            generation = statements.generation();
+          }
+          setImmediate(endTurn);
+        }
+        turnWrites = writes;
+        turnToken = `${generation}:${writes}`;
       }
-      return `${seenVersion}:${statements.localWrites()}`;
+      return turnToken;
     };
     scrub = async () => {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -138,6 +154,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   await migrate(db, dialect);
+  trackGeneration?.();
   const lockTables = async (tx: Tx, tables: Array<keyof Database>): Promise<void> => {
     if (dialect === 'postgres') await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share row exclusive mode`.execute(tx);
   };
@@ -145,18 +162,44 @@ export async function openStore(location: StoreLocation): Promise<Store> {
 }
 
 /**
- * better-sqlite3 behind Kysely, with two changes. Prepared statements are cached by SQL text: preparing
+ * better-sqlite3 behind Kysely, with three changes. Prepared statements are cached by SQL text: preparing
  * costs more than running a small query, and the hot path runs the same few queries all the time.
  * Transactions begin IMMEDIATE: they take the write lock up front, so writers in several processes wait
  * for each other (busy_timeout) instead of failing with SQLITE_BUSY when a read lock cannot be upgraded.
+ * A write to a cached table moves the generation counter in the same commit (other connections' read
+ * caches follow it: see changeToken).
  */
 function cachingStatements(sqlite: Sqlite.Database) {
-  const statements = new Map<string, { statement: Sqlite.Statement; changesData: boolean }>();
+  const statements = new Map<string, { statement: Sqlite.Statement; changesData: boolean; autocommit?: Sqlite.Statement }>();
   let writes = 0;
+  let wroteInTransaction = false;
+  // Prepared once the migrations have made the meta table and its row (trackGeneration).
+  let bump: Sqlite.Statement | undefined;
+  let readGeneration: Sqlite.Statement | undefined;
+  const withBump = sqlite.transaction((run: () => unknown) => {
+    const result = run();
+    bump!.run();
+    return result;
+  });
+  /** A write outside a transaction, run in one with the generation's move (Kysely calls all() or run()). */
+  const bumping = (statement: Sqlite.Statement) =>
+    ({
+      reader: statement.reader,
+      all: (...args: unknown[]) => withBump(() => statement.all(...args)),
+      run: (...args: unknown[]) => withBump(() => statement.run(...args)),
+    }) as unknown as Sqlite.Statement;
   return {
     close: () => sqlite.close(),
     /** How many data-changing statements this connection has run (Kysely runs each right after preparing it). */
     localWrites: () => writes,
+    /** Starts moving the generation counter (its row exists from now on). */
+    trackGeneration() {
+      sqlite.prepare(`insert or ignore into meta (key, value) values ('${GENERATION_KEY}', '0')`).run();
+      bump = sqlite.prepare(`update meta set value = cast(value as integer) + 1 where key = '${GENERATION_KEY}'`);
+      readGeneration = sqlite.prepare(`select value from meta where key = '${GENERATION_KEY}'`).pluck();
+    },
+    /** The generation counter as committed (by any connection). */
+    generation: (): unknown => readGeneration?.get(),
     prepare(text: string) {
       const sql = text === 'begin' ? 'begin immediate' : text;
       let entry = statements.get(sql);
@@ -166,11 +209,22 @@ function cachingStatements(sqlite: Sqlite.Database) {
         if (statements.size >= 500) statements.clear();
         statements.set(sql, entry);
       }
-      if (entry.changesData) writes++;
-      return entry.statement;
+      if (sql === 'commit' && wroteInTransaction) bump!.run();
+      if (sql === 'commit' || sql === 'rollback' || sql === 'begin immediate') wroteInTransaction = false;
+      if (!entry.changesData) return entry.statement;
+      writes++;
+      if (!bump) return entry.statement;
+      if (sqlite.inTransaction) {
+        wroteInTransaction = true;
+        return entry.statement;
+      }
+      return (entry.autocommit ??= bumping(entry.statement));
     },
   };
 }
+
+/** The meta row every commit that writes a cached table moves (SQLite). */
+const GENERATION_KEY = 'change-generation';
 
 /** Rows per multi-row INSERT on PostgreSQL: one statement (and one compile) per chunk, not per row. */
 const INSERT_CHUNK = 50;
