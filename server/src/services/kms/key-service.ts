@@ -50,6 +50,16 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   // rowCache) and checks its state, so disabling or deleting the key refuses the read exactly as an unwrap
   // would; entries expire after DATA_KEY_TTL_MS so that opened keys do not stay in memory for long.
   const dataKeys = new Map<string, { keyId: string; plaintext: Buffer; until: number }>();
+  // The cache key of a blob object the read cache holds is built once (base64 of a wrapped key costs more
+  // than the lookup); a blob read afresh from the database (PostgreSQL) gets its key built each time.
+  const cacheKeys = new WeakMap<Buffer, { context: string; key: string }>();
+  function dataKeyCacheKey(context: string, blob: Buffer): string {
+    const known = cacheKeys.get(blob);
+    if (known && known.context === context) return known.key;
+    const key = `${context}\n${blob.toString('base64')}`;
+    cacheKeys.set(blob, { context, key });
+    return key;
+  }
 
   function keyArn(scope: Scope, keyId: string): string {
     return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
@@ -227,7 +237,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   /** The plaintext data key (the caller's own copy: it may wipe it). */
   async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
     if (db !== store.db) return (await unwrap(scope, blob, Buffer.from(context), db)).plaintext;
-    const cacheKey = `${context}\n${blob.toString('base64')}`;
+    const cacheKey = dataKeyCacheKey(context, blob);
     const t = Date.now();
     const hit = dataKeys.get(cacheKey);
     if (hit && hit.until > t) {
