@@ -9,7 +9,7 @@ import { createAccessKeyStore } from './auth/access-keys.ts';
 import { createAuthenticator, createDevAuthenticator } from './auth/authenticate.ts';
 import { loadOrCreateRootKeyFile, parseRootKeys, readRootKeyFile, ROOT_KEY_FILE, rootKeyring } from './crypto/root-key.ts';
 import { newKey } from './crypto/aead.ts';
-import { openStore, type Store } from './store/db.ts';
+import { openStore, type Store, type StoreLocation } from './store/db.ts';
 import { resetUserData } from './store/reset.ts';
 import { createHttpServer, type HttpRoutes } from './http/server.ts';
 import { AwsError } from './protocol/errors.ts';
@@ -23,6 +23,7 @@ import { createSecretService, type SecretService } from './services/secretsmanag
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
 import { auditHandlers } from './audit/api.ts';
 import { createAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
+import { primaryAppender, serveWorkerAppends } from './audit/cluster-writer.ts';
 import { adminHandlers } from './services/admin/api.ts';
 import { createAdminService, type AdminService } from './services/admin/admin-service.ts';
 import { createAuthorizer } from './services/admin/authorizer.ts';
@@ -72,6 +73,24 @@ export interface AppOptions {
   logger?: Logger;
   /** rotation engine settings (tests shorten the backoff) */
   rotation?: Partial<EngineOptions>;
+  /** a --workers worker: audit batches are written by the primary (openAuditWriter) */
+  auditToPrimary?: boolean;
+}
+
+function storeLocation(config: Config): StoreLocation {
+  if (config.dev) return { kind: 'sqlite', path: ':memory:' };
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', path: join(config.dataDir, 'coffer.db') };
+}
+
+/**
+ * The primary's audit writer under --workers: appends the batches its workers send (serveWorkerAppends)
+ * to the chain in the store the workers share. The store must have been prepared (createApp) first.
+ */
+export async function openAuditWriter(config: Config, logger: Logger = defaultLogger): Promise<{ close(): Promise<void> }> {
+  const store = await openStore(storeLocation(config));
+  const trail = createAuditTrail({ store, now: Date.now, randomUUID, logger });
+  serveWorkerAppends((batch) => trail.write(batch));
+  return { close: () => store.close() };
 }
 
 const defaultLogger: Logger = {
@@ -83,11 +102,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? defaultLogger;
 
   if (!config.dev) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(
-    config.dev ? { kind: 'sqlite', path: ':memory:' }
-    : config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl }
-    : { kind: 'sqlite', path: join(config.dataDir, 'coffer.db') },
-  );
+  const store = await openStore(storeLocation(config));
   try {
     // The keyring: COFFER_ROOT_KEY's keys and the key file's (created on first start when no key is given);
     // the file is read again whenever an item names a root key not held (a rotation by another server).
@@ -123,7 +138,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authorizer,
     };
     const secrets = createSecretService(secretDeps);
-    const audit = createAuditTrail({ store, now, randomUUID, logger });
+    // A --workers worker's audit batches go to the primary, the chain's one writer on this host.
+    const toPrimary = options.auditToPrimary ? primaryAppender((batch, onlyMissing) => audit.write(batch, onlyMissing)) : undefined;
+    const audit = createAuditTrail({ store, now, randomUUID, logger, append: toPrimary });
     let endpoint: string | undefined;
     const rotation = createRotation({
       secretDeps,

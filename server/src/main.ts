@@ -1,14 +1,14 @@
 // Process entry of the server: configuration, start, the first-start message, worker processes, and
 // clean shutdown.
 import cluster from 'node:cluster';
-import { createApp, type App } from './app.ts';
+import { createApp, openAuditWriter, type App } from './app.ts';
 import { loadConfig, type Config, type ConfigFlags } from './config.ts';
 import { PROFILE } from './bootstrap.ts';
 
 export async function runServer(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(flags);
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
-  const app = await createApp(config);
+  const app = await createApp(config, { auditToPrimary: cluster.isWorker });
   const { url } = await app.listen();
   if (cluster.isPrimary) announce(config, app, url);
   const stop = (signal: string) => {
@@ -26,6 +26,7 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
 async function runPrimary(config: Config): Promise<void> {
   const app = await createApp(config);
   await app.close();
+  const auditWriter = await openAuditWriter(config);
   let stopping = false;
   let listening = 0;
   cluster.on('listening', (_worker, address) => {
@@ -41,8 +42,14 @@ async function runPrimary(config: Config): Promise<void> {
   const stop = (signal: string) => {
     stopping = true;
     console.log(`${signal}: shutting down`);
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-    setTimeout(() => process.exit(0), 500).unref();
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    // The workers' last audit batches come here as they close: the writer stays open until they have gone.
+    const gone = workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(undefined) : w.once('exit', resolve))));
+    for (const worker of workers) worker.process.kill('SIGTERM'); // not worker.kill(): that cuts the IPC channel first
+    const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    void Promise.race([Promise.all(gone), deadline])
+      .then(() => auditWriter.close())
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

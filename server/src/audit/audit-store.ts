@@ -9,6 +9,13 @@ export async function lastRow(db: Executor): Promise<{ seq: number; hash: string
   return db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
+/** Which of these event ids are stored already (a batch whose write may have landed before its answer was lost). */
+export async function storedEventIds(db: Executor, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('audit_events').select('event_id').where('event_id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.event_id));
+}
+
 export async function insertRows(store: Store, tx: Tx, rows: AuditRow[]): Promise<void> {
   await store.bulkInsert(tx, 'audit_events', rows);
 }

@@ -21,7 +21,15 @@ export interface AuditTrailDeps {
   now: () => number;
   randomUUID: () => string;
   logger: Logger;
+  /**
+   * Where batches go instead of this process's store: a --workers worker hands them to the primary
+   * (cluster-writer.ts). Resolves once they are stored; a failure leaves them queued for the next flush.
+   */
+  append?: (batch: PendingEvent[]) => Promise<void>;
 }
+
+/** An event ready for the chain: its record serialised, the columns lookups filter on. */
+export type PendingEvent = Pending;
 
 interface Pending {
   eventId: string;
@@ -116,10 +124,15 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: eventJson(event) });
   }
 
-  async function write(batch: Pending[]): Promise<void> {
+  /** Appends a batch to the chain in one transaction; with onlyMissing, events already stored are skipped. */
+  async function write(batch: Pending[], onlyMissing = false): Promise<void> {
     await store.db.transaction().execute(async (tx) => {
       // One chain for every server: appenders take turns (SQLite's write lock; a table lock on PostgreSQL).
       await store.lockTables(tx, ['audit_events']);
+      if (onlyMissing) {
+        const stored = await db.storedEventIds(tx, batch.map((p) => p.eventId));
+        batch = batch.filter((p) => !stored.has(p.eventId));
+      }
       const last = await db.lastRow(tx);
       let seq = last?.seq ?? 0;
       let prev = last?.hash ?? GENESIS;
@@ -147,7 +160,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       while (written < upTo && queue.length > 0) {
         const batch = queue.slice(0, Math.min(BATCH, upTo - written));
         try {
-          await write(batch);
+          await (deps.append ? deps.append(batch) : write(batch));
           queue = queue.slice(batch.length);
           written += batch.length;
         } catch (err) {
@@ -188,7 +201,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     timer = undefined;
   }
 
-  return { sink, serviceEvent, flush, close, lookup, verify };
+  return { sink, serviceEvent, flush, close, lookup, verify, write };
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

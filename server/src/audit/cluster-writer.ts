@@ -1,0 +1,65 @@
+// With --workers, the primary process is the one writer of the audit chain on this host: workers hand it
+// their batches over the cluster's IPC channel and wait for its answer. Workers then neither hash nor
+// insert events, and do not queue on the database's write lock behind each other's appends (on SQLite a
+// waiting writer blocks its whole event loop). A worker whose channel is gone (the primary died) appends
+// itself, skipping events the primary had already stored.
+import cluster from 'node:cluster';
+import type { PendingEvent } from './audit-trail.ts';
+
+interface AppendMessage {
+  kind: 'coffer-audit-append';
+  id: number;
+  batch: PendingEvent[];
+}
+
+interface DoneMessage {
+  kind: 'coffer-audit-done';
+  id: number;
+  error?: string;
+}
+
+type Append = (batch: PendingEvent[]) => Promise<void>;
+
+/**
+ * A worker's append: sends the batch to the primary and resolves once the primary has written it; appends
+ * through `local` when there is no primary to send to.
+ */
+export function primaryAppender(local: (batch: PendingEvent[], onlyMissing: boolean) => Promise<void>): Append {
+  const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  let next = 0;
+  process.on('message', (message: DoneMessage) => {
+    if (message?.kind !== 'coffer-audit-done') return;
+    const entry = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error === undefined) entry?.resolve();
+    else entry?.reject(new Error(`the primary could not write the audit batch: ${message.error}`));
+  });
+  process.on('disconnect', () => {
+    // The batches in flight may or may not be stored: the trail retries them, appending only what is missing.
+    for (const entry of waiting.values()) entry.reject(new Error('the primary process is gone'));
+    waiting.clear();
+  });
+  return (batch) => {
+    if (!process.connected || !process.send) return local(batch, true);
+    const id = ++next;
+    return new Promise<void>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      process.send!({ kind: 'coffer-audit-append', id, batch } satisfies AppendMessage, undefined, undefined, (err) => {
+        if (!err) return;
+        waiting.delete(id);
+        reject(err);
+      });
+    });
+  };
+}
+
+/** The primary's side: every worker's batches go through `append` (the primary's own trail), one at a time. */
+export function serveWorkerAppends(append: Append): void {
+  cluster.on('message', (worker, message: AppendMessage) => {
+    if (message?.kind !== 'coffer-audit-append') return;
+    append(message.batch).then(
+      () => worker.isConnected() && worker.send({ kind: 'coffer-audit-done', id: message.id } satisfies DoneMessage),
+      (err: unknown) => worker.isConnected() && worker.send({ kind: 'coffer-audit-done', id: message.id, error: String(err) } satisfies DoneMessage),
+    );
+  });
+}
