@@ -1,6 +1,7 @@
 // The public shapes of SigV4 verification. The request is what node:http gives us, untouched: the raw path
 // and query as sent, the lowercased header map and, when available, rawHeaders (needed to tell repeated
 // headers apart, which IncomingMessage.headers joins with ", " or drops).
+import type { HmacSha256Key } from './hmac-key.ts';
 
 export interface SignedRequest {
   method: string;
@@ -25,9 +26,9 @@ export interface VerifiedCaller {
   securityToken?: string;
 }
 
-/** Derived kSigning keys, memoised per (secret, date, region, service). */
+/** Derived kSigning keys, memoised per (secret, date, region, service), each ready to sign with. */
 export interface SigningKeyCache {
-  get(secretAccessKey: string, shortDate: string, region: string, service: string): Buffer;
+  get(secretAccessKey: string, shortDate: string, region: string, service: string): HmacSha256Key;
 }
 
 export interface VerifyOptions {

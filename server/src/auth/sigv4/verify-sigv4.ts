@@ -8,7 +8,8 @@ import { headerReader } from './header-values.ts';
 import { parseAuthorization } from './parse-authorization.ts';
 import { payloadHash } from './payload-hash.ts';
 import { checkClockSkew, readRequestTime } from './request-time.ts';
-import { deriveSigningKey, hmac } from './signing-key.ts';
+import { HmacSha256Key } from './hmac-key.ts';
+import { deriveSigningKey } from './signing-key.ts';
 import { sigv4Errors } from './sigv4-errors.ts';
 import { stringToSign } from './string-to-sign.ts';
 import type { SignedRequest, VerifiedCaller, VerifyOptions } from './types.ts';
@@ -50,16 +51,13 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
   const canonical = canonicalRequest(request, read, auth.signedHeaders, hashedPayload);
   const { shortDate, region, service } = credential;
   const signingKey =
-    options.signingKeys?.get(secret, shortDate, region, service) ?? deriveSigningKey(secret, shortDate, region, service);
-  const expected = hmac(signingKey, stringToSign(amzDate, credential.scope, canonical)).toString('hex');
+    options.signingKeys?.get(secret, shortDate, region, service) ??
+    new HmacSha256Key(deriveSigningKey(secret, shortDate, region, service));
+  const expected = signingKey.hex(stringToSign(amzDate, credential.scope, canonical));
   if (!signaturesEqual(expected, auth.signature)) throw sigv4Errors.signatureMismatch();
 
+  const caller: VerifiedCaller = { accessKeyId: credential.accessKeyId, region, service, signingDate: time };
   const securityToken = read.first('x-amz-security-token');
-  return {
-    accessKeyId: credential.accessKeyId,
-    region,
-    service,
-    signingDate: time,
-    ...(securityToken === undefined ? {} : { securityToken }),
-  };
+  if (securityToken !== undefined) caller.securityToken = securityToken;
+  return caller;
 }
