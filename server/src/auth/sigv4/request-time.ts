@@ -29,9 +29,10 @@ export function readRequestTime(amzDate: string | undefined, httpDate: string | 
   return { amzDate: formatBasic(time), time };
 }
 
-export function checkClockSkew(time: Date, now: Date): void {
+/** `now` in epoch milliseconds. */
+export function checkClockSkew(time: Date, now: number): void {
   // Whole seconds, so the message never reads "X is now earlier than X".
-  const server = Math.floor(now.getTime() / 1000) * 1000;
+  const server = Math.floor(now / 1000) * 1000;
   const request = time.getTime();
   if (request < server - MAX_SKEW_MS) {
     throw sigv4Errors.invalidSignature(

@@ -34,7 +34,8 @@ export interface SigningKeyCache {
 export interface VerifyOptions {
   /** Expected signing name, e.g. 'secretsmanager'; a list when one endpoint serves several services. */
   service: string | string[];
-  now: Date;
+  /** The server's clock: a Date or epoch milliseconds (which spares the caller a Date per request). */
+  now: Date | number;
   lookupSecretKey(accessKeyId: string): string | undefined;
   /** Pass one long-lived cache (see createSigningKeyCache); without it every call derives the key again. */
   signingKeys?: SigningKeyCache;

@@ -38,7 +38,7 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
     throw sigv4Errors.invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
   const { amzDate, time } = readRequestTime(amzDateHeader, dateHeader);
-  checkClockSkew(time, options.now);
+  checkClockSkew(time, typeof options.now === 'number' ? options.now : options.now.getTime());
 
   const credential = requireCredential(auth.credential);
   const services = typeof options.service === 'string' ? [options.service] : options.service;
