@@ -20,16 +20,30 @@ export function hmac(key: string | Buffer, data: string): Buffer {
 
 export function createSigningKeyCache(maxEntries = 256): SigningKeyCache {
   const keys = new Map<string, HmacSha256Key>();
+  // The entry last returned (always still in the map): consecutive requests mostly share a key, and then
+  // the map key (which holds the secret) need not be built and hashed.
+  let last: { secretAccessKey: string; shortDate: string; region: string; service: string; key: HmacSha256Key } | undefined;
   return {
     get(secretAccessKey, shortDate, region, service) {
+      if (
+        last !== undefined &&
+        last.secretAccessKey === secretAccessKey &&
+        last.shortDate === shortDate &&
+        last.region === region &&
+        last.service === service
+      ) {
+        return last.key;
+      }
       // '\n' cannot occur in a scope part that passed validation, so the key is unambiguous.
       const cacheKey = `${shortDate}\n${region}\n${service}\n${secretAccessKey}`;
-      const hit = keys.get(cacheKey);
-      if (hit) return hit;
-      const derived = new HmacSha256Key(deriveSigningKey(secretAccessKey, shortDate, region, service));
-      if (keys.size >= maxEntries) keys.delete(keys.keys().next().value as string);
-      keys.set(cacheKey, derived);
-      return derived;
+      let key = keys.get(cacheKey);
+      if (key === undefined) {
+        key = new HmacSha256Key(deriveSigningKey(secretAccessKey, shortDate, region, service));
+        if (keys.size >= maxEntries) keys.delete(keys.keys().next().value as string);
+        keys.set(cacheKey, key);
+      }
+      last = { secretAccessKey, shortDate, region, service, key };
+      return key;
     },
   };
 }
