@@ -29,14 +29,15 @@ export class HmacSha256Key {
   /** hex(HMAC-SHA256(key, message)), the message taken as UTF-8. */
   hex(message: string): string {
     if (!oneShot) return crypto.createHmac('sha256', this.key).update(message, 'utf8').digest('hex');
+    const size = Buffer.byteLength(message);
     let inner = this.inner;
-    if (Buffer.byteLength(message) > MESSAGE_ROOM) {
-      inner = Buffer.alloc(BLOCK + Buffer.byteLength(message));
+    if (size > MESSAGE_ROOM) {
+      inner = Buffer.alloc(BLOCK + size);
       this.inner.copy(inner, 0, 0, BLOCK);
     }
-    const length = BLOCK + inner.write(message, BLOCK, 'utf8');
+    inner.write(message, BLOCK, 'utf8');
     // 'binary' (latin1) carries the digest's bytes through a string unchanged, one byte per character.
-    this.outer.write(crypto.hash('sha256', inner.subarray(0, length), 'binary'), BLOCK, 'binary');
+    this.outer.write(crypto.hash('sha256', inner.subarray(0, BLOCK + size), 'binary'), BLOCK, 'binary');
     return crypto.hash('sha256', this.outer, 'hex');
   }
 }
