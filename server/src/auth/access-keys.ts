@@ -39,6 +39,10 @@ interface CacheEntry {
   until: number;
 }
 
+function isTrusted(entry: CacheEntry, token: string | undefined, now: number): boolean {
+  return token !== undefined ? entry.token === token : entry.until > now;
+}
+
 export function createAccessKeyStore(store: Store, rootKey: RootKey) {
   const cache = new Map<string, CacheEntry>();
   // Counts forget() calls: a lookup that began before a change committed must not cache what it read.
@@ -50,7 +54,7 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
     const token = store.changeToken?.();
     const t = Date.now();
     const cached = cache.get(accessKeyId);
-    if (cached && (token !== undefined ? cached.token === token : cached.until > t)) return cached.record ?? undefined;
+    if (cached && isTrusted(cached, token, t)) return cached.record ?? undefined;
     const generation = forgets;
     const row = await store.db.selectFrom('access_keys').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
     let record: AccessKeyRecord | null = null;
@@ -68,6 +72,15 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
       cache.set(accessKeyId, { record, sealed: row?.secret_sealed, token, until: t + KEY_TTL_MS });
     }
     return record ?? undefined;
+  }
+
+  /**
+   * What find() would answer from memory, synchronously (authentication runs on every request, and most of
+   * them find their key here): the record, null for a remembered unknown id, undefined when only find() knows.
+   */
+  function findCached(accessKeyId: string): AccessKeyRecord | null | undefined {
+    const cached = cache.get(accessKeyId);
+    return cached && isTrusted(cached, store.changeToken?.(), Date.now()) ? cached.record : undefined;
   }
 
   function openSecret(accessKeyId: string, sealed: Buffer, known: string | undefined): string {
@@ -137,7 +150,7 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
     return rows.length;
   }
 
-  return { find, create, forget, clear, countForPrincipal, rewrapSecrets };
+  return { find, findCached, create, forget, clear, countForPrincipal, rewrapSecrets };
 }
 
 export type AccessKeyStore = ReturnType<typeof createAccessKeyStore>;

@@ -2,7 +2,7 @@
 // credentials the request names (as local AWS emulators do), in the configured account.
 import { AwsError } from '../protocol/errors.ts';
 import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
-import type { AccessKeyStore, Principal } from './access-keys.ts';
+import type { AccessKeyRecord, AccessKeyStore, Principal } from './access-keys.ts';
 
 export interface Caller extends Principal {
   region: string;
@@ -27,10 +27,15 @@ export function createAuthenticator(keys: AccessKeyStore, now: () => number): Au
   return {
     async authenticate(request, services) {
       const scope = readCredentialScope(request);
-      const record = scope ? await keys.find(scope.accessKeyId) : undefined;
+      let record: AccessKeyRecord | undefined;
+      if (scope) {
+        // A known key is nearly always in memory: then no promise is awaited.
+        const cached = keys.findCached(scope.accessKeyId);
+        record = cached === undefined ? await keys.find(scope.accessKeyId) : (cached ?? undefined);
+      }
       const verified = verifySigV4(request, {
         service: services,
-        now: new Date(now()),
+        now: now(),
         signingKeys,
         lookupSecretKey: (id) => (record && record.active && record.accessKeyId === id ? record.secretAccessKey : undefined),
       });

@@ -12,12 +12,8 @@ export function canonicalRequest(
   signedHeaders: string[],
   hashedPayload: string,
 ): string {
-  return [
-    request.method.toUpperCase(),
-    canonicalUri(request.path),
-    canonicalQuery(request.query),
-    canonicalHeaders(signedHeaders, read),
-    signedHeaders.join(';'),
-    hashedPayload,
-  ].join('\n');
+  return (
+    `${request.method.toUpperCase()}\n${canonicalUri(request.path)}\n${canonicalQuery(request.query)}\n` +
+    `${canonicalHeaders(signedHeaders, read)}\n${signedHeaders.join(';')}\n${hashedPayload}`
+  );
 }

@@ -3,8 +3,8 @@
 import { timingSafeEqual } from 'node:crypto';
 
 export function signaturesEqual(expectedHex: string, providedHex: string): boolean {
-  const expected = Buffer.from(expectedHex, 'latin1');
-  const provided = Buffer.from(providedHex, 'latin1');
-  // Lengths are public (a valid signature is always 64 characters); only equal lengths are compared.
-  return expected.length === provided.length && timingSafeEqual(expected, provided);
+  // Lengths are public (a valid signature is always 64 characters); only equal lengths are compared. A latin1
+  // buffer has one byte per character, so comparing the strings' lengths first spares the two buffers.
+  if (expectedHex.length !== providedHex.length) return false;
+  return timingSafeEqual(Buffer.from(expectedHex, 'latin1'), Buffer.from(providedHex, 'latin1'));
 }

@@ -22,10 +22,27 @@ export function defaultIsValidRegion(region: string): boolean {
 /** Splits the Credential parameter; undefined unless it has exactly five parts. */
 export function splitCredential(credential: string): CredentialParts | undefined {
   // Trailing slashes are ignored by AWS (dynalite notes this from live testing).
-  const parts = credential.replace(/\/+$/, '').split('/');
-  if (parts.length !== 5) return undefined;
-  const [accessKeyId, shortDate, region, service, terminator] = parts;
-  return { accessKeyId, shortDate, region, service, terminator, scope: parts.slice(1).join('/') };
+  let end = credential.length;
+  while (end > 0 && credential.charCodeAt(end - 1) === 0x2f /* / */) end--;
+  const s1 = slashBefore(credential, 0, end);
+  const s2 = s1 < 0 ? -1 : slashBefore(credential, s1 + 1, end);
+  const s3 = s2 < 0 ? -1 : slashBefore(credential, s2 + 1, end);
+  const s4 = s3 < 0 ? -1 : slashBefore(credential, s3 + 1, end);
+  if (s4 < 0 || slashBefore(credential, s4 + 1, end) >= 0) return undefined;
+  return {
+    accessKeyId: credential.slice(0, s1),
+    shortDate: credential.slice(s1 + 1, s2),
+    region: credential.slice(s2 + 1, s3),
+    service: credential.slice(s3 + 1, s4),
+    terminator: credential.slice(s4 + 1, end),
+    scope: credential.slice(s1 + 1, end),
+  };
+}
+
+/** Index of the next '/' at or after `from` and before `end`, or -1. */
+function slashBefore(text: string, from: number, end: number): number {
+  const at = text.indexOf('/', from);
+  return at < end ? at : -1;
 }
 
 export function requireCredential(credential: string): CredentialParts {

@@ -3,39 +3,65 @@
 // occurrence in order, so it wins when present. SigV4 joins repeated values with a bare ','.
 import type { SignedRequest } from './types.ts';
 
-export type HeaderReader = (name: string) => string[] | undefined;
+export interface HeaderReader {
+  /** First value of a header, for the single-valued ones (authorization, x-amz-date, ...). */
+  first(name: string): string | undefined;
+  /** Every value of a header in order, canonicalised and joined with ','; undefined when absent. */
+  canonical(name: string): string | undefined;
+}
 
-/** Builds a lookup by lowercase name; one pass over rawHeaders, then O(1) per header. */
+/** A reader over the request's headers; names passed to it are lowercase. */
 export function headerReader(request: SignedRequest): HeaderReader {
-  const raw = request.rawHeaders;
-  if (raw) {
-    const byName = new Map<string, string[]>();
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i].toLowerCase();
-      const values = byName.get(name);
-      if (values) values.push(raw[i + 1]);
-      else byName.set(name, [raw[i + 1]]);
-    }
-    return (name) => byName.get(name);
-  }
-  return (name) => {
-    const value = request.headers[name];
-    if (value === undefined) return undefined;
-    return Array.isArray(value) ? value : [value];
-  };
+  return request.rawHeaders ? new RawHeaderReader(request.rawHeaders) : new HeaderMapReader(request.headers);
 }
 
-/** First value of a header, for the single-valued ones (authorization, x-amz-date, ...). */
-export function firstHeader(read: HeaderReader, name: string): string | undefined {
-  return read(name)?.[0];
+// A request carries about a dozen headers and verification reads about as many: a scan of the lowercased
+// names per read costs less than building a map of arrays per request.
+class RawHeaderReader implements HeaderReader {
+  private readonly names: string[] = [];
+
+  constructor(private readonly raw: string[]) {
+    // Clients send lowercase names, which toLowerCase() returns as they are.
+    for (let i = 0; i + 1 < raw.length; i += 2) this.names.push(raw[i].toLowerCase());
+  }
+
+  first(name: string): string | undefined {
+    const at = this.names.indexOf(name);
+    return at < 0 ? undefined : this.raw[2 * at + 1];
+  }
+
+  canonical(name: string): string | undefined {
+    const names = this.names;
+    let joined: string | undefined;
+    for (let at = names.indexOf(name); at >= 0; at = names.indexOf(name, at + 1)) {
+      const value = canonicalHeaderValue(this.raw[2 * at + 1]);
+      joined = joined === undefined ? value : `${joined},${value}`;
+    }
+    return joined;
+  }
 }
+
+class HeaderMapReader implements HeaderReader {
+  constructor(private readonly headers: SignedRequest['headers']) {}
+
+  first(name: string): string | undefined {
+    const value = this.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  canonical(name: string): string | undefined {
+    const value = this.headers[name];
+    if (value === undefined) return undefined;
+    return Array.isArray(value) ? value.map(canonicalHeaderValue).join(',') : canonicalHeaderValue(value);
+  }
+}
+
+// A value with none of these (the common case) is canonical as it is.
+const NEEDS_CLEANING = /[\t\r\n]|  |^ | $/;
 
 /** Canonical value: line breaks to spaces, runs of spaces and tabs to one space, ends trimmed. */
-export function canonicalHeaderValue(values: string[]): string {
-  return values.map(canonicalOne).join(',');
-}
-
-function canonicalOne(value: string): string {
+export function canonicalHeaderValue(value: string): string {
+  if (!NEEDS_CLEANING.test(value)) return value;
   return value
     .replace(/[\r\n]/g, ' ')
     .replace(/[ \t]+/g, ' ')

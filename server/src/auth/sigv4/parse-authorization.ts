@@ -11,9 +11,16 @@ export interface AuthorizationParts {
   signature: string;
 }
 
+// The shape every SDK writes, matched in one step; any other header takes the general path below, which
+// reads such a header the same way (three key=value tokens, nothing to split inside a value).
+const USUAL = /^AWS4-HMAC-SHA256 Credential=([^\s,]+), SignedHeaders=([^\s,]+), Signature=([^\s,]+)$/;
+
 /** Returns undefined when the header is not AWS4 auth at all (the caller answers "Missing Authentication Token"). */
 export function parseAuthorization(header: string, hasDate: boolean): AuthorizationParts | undefined {
   const trimmed = header.trim();
+  const usual = hasDate ? USUAL.exec(trimmed) : null;
+  if (usual) return { credential: usual[1], signedHeaders: signedHeaderList(usual[2]), signature: usual[3] };
+
   if (!trimmed.startsWith('AWS4-')) return undefined;
   const space = trimmed.search(/\s/);
   const algorithm = space < 0 ? trimmed : trimmed.slice(0, space);
@@ -34,15 +41,7 @@ export function parseAuthorization(header: string, hasDate: boolean): Authorizat
   if (!hasDate) missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   if (missing !== '') throw sigv4Errors.incomplete(`${missing}Authorization=${redactAuthorization(trimmed)}`);
 
-  return {
-    credential: credential as string,
-    signature: signature as string,
-    signedHeaders: (signedHeaders as string)
-      .split(';')
-      .filter((name) => name !== '')
-      .map((name) => name.toLowerCase())
-      .sort(),
-  };
+  return { credential: credential as string, signature: signature as string, signedHeaders: signedHeaderList(signedHeaders as string) };
 }
 
 function readParams(text: string, header: string): Map<string, string> {
@@ -60,4 +59,18 @@ function readParams(text: string, header: string): Map<string, string> {
     params.set(token.slice(0, eq), token.slice(eq + 1));
   }
   return params;
+}
+
+const NOT_LOWERCASE_ASCII = /[A-Z]|[^\x00-\x7f]/;
+
+/** Lowercased, without empty names, sorted. Signers send them so already; then the split list is the answer. */
+function signedHeaderList(text: string): string[] {
+  const names = text.split(';');
+  let usual = !NOT_LOWERCASE_ASCII.test(text);
+  for (let i = 0; usual && i < names.length; i++) usual = names[i] !== '' && (i === 0 || names[i - 1] <= names[i]);
+  if (usual) return names;
+  return names
+    .filter((name) => name !== '')
+    .map((name) => name.toLowerCase())
+    .sort();
 }

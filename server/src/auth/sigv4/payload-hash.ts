@@ -2,13 +2,13 @@
 // X-Amz-Content-Sha256 (the JS SDK does, and signs it), and then it must match the body. UNSIGNED-PAYLOAD
 // (or any other placeholder) is never honoured for JSON requests, so a body can't be swapped under a
 // valid signature; such a request simply fails the signature check.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.ts';
 import { sigv4Errors } from './sigv4-errors.ts';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export function payloadHash(body: Buffer, announced: string | undefined): string {
-  const actual = body.length === 0 ? EMPTY_SHA256 : createHash('sha256').update(body).digest('hex');
+  const actual = body.length === 0 ? EMPTY_SHA256 : sha256Hex(body);
   if (announced === undefined || announced === 'UNSIGNED-PAYLOAD') return actual;
   if (announced.toLowerCase() !== actual) {
     // S3's text; JSON services have no dedicated error, so it rides on InvalidSignatureException.

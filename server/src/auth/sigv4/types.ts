@@ -1,6 +1,7 @@
 // The public shapes of SigV4 verification. The request is what node:http gives us, untouched: the raw path
 // and query as sent, the lowercased header map and, when available, rawHeaders (needed to tell repeated
 // headers apart, which IncomingMessage.headers joins with ", " or drops).
+import type { HmacSha256Key } from './hmac-key.ts';
 
 export interface SignedRequest {
   method: string;
@@ -25,15 +26,16 @@ export interface VerifiedCaller {
   securityToken?: string;
 }
 
-/** Derived kSigning keys, memoised per (secret, date, region, service). */
+/** Derived kSigning keys, memoised per (secret, date, region, service), each ready to sign with. */
 export interface SigningKeyCache {
-  get(secretAccessKey: string, shortDate: string, region: string, service: string): Buffer;
+  get(secretAccessKey: string, shortDate: string, region: string, service: string): HmacSha256Key;
 }
 
 export interface VerifyOptions {
   /** Expected signing name, e.g. 'secretsmanager'; a list when one endpoint serves several services. */
   service: string | string[];
-  now: Date;
+  /** The server's clock: a Date or epoch milliseconds (which spares the caller a Date per request). */
+  now: Date | number;
   lookupSecretKey(accessKeyId: string): string | undefined;
   /** Pass one long-lived cache (see createSigningKeyCache); without it every call derives the key again. */
   signingKeys?: SigningKeyCache;
