@@ -1,7 +1,7 @@
 // Composition root: builds every part with its dependencies and returns the running pieces. Nothing else.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
@@ -23,6 +23,7 @@ import { createSecretService, type SecretService } from './services/secretsmanag
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
 import { auditHandlers } from './audit/api.ts';
 import { createAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
+import { createEventIds } from './audit/event-id.ts';
 import { adminHandlers } from './services/admin/api.ts';
 import { createAdminService, type AdminService } from './services/admin/admin-service.ts';
 import { createAuthorizer } from './services/admin/authorizer.ts';
@@ -123,7 +124,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authorizer,
     };
     const secrets = createSecretService(secretDeps);
-    const audit = createAuditTrail({ store, now, randomUUID, logger });
+    const audit = createAuditTrail({ store, now, eventId: createEventIds({ now, randomFill: randomFillSync }), logger });
     let endpoint: string | undefined;
     const rotation = createRotation({
       secretDeps,

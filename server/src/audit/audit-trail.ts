@@ -19,7 +19,8 @@ const MAX_QUEUE = 100_000;
 export interface AuditTrailDeps {
   store: Store;
   now: () => number;
-  randomUUID: () => string;
+  /** a new event id (createEventIds: time-ordered UUIDs, so the event_id index is appended to) */
+  eventId: () => string;
   logger: Logger;
 }
 
@@ -41,7 +42,7 @@ export interface Verification {
 }
 
 export function createAuditTrail(deps: AuditTrailDeps) {
-  const { store, now, randomUUID, logger } = deps;
+  const { store, now, eventId: newEventId, logger } = deps;
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -63,7 +64,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     record(entry: AuditRecord) {
       if (closed || full()) return;
       const time = now();
-      const eventId = randomUUID();
+      const eventId = newEventId();
       const event = toCloudTrailEvent(entry, eventId, time);
       const resourceArn = resourceOf(entry, event.responseElements) ?? null;
       const row = { time, eventName: event.eventName, principalArn: entry.caller?.arn ?? null, resourceArn };
@@ -72,7 +73,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       // sees who used (or tried to use) its resource. The owner's copy has its own event id.
       const owner = resourceArn ? ARN_ACCOUNT.exec(resourceArn)?.[1] : undefined;
       if (owner !== undefined && event.recipientAccountId !== '' && owner !== event.recipientAccountId) {
-        const copyId = randomUUID();
+        const copyId = newEventId();
         enqueue({ ...row, eventId: copyId, accountId: owner, record: eventJson({ ...event, eventID: copyId, recipientAccountId: owner }) });
       }
       if (!event.readOnly && !entry.error) return flushSoon();
@@ -111,7 +112,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
   function serviceEvent(input: ServiceEventInput): void {
     if (closed || full()) return;
     const time = now();
-    const eventId = randomUUID();
+    const eventId = newEventId();
     const event = toServiceEvent(input, eventId, time);
     enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: eventJson(event) });
   }
