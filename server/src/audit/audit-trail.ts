@@ -124,13 +124,24 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       const last = await db.lastRow(tx);
       let seq = last?.seq ?? 0;
       let prev = last?.hash ?? GENESIS;
-      const rows: db.AuditRow[] = [];
-      for (const p of batch) {
-        seq += 1;
-        const row = { seq, event_id: p.eventId, event_time: p.time, record: p.record };
-        const hash = chainHash(prev, row);
-        rows.push({ ...row, account_id: p.accountId, event_name: p.eventName, principal_arn: p.principalArn, resource_arn: p.resourceArn, prev_hash: prev, hash });
-        prev = hash;
+      const rows = new Array<db.AuditRow>(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const p = batch[i];
+        // Every row built with the same keys in the same order (one object shape), hashed from itself.
+        const row: db.AuditRow = {
+          seq: ++seq,
+          event_id: p.eventId,
+          event_time: p.time,
+          account_id: p.accountId,
+          event_name: p.eventName,
+          principal_arn: p.principalArn,
+          resource_arn: p.resourceArn,
+          record: p.record,
+          prev_hash: prev,
+          hash: '',
+        };
+        row.hash = prev = chainHash(prev, row);
+        rows[i] = row;
       }
       await db.insertRows(store, tx, rows);
     });

@@ -125,7 +125,12 @@ export async function openStore(location: StoreLocation): Promise<Store> {
       if (rows.length === 0) return;
       const columns = Object.keys(rows[0]);
       const insert = statements.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
-      for (const row of rows) insert.run(columns.map((c) => (row as Record<string, unknown>)[c] ?? null));
+      // One argument array for every row (run() binds it before it returns): no array or closure per row.
+      const args: unknown[] = new Array(columns.length);
+      for (const row of rows as ReadonlyArray<Record<string, unknown>>) {
+        for (let c = 0; c < columns.length; c++) args[c] = row[columns[c]] ?? null;
+        insert.run(args);
+      }
     };
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
