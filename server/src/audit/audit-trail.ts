@@ -7,7 +7,7 @@
 import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
 import type { Store } from '../store/db.ts';
 import * as db from './audit-store.ts';
-import { eventJson, resourceOf, toCloudTrailEvent, toServiceEvent, type ServiceEventInput } from './cloudtrail-event.ts';
+import { createEventMemo, eventJson, resourceOf, toCloudTrailEvent, toServiceEvent, type ServiceEventInput } from './cloudtrail-event.ts';
 import { chainHash, GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
 
 const FLUSH_MS = 1000;
@@ -52,6 +52,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
   let enqueued = 0;
   let written = 0;
   let sizeFlush: Promise<void> | undefined;
+  const memo = createEventMemo();
 
   function schedule(ms: number): void {
     if (timer || closed) return;
@@ -65,16 +66,18 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       if (closed || full()) return;
       const time = now();
       const eventId = newEventId();
-      const event = toCloudTrailEvent(entry, eventId, time);
+      const event = toCloudTrailEvent(entry, eventId, time, memo);
       const resourceArn = resourceOf(entry, event.responseElements) ?? null;
-      const row = { time, eventName: event.eventName, principalArn: entry.caller?.arn ?? null, resourceArn };
-      enqueue({ ...row, eventId, accountId: event.recipientAccountId, record: eventJson(event) });
+      const principalArn = entry.caller?.arn ?? null;
+      const accountId = event.recipientAccountId;
+      enqueue({ eventId, time, accountId, eventName: event.eventName, principalArn, resourceArn, record: eventJson(event) });
       // A call on another account's secret or key is in both trails, as CloudTrail delivers it: the owner
       // sees who used (or tried to use) its resource. The owner's copy has its own event id.
       const owner = resourceArn ? ARN_ACCOUNT.exec(resourceArn)?.[1] : undefined;
-      if (owner !== undefined && event.recipientAccountId !== '' && owner !== event.recipientAccountId) {
+      if (owner !== undefined && accountId !== '' && owner !== accountId) {
         const copyId = newEventId();
-        enqueue({ ...row, eventId: copyId, accountId: owner, record: eventJson({ ...event, eventID: copyId, recipientAccountId: owner }) });
+        const record = eventJson({ ...event, eventID: copyId, recipientAccountId: owner });
+        enqueue({ eventId: copyId, time, accountId: owner, eventName: event.eventName, principalArn, resourceArn, record });
       }
       if (!event.readOnly && !entry.error) return flushSoon();
     },
@@ -113,7 +116,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     if (closed || full()) return;
     const time = now();
     const eventId = newEventId();
-    const event = toServiceEvent(input, eventId, time);
+    const event = toServiceEvent(input, eventId, time, memo);
     enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: eventJson(event) });
   }
 
