@@ -111,9 +111,13 @@ function sourceOf(service: string, memo: EventMemo): string {
   return source;
 }
 
+function pick(o: Record<string, unknown> | null | undefined, k: string): string | undefined {
+  const value = o?.[k];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The resource an event is about, for lookups: the response's ARN, else the request's secret or key. */
 export function resourceOf(entry: AuditRecord, response: Record<string, unknown> | null): string | undefined {
-  const pick = (o: Record<string, unknown> | null | undefined, k: string) => (typeof o?.[k] === 'string' ? (o[k] as string) : undefined);
   return pick(response, 'ARN') ?? pick(entry.request, 'SecretId') ?? pick(entry.request, 'KeyId') ?? pick(entry.request, 'UserName');
 }
 
