@@ -34,9 +34,9 @@ export function createEventIds(deps: EventIdDeps): () => string {
   // hex pairs is a rope of a dozen heap objects, which costs more to keep in the queue (the GC copies every
   // one) than to build.
   const text = Buffer.alloc(36, '-');
-  const put = (at: number, byte: number) => {
-    text[at] = HEX[2 * byte];
-    text[at + 1] = HEX[2 * byte + 1];
+  const put = (offset: number, byte: number) => {
+    text[offset] = HEX[2 * byte];
+    text[offset + 1] = HEX[2 * byte + 1];
   };
 
   return function eventId(): string {
