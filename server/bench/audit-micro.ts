@@ -3,13 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import { openStore } from '../src/store/db.ts';
 import { createAuditTrail } from '../src/audit/audit-trail.ts';
+import { createEventIds } from '../src/audit/event-id.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'audit-micro-'));
 const store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
-const trail = createAuditTrail({ store, now: Date.now, randomUUID, logger: { error: console.error } });
+const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: console.error } });
 const caller = { accountId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accessKeyId: 'AKIAEXAMPLEEXAMPLE12', region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'aws-sdk-js/3.700.0 ua/2.1 os/linux#6.1 lang/js md/nodejs#20.20.2 api/secrets-manager#3.700.0' };
 const N = Number(process.argv[2] ?? 30000);
 for (let round = 0; round < 3; round++) {

@@ -1,7 +1,7 @@
 // Composition root: builds every part with its dependencies and returns the running pieces. Nothing else.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
@@ -24,6 +24,7 @@ import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
 import { auditHandlers } from './audit/api.ts';
 import { createAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
 import { primaryAppender, serveWorkerAppends } from './audit/cluster-writer.ts';
+import { createEventIds } from './audit/event-id.ts';
 import { adminHandlers } from './services/admin/api.ts';
 import { createAdminService, type AdminService } from './services/admin/admin-service.ts';
 import { createAuthorizer } from './services/admin/authorizer.ts';
@@ -88,7 +89,7 @@ function storeLocation(config: Config): StoreLocation {
  */
 export async function openAuditWriter(config: Config, logger: Logger = defaultLogger): Promise<{ close(): Promise<void> }> {
   const store = await openStore(storeLocation(config));
-  const trail = createAuditTrail({ store, now: Date.now, randomUUID, logger });
+  const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger });
   serveWorkerAppends((batch) => trail.write(batch));
   return { close: () => store.close() };
 }
@@ -140,7 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const secrets = createSecretService(secretDeps);
     // A --workers worker's audit batches go to the primary, the chain's one writer on this host.
     const toPrimary = options.auditToPrimary ? primaryAppender((batch, onlyMissing) => audit.write(batch, onlyMissing)) : undefined;
-    const audit = createAuditTrail({ store, now, randomUUID, logger, append: toPrimary });
+    const audit = createAuditTrail({ store, now, eventId: createEventIds({ now, randomFill: randomFillSync }), logger, append: toPrimary });
     let endpoint: string | undefined;
     const rotation = createRotation({
       secretDeps,

@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import { openStore } from '../store/db.ts';
 import { createAuditTrail } from './audit-trail.ts';
+import { createEventIds } from './event-id.ts';
 import type { AuditRecord } from '../protocol/pipeline.ts';
 
 const caller = { accountId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accessKeyId: 'AKIAEXAMPLE', region: 'us-east-1' };
@@ -25,7 +26,7 @@ test('events arriving while a batch is written wait for the next batch instead o
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const trail = createAuditTrail({ store: { ...store, db: counting }, now: Date.now, randomUUID, logger: { error: () => {} } });
+    const trail = createAuditTrail({ store: { ...store, db: counting }, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
     // 2,500 reads, each after a pause that lets a write in progress move on a step, as requests arrive
     // while a batch is being written to PostgreSQL.
     for (let i = 0; i < 2500; i++) {

@@ -7,7 +7,7 @@
 import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
 import type { Store } from '../store/db.ts';
 import * as db from './audit-store.ts';
-import { eventJson, resourceOf, toCloudTrailEvent, toServiceEvent, type ServiceEventInput } from './cloudtrail-event.ts';
+import { createEventMemo, eventJson, resourceOf, toCloudTrailEvent, toServiceEvent, type ServiceEventInput } from './cloudtrail-event.ts';
 import { chainHash, GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
 
 const FLUSH_MS = 1000;
@@ -19,7 +19,8 @@ const MAX_QUEUE = 100_000;
 export interface AuditTrailDeps {
   store: Store;
   now: () => number;
-  randomUUID: () => string;
+  /** a new event id (createEventIds: time-ordered UUIDs, so the event_id index is appended to) */
+  eventId: () => string;
   logger: Logger;
   /**
    * Where batches go instead of this process's store: a --workers worker hands them to the primary
@@ -49,7 +50,7 @@ export interface Verification {
 }
 
 export function createAuditTrail(deps: AuditTrailDeps) {
-  const { store, now, randomUUID, logger } = deps;
+  const { store, now, eventId: newEventId, logger } = deps;
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -59,6 +60,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
   let enqueued = 0;
   let written = 0;
   let sizeFlush: Promise<void> | undefined;
+  const memo = createEventMemo();
 
   function schedule(ms: number): void {
     if (timer || closed) return;
@@ -71,17 +73,19 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     record(entry: AuditRecord) {
       if (closed || full()) return;
       const time = now();
-      const eventId = randomUUID();
-      const event = toCloudTrailEvent(entry, eventId, time);
+      const eventId = newEventId();
+      const event = toCloudTrailEvent(entry, eventId, time, memo);
       const resourceArn = resourceOf(entry, event.responseElements) ?? null;
-      const row = { time, eventName: event.eventName, principalArn: entry.caller?.arn ?? null, resourceArn };
-      enqueue({ ...row, eventId, accountId: event.recipientAccountId, record: eventJson(event) });
+      const principalArn = entry.caller?.arn ?? null;
+      const accountId = event.recipientAccountId;
+      enqueue({ eventId, time, accountId, eventName: event.eventName, principalArn, resourceArn, record: eventJson(event) });
       // A call on another account's secret or key is in both trails, as CloudTrail delivers it: the owner
       // sees who used (or tried to use) its resource. The owner's copy has its own event id.
       const owner = resourceArn ? ARN_ACCOUNT.exec(resourceArn)?.[1] : undefined;
-      if (owner !== undefined && event.recipientAccountId !== '' && owner !== event.recipientAccountId) {
-        const copyId = randomUUID();
-        enqueue({ ...row, eventId: copyId, accountId: owner, record: eventJson({ ...event, eventID: copyId, recipientAccountId: owner }) });
+      if (owner !== undefined && accountId !== '' && owner !== accountId) {
+        const copyId = newEventId();
+        const record = eventJson({ ...event, eventID: copyId, recipientAccountId: owner });
+        enqueue({ eventId: copyId, time, accountId: owner, eventName: event.eventName, principalArn, resourceArn, record });
       }
       if (!event.readOnly && !entry.error) return flushSoon();
     },
@@ -119,8 +123,8 @@ export function createAuditTrail(deps: AuditTrailDeps) {
   function serviceEvent(input: ServiceEventInput): void {
     if (closed || full()) return;
     const time = now();
-    const eventId = randomUUID();
-    const event = toServiceEvent(input, eventId, time);
+    const eventId = newEventId();
+    const event = toServiceEvent(input, eventId, time, memo);
     enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: eventJson(event) });
   }
 
@@ -136,13 +140,24 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       const last = await db.lastRow(tx);
       let seq = last?.seq ?? 0;
       let prev = last?.hash ?? GENESIS;
-      const rows: db.AuditRow[] = [];
-      for (const p of batch) {
-        seq += 1;
-        const row = { seq, event_id: p.eventId, event_time: p.time, record: p.record };
-        const hash = chainHash(prev, row);
-        rows.push({ ...row, account_id: p.accountId, event_name: p.eventName, principal_arn: p.principalArn, resource_arn: p.resourceArn, prev_hash: prev, hash });
-        prev = hash;
+      const rows = new Array<db.AuditRow>(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const p = batch[i];
+        // Every row built with the same keys in the same order (one object shape), hashed from itself.
+        const row: db.AuditRow = {
+          seq: ++seq,
+          event_id: p.eventId,
+          event_time: p.time,
+          account_id: p.accountId,
+          event_name: p.eventName,
+          principal_arn: p.principalArn,
+          resource_arn: p.resourceArn,
+          record: p.record,
+          prev_hash: prev,
+          hash: '',
+        };
+        row.hash = prev = chainHash(prev, row);
+        rows[i] = row;
       }
       await db.insertRows(store, tx, rows);
     });

@@ -45,39 +45,121 @@ export function isReadOnly(operation: string): boolean {
   return READ_ONLY.test(operation);
 }
 
-function identityOf(entry: AuditRecord): Record<string, string> {
+/**
+ * What one trail's events share, worked out once instead of per call: the identity of each caller (by ARN
+ * and access key), the text of the current second, each operation's read-only flag, each service's source.
+ * Entries are bounded by the callers and operations that exist; the maps are emptied if they grow past that.
+ */
+export interface EventMemo {
+  identities: Map<string, Record<string, string>>;
+  readOnly: Map<string, boolean>;
+  sources: Map<string, string>;
+  second: number;
+  secondText: string;
+}
+
+const MEMO_LIMIT = 10_000;
+
+export function createEventMemo(): EventMemo {
+  return { identities: new Map(), readOnly: new Map(), sources: new Map(), second: NaN, secondText: '' };
+}
+
+const UNKNOWN: Record<string, string> = Object.freeze({ type: 'Unknown' }) as Record<string, string>;
+const USER_NAME = /:user\/(?:.*\/)?([^/]+)$/;
+
+function identityOf(entry: AuditRecord, memo: EventMemo): Record<string, string> {
   const caller = entry.caller;
-  if (!caller) return { type: 'Unknown' };
-  const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller.arn)?.[1];
-  return {
-    type: user !== undefined ? 'IAMUser' : 'Root',
-    principalId: user !== undefined ? caller.arn : caller.accountId,
-    arn: caller.arn,
-    accountId: caller.accountId,
-    accessKeyId: caller.accessKeyId,
-    ...(user !== undefined ? { userName: user } : {}),
-  };
+  if (!caller) return UNKNOWN;
+  const known = memo.identities.get(caller.arn);
+  if (known !== undefined && known.accessKeyId === caller.accessKeyId && known.accountId === caller.accountId) return known;
+  if (memo.identities.size >= MEMO_LIMIT) memo.identities.clear();
+  const user = USER_NAME.exec(caller.arn)?.[1];
+  const identity: Record<string, string> =
+    user !== undefined
+      ? { type: 'IAMUser', principalId: caller.arn, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId, userName: user }
+      : { type: 'Root', principalId: caller.accountId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId };
+  memo.identities.set(caller.arn, identity);
+  return identity;
+}
+
+/** CloudTrail's eventTime: ISO 8601 to the second (2026-11-27T13:45:06Z), the same text for a whole second. */
+function timeText(time: number, memo: EventMemo): string {
+  const second = Math.floor(time / 1000);
+  if (second !== memo.second) {
+    const iso = new Date(second * 1000).toISOString();
+    memo.second = second;
+    memo.secondText = iso.slice(0, -5) + 'Z';
+  }
+  return memo.secondText;
+}
+
+function readOnlyOf(operation: string, memo: EventMemo): boolean {
+  let readOnly = memo.readOnly.get(operation);
+  if (readOnly === undefined) {
+    if (memo.readOnly.size >= MEMO_LIMIT) memo.readOnly.clear();
+    memo.readOnly.set(operation, (readOnly = isReadOnly(operation)));
+  }
+  return readOnly;
+}
+
+function sourceOf(service: string, memo: EventMemo): string {
+  let source = memo.sources.get(service);
+  if (source === undefined) {
+    if (memo.sources.size >= MEMO_LIMIT) memo.sources.clear();
+    memo.sources.set(service, (source = `${service}.amazonaws.com`));
+  }
+  return source;
+}
+
+function pick(o: Record<string, unknown> | null | undefined, k: string): string | undefined {
+  const value = o?.[k];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The resource an event is about, for lookups: the response's ARN, else the request's secret or key. */
 export function resourceOf(entry: AuditRecord, response: Record<string, unknown> | null): string | undefined {
-  const pick = (o: Record<string, unknown> | null | undefined, k: string) => (typeof o?.[k] === 'string' ? (o[k] as string) : undefined);
   return pick(response, 'ARN') ?? pick(entry.request, 'SecretId') ?? pick(entry.request, 'KeyId') ?? pick(entry.request, 'UserName');
 }
 
-export function toCloudTrailEvent(entry: AuditRecord, eventId: string, time: number): CloudTrailEvent {
-  const readOnly = isReadOnly(entry.operation);
+/** `memo` is the trail's (createEventMemo); without one, nothing is shared between calls. */
+export function toCloudTrailEvent(entry: AuditRecord, eventId: string, time: number, memo: EventMemo = createEventMemo()): CloudTrailEvent {
+  const readOnly = readOnlyOf(entry.operation, memo);
   const response = !readOnly && entry.response ? entry.response() : null;
+  const caller = entry.caller;
+  // Two literals, not a conditional spread: each is one object shape, and errorCode/errorMessage stay absent
+  // (not undefined) when the call succeeded. Member order is the stored JSON's.
+  const error = entry.error;
+  if (error) {
+    return {
+      eventVersion: '1.08',
+      userIdentity: identityOf(entry, memo),
+      eventTime: timeText(time, memo),
+      eventSource: sourceOf(entry.service, memo),
+      eventName: entry.operation,
+      awsRegion: caller?.region ?? '',
+      sourceIPAddress: entry.sourceIp ?? '',
+      userAgent: entry.userAgent ?? '',
+      errorCode: error.code,
+      errorMessage: error.message,
+      requestParameters: entry.request ?? null,
+      responseElements: response,
+      requestID: entry.requestId,
+      eventID: eventId,
+      readOnly,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: caller?.accountId ?? '',
+    };
+  }
   return {
     eventVersion: '1.08',
-    userIdentity: identityOf(entry),
-    eventTime: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    eventSource: `${entry.service}.amazonaws.com`,
+    userIdentity: identityOf(entry, memo),
+    eventTime: timeText(time, memo),
+    eventSource: sourceOf(entry.service, memo),
     eventName: entry.operation,
-    awsRegion: entry.caller?.region ?? '',
+    awsRegion: caller?.region ?? '',
     sourceIPAddress: entry.sourceIp ?? '',
     userAgent: entry.userAgent ?? '',
-    ...(entry.error ? { errorCode: entry.error.code, errorMessage: entry.error.message } : {}),
     requestParameters: entry.request ?? null,
     responseElements: response,
     requestID: entry.requestId,
@@ -85,17 +167,17 @@ export function toCloudTrailEvent(entry: AuditRecord, eventId: string, time: num
     readOnly,
     eventType: 'AwsApiCall',
     managementEvent: true,
-    recipientAccountId: entry.caller?.accountId ?? '',
+    recipientAccountId: caller?.accountId ?? '',
   };
 }
 
 /** A service event as CloudTrail writes one (eventType AwsServiceEvent, the service itself as the identity). */
-export function toServiceEvent(input: ServiceEventInput, eventId: string, time: number): CloudTrailEvent {
-  const source = `${input.service}.amazonaws.com`;
+export function toServiceEvent(input: ServiceEventInput, eventId: string, time: number, memo: EventMemo = createEventMemo()): CloudTrailEvent {
+  const source = sourceOf(input.service, memo);
   return {
     eventVersion: '1.08',
     userIdentity: { accountId: input.accountId, invokedBy: source },
-    eventTime: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    eventTime: timeText(time, memo),
     eventSource: source,
     eventName: input.eventName,
     awsRegion: input.region,
@@ -128,6 +210,11 @@ export function eventJson(event: CloudTrailEvent): string {
 function holdsBytes(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (value instanceof Uint8Array) return true;
-  for (const member of Array.isArray(value) ? value : Object.values(value)) if (holdsBytes(member)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsBytes(value[i])) return true;
+    return false;
+  }
+  // for-in over the object's own members (these are plain JSON-like objects): no array of values per object
+  for (const key in value) if (Object.hasOwn(value, key) && holdsBytes((value as Record<string, unknown>)[key])) return true;
   return false;
 }

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { chainHash, GENESIS, verifyRows } from './hash-chain.ts';
 
 function chain(n: number) {
@@ -37,6 +38,13 @@ describe('audit hash chain', () => {
     const rows = chain(3);
     rows[1] = { ...rows[1], account_id: '999999999999' };
     assert.match(verifyRows(rows, GENESIS).problem!.problem, /indexed columns/);
+  });
+
+  it('hashes prev_hash \\n seq \\n event_id \\n event_time \\n record as UTF-8 (stored chains depend on these bytes)', () => {
+    const row = { seq: 7, event_id: '019ac8a1-2b3c-7def-8123-456789abcdef', event_time: 1_764_295_200_123, record: '{"eventName":"GetSecretValue","note":"é ☃ 😀"}' };
+    const expected = createHash('sha256').update(`${GENESIS}\n7\n${row.event_id}\n${row.event_time}\n${row.record}`, 'utf8').digest('hex');
+    assert.equal(expected, 'd77ae2d40bc085d6d161ba8b172b09fbde769924c7b4c64673039d4f904da195');
+    assert.equal(chainHash(GENESIS, row), expected);
   });
 
   it('catches a recomputed event whose successor still links to the original', () => {

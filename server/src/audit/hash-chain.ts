@@ -1,7 +1,7 @@
 // The audit trail's hash chain: each event stores the hash of the one before it, and its own hash covers
 // that link and its record, so deleting, reordering or editing an event breaks the chain at that event.
 // SHA-256 over `prev_hash \n seq \n event_id \n event_time \n record`. Pure.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -14,8 +14,12 @@ export interface ChainedRow {
   hash: string;
 }
 
+/** crypto.hash (Node 20.12+): one call, no Hash object; about half the cost of createHash for one event. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 export function chainHash(prevHash: string, row: Pick<ChainedRow, 'seq' | 'event_id' | 'event_time' | 'record'>): string {
-  return createHash('sha256').update(`${prevHash}\n${row.seq}\n${row.event_id}\n${row.event_time}\n${row.record}`).digest('hex');
+  return sha256Hex(`${prevHash}\n${row.seq}\n${row.event_id}\n${row.event_time}\n${row.record}`);
 }
 
 export interface ChainProblem {

@@ -140,8 +140,14 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     bulkInsert = async (_tx, table, rows) => {
       if (rows.length === 0) return;
       const columns = Object.keys(rows[0]);
-      const insert = statements.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
-      for (const row of rows) insert.run(columns.map((c) => (row as Record<string, unknown>)[c] ?? null));
+      const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      // Full chunks as one multi-row statement each, the rest row by row: the per-statement work (a run of the
+      // program, an AUTOINCREMENT table's counter read and written back, a call into better-sqlite3) is paid
+      // once per chunk. That took about 1.5 µs off each audit event (npm run bench:audit).
+      const chunked = rows.length - (rows.length % INSERT_CHUNK);
+      if (chunked > 0) insertEach(statements.prepare(head + new Array<string>(INSERT_CHUNK).fill(tuple).join(', ')), rows, columns, 0, chunked, INSERT_CHUNK);
+      if (chunked < rows.length) insertEach(statements.prepare(head + tuple), rows, columns, chunked, rows.length, 1);
     };
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
@@ -226,8 +232,21 @@ function cachingStatements(sqlite: Sqlite.Database) {
 /** The meta row every commit that writes a cached table moves (SQLite). */
 const GENERATION_KEY = 'change-generation';
 
-/** Rows per multi-row INSERT on PostgreSQL: one statement (and one compile) per chunk, not per row. */
+/** Rows per multi-row INSERT: one statement (and on PostgreSQL one compile) per chunk, not per row. */
 const INSERT_CHUNK = 50;
+
+/** Runs `statement` (`perRun` rows of values) over rows[from, to), binding one reused argument array. */
+function insertEach(statement: Sqlite.Statement, rows: ReadonlyArray<object>, columns: string[], from: number, to: number, perRun: number): void {
+  const args: unknown[] = new Array(columns.length * perRun);
+  for (let i = from; i < to; i += perRun) {
+    let a = 0;
+    for (let r = i; r < i + perRun; r++) {
+      const row = rows[r] as Record<string, unknown>;
+      for (let c = 0; c < columns.length; c++) args[a++] = row[columns[c]] ?? null;
+    }
+    statement.run(args);
+  }
+}
 
 const TRANSACTION_CONTROL = /^(begin|commit|rollback|savepoint|release)\b/i;
 /** Append-only tables no read cache holds: writes to them do not move the change token. */

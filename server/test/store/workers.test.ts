@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { openStore } from '../../src/store/db.ts';
 import { createAuditTrail } from '../../src/audit/audit-trail.ts';
+import { createEventIds } from '../../src/audit/event-id.ts';
 import { readCredentials } from '../support/test-server.ts';
 import { spawnServer, type ServerProcess } from './server-process.ts';
 
@@ -44,7 +45,7 @@ describe('coffer server --workers 2 (SQLite)', () => {
 
     const store = await openStore({ kind: 'sqlite', path: join(dataDir, 'coffer.db') });
     try {
-      const trail = createAuditTrail({ store, now: Date.now, randomUUID, logger: { error: () => {} } });
+      const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
       const verification = await trail.verify();
       assert.equal(verification.valid, true, JSON.stringify(verification.problem));
       const counts = await store.db
