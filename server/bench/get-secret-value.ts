@@ -1,7 +1,7 @@
 // `npm run bench`: GetSecretValue throughput and latency over keep-alive connections with correctly signed
 // requests, against a bare node:http server answering a body of the same size, same load generator and
 // connection count, in the same run. Prints both and their ratio. Tunables: BENCH_SECONDS, BENCH_CONNECTIONS,
-// BENCH_SECRETS, BENCH_WORKERS (Coffer worker processes; default 1), BENCH_AS (`root`, the default: the
+// BENCH_SECRETS, BENCH_WORKERS (Coffer worker processes; default one per core), BENCH_AS (`root`, the default: the
 // admin credential, which skips policy evaluation; `user`: an IAM user whose identity policy allows the reads
 // under a source-IP condition, so every request is evaluated), BENCH_NODE_ARGS (extra node flags for the Coffer
 // process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
@@ -19,8 +19,8 @@ import { readCredentials } from '../test/support/test-server.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const secretCount = Number(process.env.BENCH_SECRETS ?? 100);
-// One worker by default: on a 2-core machine the load generator needs the other core (two workers measured slower).
-const workers = process.env.BENCH_WORKERS ?? '1';
+// A worker per core by default (the server may use every core), sharing them with the load generator.
+const workers = process.env.BENCH_WORKERS ?? String(availableParallelism());
 const principal = process.env.BENCH_AS === 'user' ? 'user' : 'root';
 const root = new URL('../..', import.meta.url).pathname;
 

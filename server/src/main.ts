@@ -48,9 +48,9 @@ async function runPrimary(config: Config): Promise<void> {
     if (++listening === config.workers) announce(config, app, `http://${config.host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
   });
   const inherited = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')];
-  if (!inherited.some((arg) => arg.startsWith('--max-semi-space-size'))) {
-    cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`] });
-  }
+  const semiSpace = inherited.some((arg) => arg.startsWith('--max-semi-space-size')) ? [] : [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
+  // 'advanced' (V8's serializer) carries the audit batches' JSON records without escaping them again.
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...semiSpace], serialization: 'advanced' });
   for (let i = 0; i < config.workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
