@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readCredentials } from '../support/test-server.ts';
 
-const COFFER_BIN = join(dirname(fileURLToPath(import.meta.url)), '../../../cli/bin/coffer.js');
+export const COFFER_BIN = join(dirname(fileURLToPath(import.meta.url)), '../../../cli/bin/coffer.js');
 
 export interface ServerProcess {
   url: string;

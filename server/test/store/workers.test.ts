@@ -12,7 +12,9 @@ import { openStore } from '../../src/store/db.ts';
 import { createAuditTrail } from '../../src/audit/audit-trail.ts';
 import { createEventIds } from '../../src/audit/event-id.ts';
 import { readCredentials } from '../support/test-server.ts';
-import { spawnServer, type ServerProcess } from './server-process.ts';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { COFFER_BIN, spawnServer, type ServerProcess } from './server-process.ts';
 
 describe('coffer server --workers 2 (SQLite)', () => {
   let dataDir: string;
@@ -60,4 +62,35 @@ describe('coffer server --workers 2 (SQLite)', () => {
       await store.close();
     }
   });
+});
+
+test('a worker that cannot start (its port is taken) stops the server with the reason, instead of being restarted forever', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-workers-'));
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as { port: number }).port;
+  try {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COFFER_')));
+    const child = spawn(process.execPath, [COFFER_BIN, 'server', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`the server neither listened nor stopped within 30 s:\n${output}`));
+      }, 30_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    assert.equal(code, 1, output);
+    assert.match(output, /EADDRINUSE/);
+    assert.match(output, /before it was listening; stopping/);
+    assert.doesNotMatch(output, /starting another/);
+  } finally {
+    taken.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
