@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
+import { rawHeader } from '../protocol/request-headers.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
@@ -47,7 +48,18 @@ export function createHttpServer(routes: HttpRoutes): Server {
     const path = q === -1 ? url : url.slice(0, q);
     try {
       if (req.method === 'POST' && path === '/') {
-        const result = await routes.api({ method: 'POST', path, query: q === -1 ? '' : url.slice(q + 1), headers: req.headers, rawHeaders: req.rawHeaders, body }, requestId, { sourceIp: clientAddress(req) });
+        // The header map only if something asks for it: SigV4 and the pipeline read rawHeaders.
+        const request: SignedRequest = {
+          method: 'POST',
+          path,
+          query: q === -1 ? '' : url.slice(q + 1),
+          rawHeaders: req.rawHeaders,
+          body,
+          get headers() {
+            return req.headers;
+          },
+        };
+        const result = await routes.api(request, requestId, { sourceIp: clientAddress(req) });
         res.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
         res.end(result.body);
         return;
@@ -94,7 +106,7 @@ class BodyTooLarge extends Error {}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
+    const declared = Number(rawHeader(req.rawHeaders, 'content-length'));
     if (declared > limit) {
       req.resume();
       reject(new BodyTooLarge());

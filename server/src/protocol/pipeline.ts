@@ -6,6 +6,7 @@
 import type { Authenticator, Caller, RequestMeta } from '../auth/authenticate.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from './errors.ts';
+import { requestHeader } from './request-headers.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
 
 export type Handler = (caller: Caller, input: Record<string, unknown>) => Promise<unknown>;
@@ -75,6 +76,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     let caller: Caller | undefined;
     let operation: OperationModel | undefined;
     let input: Record<string, unknown> | undefined;
+    const userAgent = requestHeader(request, 'user-agent');
     const record = (response?: Record<string, unknown>, error?: AwsError): void | Promise<void> => {
       if (!audit || !binding) return;
       try {
@@ -84,7 +86,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
           operation: operationName,
           caller,
           sourceIp: meta.sourceIp,
-          userAgent: headerValue(request.headers['user-agent']),
+          userAgent,
           request: input && operation ? operation.redactInput(input) : undefined,
           response: response && operation ? () => operation!.redactOutput(response) : undefined,
           error: error ? { code: error.code, message: error.message } : undefined,
@@ -94,7 +96,8 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       }
     };
     try {
-      const target = headerValue(request.headers['x-amz-target']);
+      // Repeated, the values are joined (as node:http's header map does), which names no operation.
+      const target = requestHeader(request, 'x-amz-target', true);
       const dot = target ? target.lastIndexOf('.') : -1;
       binding = dot > 0 ? byPrefix.get(target!.slice(0, dot)) : undefined;
       if (!binding) throw awsErrors.unknownOperation(target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header naming the operation');
@@ -104,7 +107,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       // authorise a Secrets Manager call (AWS: "Credential should be scoped to correct service").
       caller = await authenticator.authenticate(request, [binding.model.signingName]);
       caller.sourceIp = meta.sourceIp;
-      caller.userAgent = headerValue(request.headers['user-agent']);
+      caller.userAgent = userAgent;
       operation = binding.model.operations.get(operationName);
       if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${target}`);
       const handler = binding.handlers[operationName];
@@ -133,10 +136,6 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
   }
 
   return { handle };
-}
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }
 
 function parseBody(body: Buffer): unknown {
