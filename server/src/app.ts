@@ -140,7 +140,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     };
     const secrets = createSecretService(secretDeps);
     // A --workers worker's audit batches go to the primary, the chain's one writer on this host.
-    const toPrimary = options.auditToPrimary ? primaryAppender((batch, onlyMissing) => audit.write(batch, onlyMissing)) : undefined;
+    const toPrimary = options.auditToPrimary ? primaryAppender((batch) => audit.write(batch, true)) : undefined;
     const audit = createAuditTrail({ store, now, eventId: createEventIds({ now, randomFill: randomFillSync }), logger, append: toPrimary });
     let endpoint: string | undefined;
     const rotation = createRotation({

@@ -22,9 +22,9 @@ type Append = (batch: PendingEvent[]) => Promise<void>;
 
 /**
  * A worker's append: sends the batch to the primary and resolves once the primary has written it; appends
- * through `local` when there is no primary to send to.
+ * through `local` (which must skip events already stored) when there is no primary to send to.
  */
-export function primaryAppender(local: (batch: PendingEvent[], onlyMissing: boolean) => Promise<void>): Append {
+export function primaryAppender(local: Append): Append {
   const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   let next = 0;
   process.on('message', (message: DoneMessage) => {
@@ -40,7 +40,7 @@ export function primaryAppender(local: (batch: PendingEvent[], onlyMissing: bool
     waiting.clear();
   });
   return (batch) => {
-    if (!process.connected || !process.send) return local(batch, true);
+    if (!process.connected || !process.send) return local(batch);
     const id = ++next;
     return new Promise<void>((resolve, reject) => {
       waiting.set(id, { resolve, reject });

@@ -4,7 +4,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
-import { rawHeader } from '../protocol/request-headers.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
@@ -104,9 +103,15 @@ function send(res: ServerResponse, status: number, requestId: string, payload: u
 
 class BodyTooLarge extends Error {}
 
+/** Content-Length from rawHeaders: reading req.headers would make node build the whole header map. */
+function contentLength(rawHeaders: string[]): string | undefined {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === 'content-length') return rawHeaders[i + 1];
+  return undefined;
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(rawHeader(req.rawHeaders, 'content-length'));
+    const declared = Number(contentLength(req.rawHeaders));
     if (declared > limit) {
       req.resume();
       reject(new BodyTooLarge());

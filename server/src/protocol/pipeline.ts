@@ -4,9 +4,8 @@
 // Every call that names a known service is handed to the audit sink, allowed or not, with the request and
 // response already redacted by the model (sensitive members replaced by '***').
 import type { Authenticator, Caller, RequestMeta } from '../auth/authenticate.ts';
-import type { SignedRequest } from '../auth/sigv4/index.ts';
+import { headerReader, type SignedRequest } from '../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from './errors.ts';
-import { requestHeader } from './request-headers.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
 
 export type Handler = (caller: Caller, input: Record<string, unknown>) => Promise<unknown>;
@@ -76,7 +75,8 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     let caller: Caller | undefined;
     let operation: OperationModel | undefined;
     let input: Record<string, unknown> | undefined;
-    const userAgent = requestHeader(request, 'user-agent');
+    const headers = headerReader(request);
+    const userAgent = headers.first('user-agent');
     const record = (response?: Record<string, unknown>, error?: AwsError): void | Promise<void> => {
       if (!audit || !binding) return;
       try {
@@ -97,7 +97,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     };
     try {
       // Repeated, the values are joined (as node:http's header map does), which names no operation.
-      const target = requestHeader(request, 'x-amz-target', true);
+      const target = headers.joined('x-amz-target');
       const dot = target ? target.lastIndexOf('.') : -1;
       binding = dot > 0 ? byPrefix.get(target!.slice(0, dot)) : undefined;
       if (!binding) throw awsErrors.unknownOperation(target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header naming the operation');

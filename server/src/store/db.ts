@@ -112,26 +112,21 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     const dataVersion = sqlite.prepare('pragma data_version').pluck();
     let seenVersion: unknown;
     let generation: unknown;
-    let turnToken: string | undefined;
-    let turnWrites = -1;
+    let turnStarted = false;
     const endTurn = () => {
-      turnToken = undefined;
+      turnStarted = false;
     };
     changeToken = () => {
-      const writes = statements.localWrites();
-      if (turnToken === undefined || writes !== turnWrites) {
-        if (turnToken === undefined) {
-          const version = dataVersion.get();
-          if (version !== seenVersion) {
-            seenVersion = version;
-            generation = statements.generation();
-          }
-          setImmediate(endTurn);
+      if (!turnStarted) {
+        turnStarted = true;
+        setImmediate(endTurn);
+        const version = dataVersion.get();
+        if (version !== seenVersion) {
+          seenVersion = version;
+          generation = statements.generation();
         }
-        turnWrites = writes;
-        turnToken = `${generation}:${writes}`;
       }
-      return turnToken;
+      return `${generation}:${statements.localWrites()}`;
     };
     scrub = async () => {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');

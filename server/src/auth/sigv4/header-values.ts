@@ -8,11 +8,21 @@ export interface HeaderReader {
   first(name: string): string | undefined;
   /** Every value of a header in order, canonicalised and joined with ','; undefined when absent. */
   canonical(name: string): string | undefined;
+  /** Every value as sent, joined with ', ' (what node:http's header map holds for a header it does not know). */
+  joined(name: string): string | undefined;
 }
 
-/** A reader over the request's headers; names passed to it are lowercase. */
+// One reader per request: authentication, verification and the pipeline all read the same request.
+const readers = new WeakMap<SignedRequest, HeaderReader>();
+
+/** The reader over the request's headers; names passed to it are lowercase. */
 export function headerReader(request: SignedRequest): HeaderReader {
-  return request.rawHeaders ? new RawHeaderReader(request.rawHeaders) : new HeaderMapReader(request.headers);
+  let reader = readers.get(request);
+  if (!reader) {
+    reader = request.rawHeaders ? new RawHeaderReader(request.rawHeaders) : new HeaderMapReader(request.headers);
+    readers.set(request, reader);
+  }
+  return reader;
 }
 
 // A request carries about a dozen headers and verification reads about as many: a scan of the lowercased
@@ -31,11 +41,19 @@ class RawHeaderReader implements HeaderReader {
   }
 
   canonical(name: string): string | undefined {
+    return this.join(name, ',', canonicalHeaderValue);
+  }
+
+  joined(name: string): string | undefined {
+    return this.join(name, ', ', (value) => value);
+  }
+
+  private join(name: string, separator: string, map: (value: string) => string): string | undefined {
     const names = this.names;
     let joined: string | undefined;
     for (let at = names.indexOf(name); at >= 0; at = names.indexOf(name, at + 1)) {
-      const value = canonicalHeaderValue(this.raw[2 * at + 1]);
-      joined = joined === undefined ? value : `${joined},${value}`;
+      const value = map(this.raw[2 * at + 1]);
+      joined = joined === undefined ? value : `${joined}${separator}${value}`;
     }
     return joined;
   }
@@ -53,6 +71,11 @@ class HeaderMapReader implements HeaderReader {
     const value = this.headers[name];
     if (value === undefined) return undefined;
     return Array.isArray(value) ? value.map(canonicalHeaderValue).join(',') : canonicalHeaderValue(value);
+  }
+
+  joined(name: string): string | undefined {
+    const value = this.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
   }
 }
 
