@@ -54,9 +54,17 @@ const ALLOWED: Decision = Object.freeze({ allowed: true, reason: 'allowed' });
 export function createAuthorizer(deps: { directory: IdentityDirectory; now: () => number }) {
   const { directory, now } = deps;
 
-  async function forRequest(scope: RequestScope): Promise<RequestAccess> {
+  /** The request's access; synchronous when the caller's identity is known without a read (the root, or cached). */
+  function forRequest(scope: RequestScope): RequestAccess | Promise<RequestAccess> {
     const caller = scope.caller;
-    const identity = !caller || isRootArn(caller.arn) ? ROOT_IDENTITY : await directory.identityOf(caller.accountId, caller.arn);
+    if (!caller || isRootArn(caller.arn)) return accessOf(scope, ROOT_IDENTITY);
+    const cached = directory.cachedIdentity(caller.arn);
+    if (cached) return accessOf(scope, cached);
+    return directory.identityOf(caller.accountId, caller.arn).then((identity) => accessOf(scope, identity));
+  }
+
+  function accessOf(scope: RequestScope, identity: Identity): RequestAccess {
+    const caller = scope.caller;
     let base: Record<string, ContextValue> | undefined;
 
     function baseContext(): Record<string, ContextValue> {

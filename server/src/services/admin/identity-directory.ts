@@ -65,10 +65,10 @@ export function createIdentityDirectory(store: Store) {
   async function identityOf(accountId: string, arn: string): Promise<Identity> {
     const userName = userNameOf(arn);
     if (userName === undefined) return ROOT_IDENTITY;
+    const hit = cachedIdentity(arn);
+    if (hit) return hit;
     const token = store.changeToken?.();
     const t = Date.now();
-    const hit = cache.get(arn);
-    if (hit && (token !== undefined ? hit.token === token : hit.until > t)) return hit.identity;
     const generation = forgets;
     const identity = await load(accountId, userName);
     if (generation === forgets) {
@@ -76,6 +76,14 @@ export function createIdentityDirectory(store: Store) {
       cache.set(arn, { identity, token, until: t + IDENTITY_TTL_MS });
     }
     return identity;
+  }
+
+  /** A user's identity from the cache while it is current, without awaiting (the hot path); undefined on a miss. */
+  function cachedIdentity(arn: string): Identity | undefined {
+    const hit = cache.get(arn);
+    if (!hit) return undefined;
+    const token = store.changeToken?.();
+    return (token !== undefined ? hit.token === token : hit.until > Date.now()) ? hit.identity : undefined;
   }
 
   function forget(arn: string): void {
@@ -88,7 +96,7 @@ export function createIdentityDirectory(store: Store) {
     cache.clear();
   }
 
-  return { identityOf, forget, clear };
+  return { identityOf, cachedIdentity, forget, clear };
 }
 
 export type IdentityDirectory = ReturnType<typeof createIdentityDirectory>;

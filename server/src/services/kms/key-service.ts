@@ -237,24 +237,10 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   /** The plaintext data key (the caller's own copy: it may wipe it). */
   async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
     if (db !== store.db) return (await unwrap(scope, blob, Buffer.from(context), db)).plaintext;
+    const cached = cachedDataKey(scope, blob, context);
+    if (cached) return cached;
     const cacheKey = dataKeyCacheKey(context, blob);
     const t = Date.now();
-    const hit = dataKeys.get(cacheKey);
-    if (hit && hit.until > t) {
-      // Copied before the key check awaits: a concurrent forget() wipes the cached buffer.
-      const copy = Buffer.from(hit.plaintext);
-      const row = await findKeyForRead(scope, hit.keyId);
-      if (row) {
-        try {
-          assertUsable(row);
-        } catch (err) {
-          copy.fill(0);
-          throw err;
-        }
-        return copy;
-      }
-      copy.fill(0);
-    }
     const generation = forgets;
     const { row, plaintext } = await unwrap(scope, blob, Buffer.from(context), db, true);
     if (generation === forgets) {
@@ -262,6 +248,19 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
       dataKeys.set(cacheKey, { keyId: row.key_id, plaintext: Buffer.from(plaintext), until: t + DATA_KEY_TTL_MS });
     }
     return plaintext;
+  }
+
+  /**
+   * The data key from the cache without awaiting (the hot path), the caller's own copy; undefined when it or
+   * its key's row is not cached. Throws as an unwrap would when the key is disabled or pending deletion.
+   */
+  function cachedDataKey(scope: Scope, blob: Buffer, context: string): Buffer | undefined {
+    const hit = dataKeys.get(dataKeyCacheKey(context, blob));
+    if (!hit || hit.until <= Date.now()) return undefined;
+    const row = cachedKeyRow(scope, hit.keyId);
+    if (!row) return undefined;
+    assertUsable(row);
+    return Buffer.from(hit.plaintext);
   }
 
   function dropDataKeys(keyId?: string): void {
@@ -272,11 +271,18 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     }
   }
 
+  /** A key row from rowCache while it is current, without awaiting; undefined on a miss. */
+  function cachedKeyRow(scope: Scope, keyId: string): KeyRow | undefined {
+    const hit = rowCache.get(keyId);
+    if (!hit || hit.until <= Date.now() || hit.token !== store.changeToken?.()) return undefined;
+    return hit.row.account_id === scope.accountId && hit.row.region === scope.region ? hit.row : undefined;
+  }
+
   async function findKeyForRead(scope: Scope, keyId: string): Promise<KeyRow | undefined> {
+    const hit = cachedKeyRow(scope, keyId);
+    if (hit) return hit;
     const t = Date.now();
     const token = store.changeToken?.();
-    const hit = rowCache.get(keyId);
-    if (hit && hit.until > t && hit.token === token && hit.row.account_id === scope.accountId && hit.row.region === scope.region) return hit.row;
     const generation = forgets;
     const row = await keys.findKeyById(store.db, scope, keyId);
     if (row && generation === forgets) {
@@ -351,6 +357,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     keyArn,
     /** A key row from the read cache (outside transactions only): what authorization needs to know of a key. */
     cachedKey: findKeyForRead,
+    cachedKeyRow,
+    cachedDataKey,
     clearCache,
     defaultAlias: DEFAULT_SECRETS_ALIAS,
   };

@@ -18,18 +18,25 @@ const MAX_ENTRIES = 10_000;
 export function createReadCache(store: Store) {
   const entries = new Map<string, CachedSecret & { token: string }>();
 
-  /** The cached entry, or a fresh one from `load` (read after the token, so a concurrent change only causes a reload). */
-  async function get(scope: Scope, secretId: string, load: () => Promise<CachedSecret>): Promise<CachedSecret> {
+  const keyOf = (scope: Scope, secretId: string) => `${scope.accountId}\u0000${scope.region}\u0000${secretId}`;
+
+  /** The cached entry while the store's change token stays the same, without awaiting; undefined otherwise. */
+  function peek(scope: Scope, secretId: string): CachedSecret | undefined {
     const token = store.changeToken?.();
-    if (token === undefined) return load();
-    const key = `${scope.accountId}\u0000${scope.region}\u0000${secretId}`;
-    const hit = entries.get(key);
-    if (hit && hit.token === token) return hit;
-    const fresh = { ...(await load()), token };
+    if (token === undefined) return undefined;
+    const hit = entries.get(keyOf(scope, secretId));
+    return hit && hit.token === token ? hit : undefined;
+  }
+
+  /** A fresh entry from `load` (read after the token, so a concurrent change only causes a reload), cached. */
+  async function load(scope: Scope, secretId: string, loader: () => Promise<CachedSecret>): Promise<CachedSecret> {
+    const token = store.changeToken?.();
+    if (token === undefined) return loader();
+    const fresh = { ...(await loader()), token };
     if (entries.size >= MAX_ENTRIES) entries.clear();
-    entries.set(key, fresh);
+    entries.set(keyOf(scope, secretId), fresh);
     return fresh;
   }
 
-  return { get };
+  return { peek, load };
 }

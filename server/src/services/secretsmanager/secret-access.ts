@@ -19,7 +19,7 @@ import {
 } from '../../iam/index.ts';
 import { awsErrors } from '../../protocol/errors.ts';
 import type { Executor } from '../../store/db.ts';
-import type { RequestAccess } from '../admin/authorizer.ts';
+import type { AccessCaller, RequestAccess } from '../admin/authorizer.ts';
 import { usesResourceTags } from '../admin/policy-keys.ts';
 import type { KeyService } from '../kms/key-service.ts';
 import { unresolvedSecretArn } from './arn.ts';
@@ -27,6 +27,7 @@ import * as db from './secret-store.ts';
 import type { Scope, SecretRow, Tag } from './secret-store.ts';
 
 type Context = Record<string, ContextValue>;
+type KeyRef = { arn: string; key_manager: string };
 interface ResourcePolicy {
   policy: CompiledPolicy;
   usesTags: boolean;
@@ -72,26 +73,29 @@ export function createSecretAccess(keys: KeyService) {
 
   /**
    * Requires `operation` on a found secret; the secret's tags are read (with `executor`, the transaction
-   * when there is one) only when a policy looks at them. `tags` may supply them from a cache.
+   * when there is one) only when a policy looks at them. `tags` may supply them from a cache. Returns a
+   * promise only when it reads the tags: the hot path checks without awaiting.
    */
-  async function requireOnSecret(
+  function requireOnSecret(
     access: RequestAccess,
     executor: Executor,
     secret: SecretRow,
     operation: SecretsManagerOperation,
     context?: Context,
     tags?: () => Promise<Tag[]>,
-  ): Promise<void> {
+  ): void | Promise<void> {
     const rp = resourcePolicyOf(secret);
     if (access.unrestricted(secret.account_id, rp?.policy)) return;
-    const tagKeys = tagsNeeded(access, secret) ? tagContext('aws:ResourceTag', tagRecord(await (tags ? tags() : db.getTags(executor, secret.id)))) : undefined;
-    access.require({
-      action: actionOf(operation),
-      resource: secret.arn,
-      resourceAccountId: secret.account_id,
-      resourcePolicy: rp?.policy,
-      context: { ...context, 'secretsmanager:SecretId': secret.arn, ...tagKeys },
-    });
+    const check = (tagKeys?: Context) =>
+      access.require({
+        action: actionOf(operation),
+        resource: secret.arn,
+        resourceAccountId: secret.account_id,
+        resourcePolicy: rp?.policy,
+        context: { ...context, 'secretsmanager:SecretId': secret.arn, ...tagKeys },
+      });
+    if (!tagsNeeded(access, secret)) return check();
+    return (tags ? tags() : db.getTags(executor, secret.id)).then((list) => check(tagContext('aws:ResourceTag', tagRecord(list))));
   }
 
   /**
@@ -110,15 +114,28 @@ export function createSecretAccess(keys: KeyService) {
     access.require({ action: actionOf(operation), resource: '*', resourceAccountId: scope.accountId, context });
   }
 
-  /** Decision of a KMS action on the key (a row, or a key id looked up through the key cache outside transactions). */
-  async function kmsDecision(access: RequestAccess, owner: Scope, key: { arn: string; key_manager: string } | string | null, action: KmsAction): Promise<string | undefined> {
+  /**
+   * Decision of a KMS action on the key (a row, or a key id looked up through the key cache outside
+   * transactions): the denial message, or undefined when allowed. A promise only when the key's row must be read.
+   */
+  function kmsDecision(
+    access: RequestAccess,
+    owner: Scope,
+    key: KeyRef | string | null,
+    action: KmsAction,
+  ): string | undefined | Promise<string | undefined> {
     const caller = access.caller;
     if (!caller || key === null) return undefined;
-    const sameAccount = caller.accountId === owner.accountId;
-    if (sameAccount && access.identity.kind === 'root') return undefined;
-    const row = typeof key === 'string' ? await keys.cachedKey(owner, key) : key;
+    if (caller.accountId === owner.accountId && access.identity.kind === 'root') return undefined;
+    if (typeof key !== 'string') return kmsDecisionOn(access, caller, owner, key, action);
+    const row = keys.cachedKeyRow(owner, key);
+    if (row) return kmsDecisionOn(access, caller, owner, row, action);
     // A key that is gone fails the operation with its own error when it is used.
-    if (!row) return undefined;
+    return keys.cachedKey(owner, key).then((found) => found && kmsDecisionOn(access, caller, owner, found, action));
+  }
+
+  function kmsDecisionOn(access: RequestAccess, caller: AccessCaller, owner: Scope, row: KeyRef, action: KmsAction): string | undefined {
+    const sameAccount = caller.accountId === owner.accountId;
     const head = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${row.arn}`;
     if (row.key_manager === 'AWS') return sameAccount ? undefined : `${head} because no resource-based policy allows the ${action} action`;
     const decision = access.decide({
@@ -131,12 +148,14 @@ export function createSecretAccess(keys: KeyService) {
     return decision.reason === 'explicit-deny' ? `${head} with an explicit deny in an identity-based policy` : `${head} because no identity-based policy allows the ${action} action`;
   }
 
-  async function requireKms(access: RequestAccess, owner: Scope, key: { arn: string; key_manager: string } | string | null, action: KmsAction): Promise<void> {
-    const denied = await kmsDecision(access, owner, key, action);
-    if (denied) throw awsErrors.accessDenied(denied);
+  /** Throws AccessDenied unless the KMS action is allowed; a promise only when the key's row must be read. */
+  function requireKms(access: RequestAccess, owner: Scope, key: KeyRef | string | null, action: KmsAction): void | Promise<void> {
+    const denied = kmsDecision(access, owner, key, action);
+    if (denied instanceof Promise) return denied.then(throwIfDenied);
+    throwIfDenied(denied);
   }
 
-  async function allowsKms(access: RequestAccess, owner: Scope, key: { arn: string; key_manager: string } | string | null, action: KmsAction): Promise<boolean> {
+  async function allowsKms(access: RequestAccess, owner: Scope, key: KeyRef | string | null, action: KmsAction): Promise<boolean> {
     return (await kmsDecision(access, owner, key, action)) === undefined;
   }
 
@@ -144,6 +163,10 @@ export function createSecretAccess(keys: KeyService) {
 }
 
 export type SecretAccess = ReturnType<typeof createSecretAccess>;
+
+function throwIfDenied(denied: string | undefined): void {
+  if (denied) throw awsErrors.accessDenied(denied);
+}
 
 function tagRecord(tags: Tag[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -54,30 +54,50 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     return version;
   }
 
-  /** Records the read, once a day at most per secret and version (LastAccessedDate is a day). */
-  async function touch(secret: SecretRow, version: VersionRow): Promise<void> {
-    const day = startOfDay(now());
-    if (secret.last_accessed_at !== day) await db.touchSecretAccess(store.db, secret.id, day);
-    if (version.last_accessed_at !== day) await db.touchVersionAccess(store.db, secret.id, version.version_id, day);
+  /** The version a plain read names when the cache has it (the hot path); undefined sends it to readVersion. */
+  function cachedVersion(entry: CachedSecret, versionId: string | undefined, stage: string | undefined): VersionRow | undefined {
+    const id = stage === undefined ? (versionId ?? entry.stages.get(AWSCURRENT)) : entry.stages.get(stage);
+    if (id === undefined || (versionId !== undefined && id !== versionId)) return undefined;
+    const version = entry.versions.get(id);
+    return version?.ciphertext ? version : undefined;
   }
 
+  /** Records the read, once a day at most per secret and version (LastAccessedDate is a day). */
+  function touch(secret: SecretRow, version: VersionRow): Promise<void> | undefined {
+    const day = startOfDay(now());
+    if (secret.last_accessed_at === day && version.last_accessed_at === day) return undefined;
+    return (async () => {
+      if (secret.last_accessed_at !== day) await db.touchSecretAccess(store.db, secret.id, day);
+      if (version.last_accessed_at !== day) await db.touchVersionAccess(store.db, secret.id, version.version_id, day);
+    })();
+  }
+
+  // Every step answers from caches without awaiting when it can, so that a cached read settles at once.
   async function valueOf(scope: RequestScope, authz: RequestAccess, secretId: string, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
     const owner = secretScope(scope, secretId);
-    const context = {
-      ...(versionId !== undefined ? { 'secretsmanager:VersionId': versionId } : {}),
-      ...(stage !== undefined ? { 'secretsmanager:VersionStage': stage } : {}),
-    };
-    const entry = await cache.get(owner, secretId, async () => {
-      const secret = await findSecret(store.db, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, 'GetSecretValue', context));
-      return { secret, stages: await db.getStages(store.db, secret.id), versions: new Map() };
-    });
+    const context =
+      versionId === undefined && stage === undefined
+        ? undefined
+        : {
+            ...(versionId !== undefined ? { 'secretsmanager:VersionId': versionId } : {}),
+            ...(stage !== undefined ? { 'secretsmanager:VersionStage': stage } : {}),
+          };
+    const entry =
+      cache.peek(owner, secretId) ??
+      (await cache.load(owner, secretId, async () => {
+        const secret = await findSecret(store.db, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, 'GetSecretValue', context));
+        return { secret, stages: await db.getStages(store.db, secret.id), versions: new Map() };
+      }));
     const { secret, stages } = entry;
-    await access.requireOnSecret(authz, store.db, secret, 'GetSecretValue', context, async () => (entry.tags ??= await db.getTags(store.db, secret.id)));
+    const allowed = access.requireOnSecret(authz, store.db, secret, 'GetSecretValue', context, async () => (entry.tags ??= await db.getTags(store.db, secret.id)));
+    if (allowed) await allowed;
     requireNotDeleted(secret);
-    const version = await readVersion(entry, versionId, stage);
-    await access.requireKms(authz, owner, version.kms_key_id, 'kms:Decrypt');
-    const value = await values.decrypt(owner, secret.id, version);
-    await touch(secret, version);
+    const version = cachedVersion(entry, versionId, stage) ?? (await readVersion(entry, versionId, stage));
+    const keyAllowed = access.requireKms(authz, owner, version.kms_key_id, 'kms:Decrypt');
+    if (keyAllowed) await keyAllowed;
+    const value = values.decryptCached(owner, secret.id, version) ?? (await values.decrypt(owner, secret.id, version));
+    const touched = touch(secret, version);
+    if (touched) await touched;
     return {
       ARN: secret.arn,
       Name: secret.name,
@@ -88,8 +108,10 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     };
   }
 
-  async function getSecretValue(scope: RequestScope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
-    return valueOf(scope, await authorizer.forRequest(scope), input.SecretId!, input.VersionId, input.VersionStage);
+  function getSecretValue(scope: RequestScope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
+    const authz = authorizer.forRequest(scope);
+    if (authz instanceof Promise) return authz.then((a) => valueOf(scope, a, input.SecretId!, input.VersionId, input.VersionStage));
+    return valueOf(scope, authz, input.SecretId!, input.VersionId, input.VersionStage);
   }
 
   /**

@@ -17,6 +17,26 @@ function context(scope: Scope, secretId: string, versionId: string): string {
   return `secretsmanager:${scope.accountId}:${scope.region}:${secretId}:${versionId}`;
 }
 
+interface SealedValue {
+  wrappedKey: Buffer;
+  ciphertext: Buffer;
+  kind: SecretValue['kind'];
+}
+
+function sealedValue(version: VersionRow): SealedValue {
+  if (!version.wrapped_key || !version.ciphertext || !version.value_kind) throw new Error(`version ${version.version_id} has no value`);
+  return { wrappedKey: version.wrapped_key, ciphertext: version.ciphertext, kind: version.value_kind as SecretValue['kind'] };
+}
+
+/** Opens the value with its data key, then wipes the key (the caller's copy). */
+function openValue(dataKey: Buffer, sealed: SealedValue, ctx: string): SecretValue {
+  try {
+    return { kind: sealed.kind, bytes: open(dataKey, sealed.ciphertext, Buffer.from(`value:${ctx}`)) };
+  } finally {
+    dataKey.fill(0);
+  }
+}
+
 export function createValueCrypto(keys: KeyService) {
   function encrypt(scope: Scope, key: KeyRow, secretId: string, versionId: string, value: SecretValue) {
     const ctx = context(scope, secretId, versionId);
@@ -31,19 +51,26 @@ export function createValueCrypto(keys: KeyService) {
     return { kms_key_id: key.key_id, wrapped_key: dataKey.blob, ciphertext, value_kind: value.kind };
   }
 
-  async function decrypt(scope: Scope, secretId: string, version: VersionRow, db?: Executor): Promise<SecretValue> {
-    if (!version.wrapped_key || !version.ciphertext || !version.value_kind) {
-      throw new Error(`version ${version.version_id} has no value`);
-    }
+  /**
+   * The value when its data key is in the key service's cache, without awaiting (the hot path); undefined
+   * otherwise, and decrypt() does the rest.
+   */
+  function decryptCached(scope: Scope, secretId: string, version: VersionRow): SecretValue | undefined {
+    const sealed = sealedValue(version);
     const ctx = context(scope, secretId, version.version_id);
     try {
-      const dataKey = await keys.decryptDataKey(scope, version.wrapped_key, ctx, db);
-      try {
-        const bytes = open(dataKey, version.ciphertext, Buffer.from(`value:${ctx}`));
-        return { kind: version.value_kind as SecretValue['kind'], bytes };
-      } finally {
-        dataKey.fill(0);
-      }
+      const dataKey = keys.cachedDataKey(scope, sealed.wrappedKey, ctx);
+      return dataKey && openValue(dataKey, sealed, ctx);
+    } catch (err) {
+      throw asDecryptionFailure(err);
+    }
+  }
+
+  async function decrypt(scope: Scope, secretId: string, version: VersionRow, db?: Executor): Promise<SecretValue> {
+    const sealed = sealedValue(version);
+    const ctx = context(scope, secretId, version.version_id);
+    try {
+      return openValue(await keys.decryptDataKey(scope, sealed.wrappedKey, ctx, db), sealed, ctx);
     } catch (err) {
       throw asDecryptionFailure(err);
     }
@@ -71,7 +98,7 @@ export function createValueCrypto(keys: KeyService) {
     }
   }
 
-  return { encrypt, decrypt, rewrap };
+  return { encrypt, decryptCached, decrypt, rewrap };
 }
 
 export type ValueCrypto = ReturnType<typeof createValueCrypto>;
