@@ -64,54 +64,73 @@ export function createAuthorizer(deps: { directory: IdentityDirectory; now: () =
   }
 
   function accessOf(scope: RequestScope, identity: Identity): RequestAccess {
-    const caller = scope.caller;
-    let base: Record<string, ContextValue> | undefined;
-
-    function baseContext(): Record<string, ContextValue> {
-      if (base) return base;
-      const t = now();
-      base = {
-        'aws:CurrentTime': new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        'aws:EpochTime': String(Math.floor(t / 1000)),
-        // Coffer serves plain HTTP (put TLS in front of it): as far as it knows, no request is secure.
-        'aws:SecureTransport': 'false',
-        'aws:RequestedRegion': scope.region,
-      };
-      if (caller?.sourceIp) base['aws:SourceIp'] = caller.sourceIp;
-      if (caller?.userAgent) base['aws:UserAgent'] = caller.userAgent;
-      return base;
-    }
-
-    function unrestricted(resourceAccountId: string, resourcePolicy?: CompiledPolicy): boolean {
-      if (!caller) return true;
-      return identity.kind === 'root' && resourceAccountId === caller.accountId && (!resourcePolicy || resourcePolicy.denies.length === 0);
-    }
-
-    function decide(check: AccessCheck): Decision {
-      if (unrestricted(check.resourceAccountId, check.resourcePolicy)) return ALLOWED;
-      return evaluate(
-        {
-          principal: { arn: caller!.arn, accountId: caller!.accountId, tags: identity.tags },
-          action: check.action,
-          resource: check.resource,
-          resourceAccountId: check.resourceAccountId,
-          context: check.context ? { ...baseContext(), ...check.context } : baseContext(),
-        },
-        { identity: identity.policies, resource: check.resourcePolicy },
-      );
-    }
-
-    function require(check: AccessCheck): void {
-      const decision = decide(check);
-      if (decision.allowed) return;
-      const message = accessDeniedMessage({ principal: { arn: caller!.arn }, action: check.action, resource: check.shownResource ?? check.resource }, decision);
-      throw awsErrors.accessDenied(message);
-    }
-
-    return { caller, identity, unrestricted, decide, allows: (check) => decide(check).allowed, require };
+    return new ScopedAccess(scope, identity, now);
   }
 
   return { forRequest };
+}
+
+/** One request's access. A class rather than closures: the hot path builds one per request. */
+class ScopedAccess implements RequestAccess {
+  readonly caller?: AccessCaller;
+  private base?: Record<string, ContextValue>;
+
+  constructor(
+    private readonly scope: RequestScope,
+    readonly identity: Identity,
+    private readonly now: () => number,
+  ) {
+    this.caller = scope.caller;
+  }
+
+  unrestricted(resourceAccountId: string, resourcePolicy?: CompiledPolicy): boolean {
+    const caller = this.caller;
+    if (!caller) return true;
+    return this.identity.kind === 'root' && resourceAccountId === caller.accountId && (!resourcePolicy || resourcePolicy.denies.length === 0);
+  }
+
+  decide(check: AccessCheck): Decision {
+    if (this.unrestricted(check.resourceAccountId, check.resourcePolicy)) return ALLOWED;
+    const caller = this.caller!;
+    return evaluate(
+      {
+        principal: { arn: caller.arn, accountId: caller.accountId, tags: this.identity.tags },
+        action: check.action,
+        resource: check.resource,
+        resourceAccountId: check.resourceAccountId,
+        context: check.context ? { ...this.baseContext(), ...check.context } : this.baseContext(),
+      },
+      { identity: this.identity.policies, resource: check.resourcePolicy },
+    );
+  }
+
+  allows(check: AccessCheck): boolean {
+    return this.decide(check).allowed;
+  }
+
+  require(check: AccessCheck): void {
+    const decision = this.decide(check);
+    if (decision.allowed) return;
+    const message = accessDeniedMessage({ principal: { arn: this.caller!.arn }, action: check.action, resource: check.shownResource ?? check.resource }, decision);
+    throw awsErrors.accessDenied(message);
+  }
+
+  /** The global condition keys, built once per request and only when a policy is evaluated. */
+  private baseContext(): Record<string, ContextValue> {
+    if (this.base) return this.base;
+    const t = this.now();
+    const caller = this.caller;
+    const base: Record<string, ContextValue> = {
+      'aws:CurrentTime': new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'aws:EpochTime': String(Math.floor(t / 1000)),
+      // Coffer serves plain HTTP (put TLS in front of it): as far as it knows, no request is secure.
+      'aws:SecureTransport': 'false',
+      'aws:RequestedRegion': this.scope.region,
+    };
+    if (caller?.sourceIp) base['aws:SourceIp'] = caller.sourceIp;
+    if (caller?.userAgent) base['aws:UserAgent'] = caller.userAgent;
+    return (this.base = base);
+  }
 }
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;
