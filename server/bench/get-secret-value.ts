@@ -4,7 +4,8 @@
 // BENCH_SECRETS, BENCH_WORKERS (Coffer worker processes; default one per core), BENCH_AS (`root`, the default: the
 // admin credential, which skips policy evaluation; `user`: an IAM user whose identity policy allows the reads
 // under a source-IP condition, so every request is evaluated), BENCH_NODE_ARGS (extra node flags for the Coffer
-// process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
+// process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it), BENCH_LOAD (`autocannon` to use it even
+// when wrk is installed; see wrk-load.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -14,6 +15,7 @@ import autocannon from 'autocannon';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
 import { readCredentials } from '../test/support/test-server.ts';
+import { wrkAvailable, wrkLoad, type LoadRequest, type LoadResult } from './wrk-load.ts';
 
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -45,14 +47,9 @@ function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray>
   });
 }
 
-interface Result {
-  rps: number;
+interface Result extends LoadResult {
   /** CPU time (user + system) the server's processes spent per answered request, in microseconds */
   cpuPerRequest: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
 }
 
 /** CPU time so far of a process and its descendants (worker processes), in microseconds (Linux /proc; undefined elsewhere). */
@@ -73,17 +70,21 @@ function childPids(pid: number): number[] {
   );
 }
 
-async function load(url: string, requests: autocannon.Request[], server?: ChildProcess): Promise<Result> {
+/** The load generator: wrk when the machine has it (BENCH_LOAD=autocannon forces autocannon), else autocannon. */
+const loadGenerator = process.env.BENCH_LOAD === 'autocannon' || !(await wrkAvailable()) ? 'autocannon' : 'wrk';
+
+async function autocannonLoad(url: string, requests: LoadRequest[]): Promise<LoadResult> {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1, requests: requests.map((r) => ({ method: 'POST', path: '/', ...r })) });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
+async function load(url: string, requests: LoadRequest[], server?: ChildProcess): Promise<Result> {
   const cpuBefore = cpuMicros(server?.pid);
-  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1, requests });
+  const result = loadGenerator === 'wrk' ? await wrkLoad(url, requests, connections, seconds) : await autocannonLoad(url, requests);
   const cpuAfter = cpuMicros(server?.pid);
   return {
-    rps: result.requests.average,
-    cpuPerRequest: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / (result.requests.average * seconds) : NaN,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
+    ...result,
+    cpuPerRequest: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / (result.rps * seconds) : NaN,
   };
 }
 
@@ -112,25 +113,25 @@ async function main(): Promise<void> {
 
     // Signed once per secret: a signature stays valid for 15 minutes, longer than the run.
     const signer = smithySigner(signingCredentials, 'us-east-1', 'secretsmanager');
-    const requests: autocannon.Request[] = [];
+    const requests: LoadRequest[] = [];
     for (const name of names) {
       const body = JSON.stringify({ SecretId: name });
-      requests.push({ method: 'POST', path: '/', headers: await signedHeaders(signer, port, 'secretsmanager.GetSecretValue', body), body });
+      requests.push({ headers: await signedHeaders(signer, port, 'secretsmanager.GetSecretValue', body), body });
     }
-    const probe = await fetch(endpoint, { method: 'POST', headers: requests[0].headers, body: requests[0].body as string });
+    const probe = await fetch(endpoint, { method: 'POST', headers: requests[0].headers, body: requests[0].body });
     const probeBody = await probe.text();
     if (probe.status !== 200) throw new Error(`probe GetSecretValue failed: ${probe.status} ${probeBody}`);
 
     bare = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/bench/bare-server.ts'), String(probeBody.length)], { stdio: ['ignore', 'pipe', 'inherit'] });
     const barePort = Number((await waitFor(bare, /listening (\d+)/))[1]);
 
-    console.log(`GetSecretValue benchmark: ${seconds}s per target, ${connections} keep-alive connections, ${secretCount} secrets, response ${probeBody.length} bytes, Coffer workers ${workers}, ${availableParallelism()} cores, caller ${principal}`);
+    console.log(`GetSecretValue benchmark: ${seconds}s per target, ${connections} keep-alive connections, ${secretCount} secrets, response ${probeBody.length} bytes, Coffer workers ${workers}, ${availableParallelism()} cores, caller ${principal}, load generator ${loadGenerator}`);
     await load(`http://127.0.0.1:${barePort}`, requests.slice(0, 1)); // warm-up of the load generator itself
     const base = await load(`http://127.0.0.1:${barePort}`, requests, bare);
     await load(endpoint, requests.slice(0, 10)); // warm-up of Coffer (JIT, caches)
     const ours = await load(endpoint, requests, coffer);
     const row = (name: string, r: Result) =>
-      `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.cpuPerRequest.toFixed(0).padStart(4)} µs/req   errors ${r.errors}   non-2xx ${r.non2xx}`;
+      `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   server CPU ${r.cpuPerRequest.toFixed(0).padStart(4)} µs/req   errors ${r.errors}   non-2xx ${r.non2xx}`;
     console.log(row('bare node:http', base));
     console.log(row('coffer GetSecretValue', ours));
     console.log(`ratio (coffer / bare): ${(ours.rps / base.rps).toFixed(2)}`);
