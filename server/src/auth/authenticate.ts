@@ -1,6 +1,7 @@
 // Who is calling: SigV4 verification against the access-key store, or, in dev mode, whatever
 // credentials the request names (as local AWS emulators do), in the configured account.
 import { AwsError } from '../protocol/errors.ts';
+import type { MaybePromise } from '../protocol/maybe-promise.ts';
 import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
 import type { AccessKeyRecord, AccessKeyStore, Principal } from './access-keys.ts';
 
@@ -17,36 +18,39 @@ export interface RequestMeta {
 }
 
 export interface Authenticator {
-  authenticate(request: SignedRequest, services: string[]): Promise<Caller>;
+  /** The caller at once when its access key is in memory (nearly always), else a promise of it. */
+  authenticate(request: SignedRequest, services: string[]): MaybePromise<Caller>;
 }
 
 const DEFAULT_REGION = 'us-east-1';
 
 export function createAuthenticator(keys: AccessKeyStore, now: () => number): Authenticator {
   const signingKeys = createSigningKeyCache();
+  function verify(request: SignedRequest, services: string[], record: AccessKeyRecord | undefined): Caller {
+    const verified = verifySigV4(request, {
+      service: services,
+      now: now(),
+      signingKeys,
+      lookupSecretKey: (id) => (record && record.active && record.accessKeyId === id ? record.secretAccessKey : undefined),
+    });
+    return { accountId: record!.accountId, arn: record!.arn, accessKeyId: record!.accessKeyId, region: verified.region };
+  }
+
   return {
-    async authenticate(request, services) {
+    authenticate(request, services) {
       const scope = readCredentialScope(request);
-      let record: AccessKeyRecord | undefined;
-      if (scope) {
-        // A known key is nearly always in memory: then no promise is awaited.
-        const cached = keys.findCached(scope.accessKeyId);
-        record = cached === undefined ? await keys.find(scope.accessKeyId) : (cached ?? undefined);
-      }
-      const verified = verifySigV4(request, {
-        service: services,
-        now: now(),
-        signingKeys,
-        lookupSecretKey: (id) => (record && record.active && record.accessKeyId === id ? record.secretAccessKey : undefined),
-      });
-      return { accountId: record!.accountId, arn: record!.arn, accessKeyId: record!.accessKeyId, region: verified.region };
+      if (!scope) return verify(request, services, undefined);
+      // A known key is nearly always in memory: then the caller is answered without a promise.
+      const cached = keys.findCached(scope.accessKeyId);
+      if (cached !== undefined) return verify(request, services, cached ?? undefined);
+      return keys.find(scope.accessKeyId).then((record) => verify(request, services, record));
     },
   };
 }
 
 export function createDevAuthenticator(accountId: string): Authenticator {
   return {
-    async authenticate(request) {
+    authenticate(request) {
       const scope = readCredentialScope(request);
       const region = scope?.region || DEFAULT_REGION;
       if (!/^[a-z]{2,}(-[a-z]+)+-\d+$/.test(region) && region !== DEFAULT_REGION) {

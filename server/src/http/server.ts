@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
-import type { SignedRequest } from '../auth/sigv4/index.ts';
+import { isPromiseLike, type MaybePromise } from '../protocol/maybe-promise.ts';
+import type { HeaderReader, SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
 
@@ -12,7 +13,8 @@ import { createStaticFiles, type StaticFiles } from './static-files.ts';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpRoutes {
-  api(request: SignedRequest, requestId: string, meta: RequestMeta): Promise<PipelineResponse>;
+  /** The answer at once when the call needed no I/O, else a promise of it. */
+  api(request: SignedRequest, requestId: string, meta: RequestMeta): MaybePromise<PipelineResponse>;
   health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
   /** Present only in dev mode. */
   reset?: () => Promise<void>;
@@ -26,67 +28,98 @@ export function createHttpServer(routes: HttpRoutes): Server {
   const staticFiles = routes.staticFiles ?? createStaticFiles(routes.consoleDir);
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const requestId = randomUUID();
-    readBody(req, MAX_BODY_BYTES).then(
-      (body) => route(req, res, body, requestId),
-      (err: Error) => {
-        if (err instanceof BodyTooLarge) {
-          const type = 'RequestEntityTooLargeException';
-          send(res, 413, requestId, { __type: type, Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, { connection: 'close', 'x-amzn-errortype': type });
-        } else {
-          res.destroy();
-        }
-      },
-    );
+    readBody(req, MAX_BODY_BYTES, (err, body) => {
+      if (body) route(req, res, body, requestId);
+      else if (err instanceof BodyTooLarge) {
+        const type = 'RequestEntityTooLargeException';
+        send(res, 413, requestId, { __type: type, Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, ['connection', 'close', 'x-amzn-errortype', type]);
+      } else {
+        res.destroy();
+      }
+    });
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
 
-  async function route(req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string): Promise<void> {
+  function route(req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string): void {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    try {
-      if (req.method === 'POST' && path === '/') {
-        // The header map only if something asks for it: SigV4 and the pipeline read rawHeaders.
-        const request: SignedRequest = {
-          method: 'POST',
-          path,
-          query: q === -1 ? '' : url.slice(q + 1),
-          rawHeaders: req.rawHeaders,
-          body,
-          get headers() {
-            return req.headers;
-          },
-        };
-        const result = await routes.api(request, requestId, { sourceIp: clientAddress(req) });
-        res.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
-        res.end(result.body);
-        return;
-      }
-      if (path === '/_coffer/health' && req.method === 'GET') {
-        const health = await routes.health();
-        send(res, health.ready ? 200 : 503, requestId, { status: health.ready ? 'ok' : 'unavailable', ...health.detail });
-        return;
-      }
-      if (path === '/_coffer/reset' && req.method === 'POST') {
-        if (!routes.reset) {
-          send(res, 403, requestId, { __type: 'AccessDeniedException', Message: 'POST /_coffer/reset is available only on a server started with --dev.' });
+    if (req.method === 'POST' && path === '/') {
+      const request = new ApiRequest(req, path, q === -1 ? '' : url.slice(q + 1), body);
+      // Most calls are answered at once, and then written in the same turn.
+      let result: MaybePromise<PipelineResponse>;
+      try {
+        result = routes.api(request, requestId, { sourceIp: clientAddress(req) });
+        if (!isPromiseLike(result)) {
+          answerApi(res, result);
           return;
         }
-        await routes.reset();
-        send(res, 200, requestId, { status: 'reset' });
+      } catch (err) {
+        failed(res, requestId, err);
         return;
       }
-      if (await staticFiles.serve(req.method ?? 'GET', path, res)) return;
-      send(res, 404, requestId, { __type: 'UnknownOperationException', Message: `No route for ${req.method} ${path}. The API is POST / with an X-Amz-Target header.` });
-    } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'http route failed', requestId, error: String(err) }));
-      if (!res.headersSent) send(res, 500, requestId, { __type: 'InternalFailure', Message: 'An internal error occurred.' });
-      else res.destroy();
+      result.then((answer) => answerApi(res, answer)).catch((err: unknown) => failed(res, requestId, err));
+      return;
     }
+    routeOther(req, res, path, requestId).catch((err: unknown) => failed(res, requestId, err));
+  }
+
+  /** Health, dev reset, the console's files. */
+  async function routeOther(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
+    if (path === '/_coffer/health' && req.method === 'GET') {
+      const health = await routes.health();
+      send(res, health.ready ? 200 : 503, requestId, { status: health.ready ? 'ok' : 'unavailable', ...health.detail });
+      return;
+    }
+    if (path === '/_coffer/reset' && req.method === 'POST') {
+      if (!routes.reset) {
+        send(res, 403, requestId, { __type: 'AccessDeniedException', Message: 'POST /_coffer/reset is available only on a server started with --dev.' });
+        return;
+      }
+      await routes.reset();
+      send(res, 200, requestId, { status: 'reset' });
+      return;
+    }
+    if (await staticFiles.serve(req.method ?? 'GET', path, res)) return;
+    send(res, 404, requestId, { __type: 'UnknownOperationException', Message: `No route for ${req.method} ${path}. The API is POST / with an X-Amz-Target header.` });
   }
 
   return server;
+}
+
+/** A POST / as SigV4 and the pipeline read it. */
+class ApiRequest implements SignedRequest {
+  readonly method = 'POST';
+  readonly rawHeaders: string[];
+  reader?: HeaderReader = undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly path: string,
+    readonly query: string,
+    readonly body: Buffer,
+  ) {
+    this.rawHeaders = req.rawHeaders;
+  }
+
+  /** SigV4 and the pipeline read rawHeaders; the header map only for whatever asks for it. */
+  get headers(): IncomingMessage['headers'] {
+    return this.req.headers;
+  }
+}
+
+function answerApi(res: ServerResponse, answer: PipelineResponse): void {
+  const headers = answer.headers; // the answer's own array, used once: extended in place
+  headers.push('content-length', String(Buffer.byteLength(answer.body)));
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
+}
+
+function failed(res: ServerResponse, requestId: string, err: unknown): void {
+  console.error(JSON.stringify({ level: 'error', msg: 'http route failed', requestId, error: String(err) }));
+  if (!res.headersSent) send(res, 500, requestId, { __type: 'InternalFailure', Message: 'An internal error occurred.' });
+  else res.destroy();
 }
 
 /** The peer's address; an IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d, which policies write as a.b.c.d. */
@@ -95,9 +128,10 @@ function clientAddress(req: IncomingMessage): string | undefined {
   return address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-function send(res: ServerResponse, status: number, requestId: string, payload: unknown, extra: Record<string, string> = {}): void {
+/** `extra`: more headers, [name, value, ...] */
+function send(res: ServerResponse, status: number, requestId: string, payload: unknown, extra: string[] = []): void {
   const body = JSON.stringify(payload);
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(body), ...extra });
+  res.writeHead(status, ['content-type', 'application/json', 'x-amzn-requestid', requestId, 'content-length', String(Buffer.byteLength(body)), ...extra]);
   res.end(body);
 }
 
@@ -109,27 +143,32 @@ function contentLength(rawHeaders: string[]): string | undefined {
   return undefined;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(contentLength(req.rawHeaders));
-    if (declared > limit) {
+/** Calls back once: with the whole body, or with the error (BodyTooLarge when it exceeds `limit`). */
+function readBody(req: IncomingMessage, limit: number, callback: (err: Error | undefined, body?: Buffer) => void): void {
+  let called = false;
+  const done = (err: Error | undefined, body?: Buffer): void => {
+    if (called) return;
+    called = true;
+    callback(err, body);
+  };
+  const declared = Number(contentLength(req.rawHeaders));
+  if (declared > limit) {
+    req.resume();
+    done(new BodyTooLarge());
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      req.removeAllListeners('data');
       req.resume();
-      reject(new BodyTooLarge());
+      done(new BodyTooLarge());
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
+    chunks.push(chunk);
   });
+  req.on('end', () => done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  req.on('error', (err) => done(err));
 }

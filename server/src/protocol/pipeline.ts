@@ -6,9 +6,11 @@
 import type { Authenticator, Caller, RequestMeta } from '../auth/authenticate.ts';
 import { headerReader, type SignedRequest } from '../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from './errors.ts';
+import { isPromiseLike, type MaybePromise } from './maybe-promise.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
 
-export type Handler = (caller: Caller, input: Record<string, unknown>) => Promise<unknown>;
+/** Answers with the output, or a promise of it: a service that has everything in memory answers at once. */
+export type Handler = (caller: Caller, input: Record<string, unknown>) => MaybePromise<unknown>;
 
 export interface ServiceBinding {
   model: ServiceModel;
@@ -20,7 +22,8 @@ export interface ServiceBinding {
 
 export interface PipelineResponse {
   status: number;
-  headers: Record<string, string>;
+  /** [name, value, name, value, ...], the flat form node:http's writeHead takes without building an object */
+  headers: string[];
   body: string;
 }
 
@@ -56,12 +59,29 @@ export interface AuditSink {
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
+/** What the steps of one call have learnt so far (the audit record and the error reply need it). */
+interface Call {
+  request: SignedRequest;
+  requestId: string;
+  sourceIp?: string;
+  userAgent?: string;
+  binding?: ServiceBinding;
+  operationName: string;
+  caller?: Caller;
+  operation?: OperationModel;
+  input?: Record<string, unknown>;
+}
+
+type Reply = MaybePromise<PipelineResponse>;
+
 export function createPipeline(bindings: ServiceBinding[], authenticator: Authenticator, logger: Logger, audit?: AuditSink) {
-  const byPrefix = new Map(bindings.map((b) => [b.model.targetPrefix, b]));
+  // The credential must be scoped to the service the target names: a signature for KMS does not authorise a
+  // Secrets Manager call (AWS: "Credential should be scoped to correct service").
+  const byPrefix = new Map(bindings.map((b) => [b.model.targetPrefix, { binding: b, signingNames: [b.model.signingName] }]));
 
   function reply(requestId: string, status: number, payload: unknown, errorType?: string): PipelineResponse {
-    const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId };
-    if (errorType) headers['x-amzn-errortype'] = errorType;
+    const headers = ['content-type', CONTENT_TYPE, 'x-amzn-requestid', requestId];
+    if (errorType) headers.push('x-amzn-errortype', errorType);
     return { status, headers, body: JSON.stringify(payload) };
   }
 
@@ -69,70 +89,99 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     return reply(requestId, err.status, { __type: err.code, Message: err.message }, err.code);
   }
 
-  async function handle(request: SignedRequest, requestId: string, meta: RequestMeta = {}): Promise<PipelineResponse> {
-    let binding: ServiceBinding | undefined;
-    let operationName = '?';
-    let caller: Caller | undefined;
-    let operation: OperationModel | undefined;
-    let input: Record<string, unknown> | undefined;
-    const headers = headerReader(request);
-    const userAgent = headers.first('user-agent');
-    const record = (response?: Record<string, unknown>, error?: AwsError): void | Promise<void> => {
-      if (!audit || !binding) return;
-      try {
-        return audit.record({
-          requestId,
-          service: binding.model.endpointPrefix,
-          operation: operationName,
-          caller,
-          sourceIp: meta.sourceIp,
-          userAgent,
-          request: input && operation ? operation.redactInput(input) : undefined,
-          response: response && operation ? () => operation!.redactOutput(response) : undefined,
-          error: error ? { code: error.code, message: error.message } : undefined,
-        });
-      } catch (err) {
-        logger.error('audit record failed', { requestId, operation: operationName, error: String(err) });
-      }
-    };
+  function record(call: Call, response?: Record<string, unknown>, error?: AwsError): void | Promise<void> {
+    const { binding, operation, input } = call;
+    if (!audit || !binding) return;
     try {
-      // Repeated, the values are joined (as node:http's header map does), which names no operation.
-      const target = headers.joined('x-amz-target');
-      const dot = target ? target.lastIndexOf('.') : -1;
-      binding = dot > 0 ? byPrefix.get(target!.slice(0, dot)) : undefined;
-      if (!binding) throw awsErrors.unknownOperation(target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header naming the operation');
-      operationName = target!.slice(dot + 1);
-
-      // The credential must be scoped to the service the target names: a signature for KMS does not
-      // authorise a Secrets Manager call (AWS: "Credential should be scoped to correct service").
-      caller = await authenticator.authenticate(request, [binding.model.signingName]);
-      caller.sourceIp = meta.sourceIp;
-      caller.userAgent = userAgent;
-      operation = binding.model.operations.get(operationName);
-      if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${target}`);
-      const handler = binding.handlers[operationName];
-      if (!handler) throw awsErrors.notImplemented(`Coffer does not implement ${binding.model.targetPrefix}.${operationName} yet.`);
-
-      input = operation.decodeInput(parseBody(request.body));
-      const output = (await handler(caller, input)) as Record<string, unknown>;
-      const encoded = operation.encodeOutput(output);
-      await record(output);
-      return reply(requestId, 200, encoded);
-    } catch (err) {
-      if (err instanceof AwsError) {
-        record(undefined, err);
-        return errorReply(requestId, err);
-      }
-      logger.error('request failed', {
-        requestId,
-        operation: operationName,
-        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-        stack: err instanceof Error ? err.stack : undefined,
+      return audit.record({
+        requestId: call.requestId,
+        service: binding.model.endpointPrefix,
+        operation: call.operationName,
+        caller: call.caller,
+        sourceIp: call.sourceIp,
+        userAgent: call.userAgent,
+        request: input && operation ? operation.redactInput(input) : undefined,
+        response: response && operation ? () => operation.redactOutput(response) : undefined,
+        error: error ? { code: error.code, message: error.message } : undefined,
       });
-      const fault = binding ? binding.internalError() : awsErrors.internal();
-      record(undefined, fault);
-      return errorReply(requestId, fault);
+    } catch (err) {
+      logger.error('audit record failed', { requestId: call.requestId, operation: call.operationName, error: String(err) });
     }
+  }
+
+  /** next(call, value) now, or once the promise resolves; what it throws, or a rejection, is answered by fail(). */
+  function then<T>(call: Call, value: T | PromiseLike<T>, next: (call: Call, value: T) => Reply): Reply {
+    if (!isPromiseLike(value)) return run(call, next, value);
+    return Promise.resolve(value).then(
+      (resolved) => run(call, next, resolved),
+      (err: unknown) => fail(call, err),
+    );
+  }
+
+  function run<T>(call: Call, next: (call: Call, value: T) => Reply, value: T): Reply {
+    try {
+      return next(call, value);
+    } catch (err) {
+      return fail(call, err);
+    }
+  }
+
+  // The steps: route and authenticate > decode and invoke > encode and audit. A call whose every step answers
+  // at once (a cached access key, a service with what it needs in memory) runs to the end without a promise.
+  function handle(request: SignedRequest, requestId: string, meta: RequestMeta = {}): Reply {
+    const headers = headerReader(request);
+    const call: Call = { request, requestId, sourceIp: meta.sourceIp, userAgent: headers.first('user-agent'), operationName: '?' };
+    return run(call, routed, headers.joined('x-amz-target'));
+  }
+
+  /** `target` is X-Amz-Target; repeated, its values are joined (as node:http's header map does), which names no operation. */
+  function routed(call: Call, target: string | undefined): Reply {
+    const dot = target ? target.lastIndexOf('.') : -1;
+    const route = dot > 0 ? byPrefix.get(target!.slice(0, dot)) : undefined;
+    if (!route) throw awsErrors.unknownOperation(target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header naming the operation');
+    call.binding = route.binding;
+    call.operationName = target!.slice(dot + 1);
+    return then(call, authenticator.authenticate(call.request, route.signingNames), authenticated);
+  }
+
+  function authenticated(call: Call, caller: Caller): Reply {
+    const binding = call.binding!;
+    call.caller = caller;
+    caller.sourceIp = call.sourceIp;
+    caller.userAgent = call.userAgent;
+    const operation = binding.model.operations.get(call.operationName);
+    if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${binding.model.targetPrefix}.${call.operationName}`);
+    call.operation = operation;
+    const handler = binding.handlers[call.operationName];
+    if (!handler) throw awsErrors.notImplemented(`Coffer does not implement ${binding.model.targetPrefix}.${call.operationName} yet.`);
+    const input = operation.decodeInput(parseBody(call.request.body));
+    call.input = input;
+    return then(call, handler(caller, input), answered);
+  }
+
+  function answered(call: Call, result: unknown): Reply {
+    const output = result as Record<string, unknown>;
+    const encoded = call.operation!.encodeOutput(output);
+    const ok = (): PipelineResponse => reply(call.requestId, 200, encoded);
+    // A change is answered only once its audit event is stored (record returns a promise for those).
+    const stored = record(call, output);
+    return stored ? then(call, stored, ok) : ok();
+  }
+
+  function fail(call: Call, err: unknown): PipelineResponse {
+    if (err instanceof AwsError) {
+      record(call, undefined, err);
+      return errorReply(call.requestId, err);
+    }
+    logger.error('request failed', {
+      requestId: call.requestId,
+      operation: call.operationName,
+      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    const fault = call.binding ? call.binding.internalError() : awsErrors.internal();
+    record(call, undefined, fault);
+    return errorReply(call.requestId, fault);
   }
 
   return { handle };

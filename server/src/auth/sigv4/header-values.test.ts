@@ -19,3 +19,12 @@ test('the header map when there are no rawHeaders; one reader per request', () =
   assert.equal(headerReader(request).first('user-agent'), 'ua');
   assert.equal(headerReader(request), headerReader(request));
 });
+
+test('a copy of a request with other headers reads its own headers, not those of the reader it was copied with', () => {
+  const request = { method: 'POST', path: '/', query: '', headers: { 'user-agent': 'ua' }, body };
+  assert.equal(headerReader(request).first('user-agent'), 'ua');
+  const copy = { ...request, headers: { 'user-agent': 'other' } };
+  assert.equal(headerReader(copy).first('user-agent'), 'other');
+  const withRaw = { ...request, rawHeaders: ['User-Agent', 'raw'] };
+  assert.equal(headerReader(withRaw).first('user-agent'), 'raw');
+});

@@ -4,6 +4,8 @@
 import type { SignedRequest } from './types.ts';
 
 export interface HeaderReader {
+  /** The headers it reads: the request's rawHeaders, or its header map when it has none. */
+  readonly source: string[] | SignedRequest['headers'];
   /** First value of a header, for the single-valued ones (authorization, x-amz-date, ...). */
   first(name: string): string | undefined;
   /** Every value of a header in order, canonicalised and joined with ','; undefined when absent. */
@@ -12,15 +14,19 @@ export interface HeaderReader {
   joined(name: string): string | undefined;
 }
 
-// One reader per request: authentication, verification and the pipeline all read the same request.
-const readers = new WeakMap<SignedRequest, HeaderReader>();
-
-/** The reader over the request's headers; names passed to it are lowercase. */
+/**
+ * The reader over the request's headers; names passed to it are lowercase. One per request, kept on the request
+ * itself (a WeakMap costs more per request than the lookups it saves): authentication, verification and the
+ * pipeline all read the same request. A copy of a request with other headers (`{ ...request, headers }`) carries
+ * the old reader, which is not over its headers, so it gets its own.
+ */
 export function headerReader(request: SignedRequest): HeaderReader {
-  let reader = readers.get(request);
-  if (!reader) {
-    reader = request.rawHeaders ? new RawHeaderReader(request.rawHeaders) : new HeaderMapReader(request.headers);
-    readers.set(request, reader);
+  const raw = request.rawHeaders;
+  const source = raw ?? request.headers;
+  let reader = request.reader;
+  if (reader === undefined || reader.source !== source) {
+    reader = raw ? new RawHeaderReader(raw) : new HeaderMapReader(source as SignedRequest['headers']);
+    request.reader = reader;
   }
   return reader;
 }
@@ -30,14 +36,14 @@ export function headerReader(request: SignedRequest): HeaderReader {
 class RawHeaderReader implements HeaderReader {
   private readonly names: string[] = [];
 
-  constructor(private readonly raw: string[]) {
+  constructor(readonly source: string[]) {
     // Clients send lowercase names, which toLowerCase() returns as they are.
-    for (let i = 0; i + 1 < raw.length; i += 2) this.names.push(raw[i].toLowerCase());
+    for (let i = 0; i + 1 < source.length; i += 2) this.names.push(source[i].toLowerCase());
   }
 
   first(name: string): string | undefined {
     const at = this.names.indexOf(name);
-    return at < 0 ? undefined : this.raw[2 * at + 1];
+    return at < 0 ? undefined : this.source[2 * at + 1];
   }
 
   canonical(name: string): string | undefined {
@@ -52,7 +58,7 @@ class RawHeaderReader implements HeaderReader {
     const names = this.names;
     let joined: string | undefined;
     for (let at = names.indexOf(name); at >= 0; at = names.indexOf(name, at + 1)) {
-      const value = map(this.raw[2 * at + 1]);
+      const value = map(this.source[2 * at + 1]);
       joined = joined === undefined ? value : `${joined}${separator}${value}`;
     }
     return joined;
@@ -60,21 +66,21 @@ class RawHeaderReader implements HeaderReader {
 }
 
 class HeaderMapReader implements HeaderReader {
-  constructor(private readonly headers: SignedRequest['headers']) {}
+  constructor(readonly source: SignedRequest['headers']) {}
 
   first(name: string): string | undefined {
-    const value = this.headers[name];
+    const value = this.source[name];
     return Array.isArray(value) ? value[0] : value;
   }
 
   canonical(name: string): string | undefined {
-    const value = this.headers[name];
+    const value = this.source[name];
     if (value === undefined) return undefined;
     return Array.isArray(value) ? value.map(canonicalHeaderValue).join(',') : canonicalHeaderValue(value);
   }
 
   joined(name: string): string | undefined {
-    const value = this.headers[name];
+    const value = this.source[name];
     return Array.isArray(value) ? value.join(', ') : value;
   }
 }

@@ -2,6 +2,6 @@
 export type { SignedRequest, SigningKeyCache, VerifiedCaller, VerifyOptions } from './types.ts';
 export { verifySigV4 } from './verify-sigv4.ts';
 export { readCredentialScope } from './read-credential-scope.ts';
-export { headerReader } from './header-values.ts';
+export { headerReader, type HeaderReader } from './header-values.ts';
 export { createSigningKeyCache } from './signing-key.ts';
 export { MAX_SKEW_MS } from './request-time.ts';

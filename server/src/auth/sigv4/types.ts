@@ -1,6 +1,7 @@
 // The public shapes of SigV4 verification. The request is what node:http gives us, untouched: the raw path
 // and query as sent, the lowercased header map and, when available, rawHeaders (needed to tell repeated
 // headers apart, which IncomingMessage.headers joins with ", " or drops).
+import type { HeaderReader } from './header-values.ts';
 import type { HmacSha256Key } from './hmac-key.ts';
 
 export interface SignedRequest {
@@ -14,6 +15,8 @@ export interface SignedRequest {
   /** node:http IncomingMessage.rawHeaders ([name, value, name, value, ...]); preferred when present. */
   rawHeaders?: string[];
   body: Buffer;
+  /** The reader over these headers, set by the first headerReader() call: every step of the request shares it. */
+  reader?: HeaderReader;
 }
 
 export interface VerifiedCaller {
