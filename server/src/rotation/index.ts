@@ -54,7 +54,7 @@ export function createRotation(deps: RotationDeps) {
         const base = await secretService.describeSecret(internal, input);
         return { ...base, ...(await fieldsOf(base.ARN!)) };
       },
-      getSecretValue: (input) => secretService.getSecretValue(internal, input),
+      getSecretValue: async (input) => secretService.getSecretValue(internal, input),
       putSecretValue: (input) => secretService.putSecretValue(internal, input),
       updateSecretVersionStage: (input) => secretService.updateSecretVersionStage(internal, input),
       getRandomPassword: (input) => secretService.getRandomPassword(internal, input),

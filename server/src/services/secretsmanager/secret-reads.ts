@@ -12,6 +12,7 @@ import type {
   SecretVersionsListEntry,
 } from '@aws-sdk/client-secrets-manager';
 import { AwsError, awsErrors } from '../../protocol/errors.ts';
+import { runSteps, step, type MaybePromise } from '../../protocol/maybe-promise.ts';
 import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
 import { secretScope } from './arn.ts';
 import type { SecretAccess } from './secret-access.ts';
@@ -72,8 +73,14 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     })();
   }
 
-  // Every step answers from caches without awaiting when it can, so that a cached read settles at once.
-  async function valueOf(scope: RequestScope, authz: RequestAccess, secretId: string, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
+  /** The value a read names; synchronous when every step answers from the caches (the hot path). */
+  function valueOf(scope: RequestScope, authz: MaybePromise<RequestAccess>, secretId: string, versionId?: string, stage?: string): MaybePromise<GetSecretValueResponse> {
+    return runSteps(valueSteps(scope, authz, secretId, versionId, stage));
+  }
+
+  // Each step yields what it waits for: a cached answer goes on at once, a read from the store is a promise.
+  function* valueSteps(scope: RequestScope, authzOrPending: MaybePromise<RequestAccess>, secretId: string, versionId?: string, stage?: string) {
+    const authz = yield* step(authzOrPending);
     const owner = secretScope(scope, secretId);
     const context =
       versionId === undefined && stage === undefined
@@ -82,23 +89,21 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
             ...(versionId !== undefined ? { 'secretsmanager:VersionId': versionId } : {}),
             ...(stage !== undefined ? { 'secretsmanager:VersionStage': stage } : {}),
           };
-    const entry =
+    const entry = yield* step(
       cache.peek(owner, secretId) ??
-      (await cache.load(owner, secretId, async () => {
-        const secret = await findSecret(store.db, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, 'GetSecretValue', context));
-        return { secret, stages: await db.getStages(store.db, secret.id), versions: new Map() };
-      }));
+        cache.load(owner, secretId, async () => {
+          const secret = await findSecret(store.db, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, 'GetSecretValue', context));
+          return { secret, stages: await db.getStages(store.db, secret.id), versions: new Map() };
+        }),
+    );
     const { secret, stages } = entry;
-    const allowed = access.requireOnSecret(authz, store.db, secret, 'GetSecretValue', context, async () => (entry.tags ??= await db.getTags(store.db, secret.id)));
-    if (allowed) await allowed;
+    yield access.requireOnSecret(authz, store.db, secret, 'GetSecretValue', context, async () => (entry.tags ??= await db.getTags(store.db, secret.id)));
     requireNotDeleted(secret);
-    const version = cachedVersion(entry, versionId, stage) ?? (await readVersion(entry, versionId, stage));
-    const keyAllowed = access.requireKms(authz, owner, version.kms_key_id, 'kms:Decrypt');
-    if (keyAllowed) await keyAllowed;
-    const value = values.decryptCached(owner, secret.id, version) ?? (await values.decrypt(owner, secret.id, version));
-    const touched = touch(secret, version);
-    if (touched) await touched;
-    return {
+    const version = cachedVersion(entry, versionId, stage) ?? (yield* step(readVersion(entry, versionId, stage)));
+    yield access.requireKms(authz, owner, version.kms_key_id, 'kms:Decrypt');
+    const value = values.decryptCached(owner, secret.id, version) ?? (yield* step(values.decrypt(owner, secret.id, version)));
+    yield touch(secret, version);
+    const response: GetSecretValueResponse = {
       ARN: secret.arn,
       Name: secret.name,
       VersionId: version.version_id,
@@ -106,12 +111,11 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
       VersionStages: stagesOf(stages, version.version_id),
       CreatedDate: new Date(version.created_at),
     };
+    return response;
   }
 
-  function getSecretValue(scope: RequestScope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
-    const authz = authorizer.forRequest(scope);
-    if (authz instanceof Promise) return authz.then((a) => valueOf(scope, a, input.SecretId!, input.VersionId, input.VersionStage));
-    return valueOf(scope, authz, input.SecretId!, input.VersionId, input.VersionStage);
+  function getSecretValue(scope: RequestScope, input: GetSecretValueRequest): MaybePromise<GetSecretValueResponse> {
+    return valueOf(scope, authorizer.forRequest(scope), input.SecretId!, input.VersionId, input.VersionStage);
   }
 
   /**
