@@ -5,11 +5,12 @@
 // itself, skipping events the primary had already stored.
 import cluster from 'node:cluster';
 import type { PendingEvent } from './audit-trail.ts';
+import { packBatch, unpackBatch, type PackedBatch } from './packed-batch.ts';
 
 interface AppendMessage {
   kind: 'coffer-audit-append';
   id: number;
-  batch: PendingEvent[];
+  batch: PackedBatch;
 }
 
 interface DoneMessage {
@@ -44,7 +45,7 @@ export function primaryAppender(local: Append): Append {
     const id = ++next;
     return new Promise<void>((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      process.send!({ kind: 'coffer-audit-append', id, batch } satisfies AppendMessage, undefined, undefined, (err) => {
+      process.send!({ kind: 'coffer-audit-append', id, batch: packBatch(batch) } satisfies AppendMessage, undefined, undefined, (err) => {
         if (!err) return;
         waiting.delete(id);
         reject(err);
@@ -57,7 +58,7 @@ export function primaryAppender(local: Append): Append {
 export function serveWorkerAppends(append: Append): void {
   cluster.on('message', (worker, message: AppendMessage) => {
     if (message?.kind !== 'coffer-audit-append') return;
-    append(message.batch).then(
+    append(unpackBatch(message.batch)).then(
       () => worker.isConnected() && worker.send({ kind: 'coffer-audit-done', id: message.id } satisfies DoneMessage),
       (err: unknown) => worker.isConnected() && worker.send({ kind: 'coffer-audit-done', id: message.id, error: String(err) } satisfies DoneMessage),
     );
