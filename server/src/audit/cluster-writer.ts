@@ -40,17 +40,21 @@ export function primaryAppender(local: Append): Append {
     for (const entry of waiting.values()) entry.reject(new Error('the primary process is gone'));
     waiting.clear();
   });
+  /** The send's callback: made here, away from the batch (see below). */
+  const failed = (id: number) => (err: Error | null) => {
+    if (!err) return;
+    waiting.get(id)?.reject(err);
+    waiting.delete(id);
+  };
   return (batch) => {
     if (!process.connected || !process.send) return local(batch);
     const id = ++next;
-    return new Promise<void>((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
-      process.send!({ kind: 'coffer-audit-append', id, batch: packBatch(batch) } satisfies AppendMessage, undefined, undefined, (err) => {
-        if (!err) return;
-        waiting.delete(id);
-        reject(err);
-      });
-    });
+    const stored = new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
+    // No closure made in this scope may refer to the batch: node keeps an asynchronous write's request, and the
+    // callback with it, until a full garbage collection, so a batch reachable from the callback was promoted
+    // and copied by every young-generation collection until then (2-3 µs of the worker's CPU per event).
+    process.send({ kind: 'coffer-audit-append', id, batch: packBatch(batch) } satisfies AppendMessage, undefined, undefined, failed(id));
+    return stored;
   };
 }
 
