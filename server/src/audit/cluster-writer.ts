@@ -52,7 +52,7 @@ export function primaryAppender(local: Append): Append {
     const stored = new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
     // No closure made in this scope may refer to the batch: node keeps an asynchronous write's request, and the
     // callback with it, until a full garbage collection, so a batch reachable from the callback was promoted
-    // and copied by every young-generation collection until then (2-3 µs of the worker's CPU per event).
+    // and copied by every young-generation collection until then (about 2 µs of the worker's CPU per event).
     process.send({ kind: 'coffer-audit-append', id, batch: packBatch(batch) } satisfies AppendMessage, undefined, undefined, failed(id));
     return stored;
   };

@@ -19,8 +19,8 @@ const FIELDS = 6;
 const NULL = -1;
 /**
  * Characters per text before the next one starts: long strings cost little per event, but one past 128 KiB
- * (V8's largest object outside its large-object space; 64 Ki characters of two-byte text) is allocated in
- * pages of its own on both sides, which costs more than the member names saved.
+ * (V8's largest object outside its large-object space; 64 Ki characters of two-byte text) gets fresh pages of
+ * its own on both sides, mapped and faulted in for each batch.
  */
 const TEXT_CHARS = 32 * 1024;
 
