@@ -12,10 +12,11 @@ import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
 import { readCredentials } from '../test/support/test-server.ts';
 import { wrkAvailable, wrkLoad, type LoadRequest, type LoadResult } from './wrk-load.ts';
+import { createBenchSecrets, signedHeaders } from './bench-secrets.ts';
 
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -101,13 +102,7 @@ async function main(): Promise<void> {
     const endpoint = `http://127.0.0.1:${port}`;
     const credentials = readCredentials(join(dataDir, 'credentials'));
     const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials });
-    const value = JSON.stringify({ username: 'bench', password: 'x'.repeat(32), host: 'db.internal', port: 5432 });
-    const names: string[] = [];
-    for (let i = 0; i < secretCount; i++) {
-      const name = `bench/secret-${i}`;
-      await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
-      names.push(name);
-    }
+    const names = await createBenchSecrets(client, secretCount);
     client.destroy();
     const signingCredentials = principal === 'user' ? await benchUser(endpoint, port, credentials) : credentials;
 
@@ -146,20 +141,6 @@ async function main(): Promise<void> {
     await new Promise((resolve) => coffer.once('exit', resolve));
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** The headers of a signed AWS JSON 1.1 POST / to the server on `port`. */
-async function signedHeaders(signer: ReturnType<typeof smithySigner>, port: number, target: string, body: string): Promise<Record<string, string>> {
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    port,
-    path: '/',
-    headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
-    body,
-  });
-  return signed.headers as Record<string, string>;
 }
 
 /** An IAM user allowed to read the bench secrets from 127.0.0.0/8 (CofferAdmin API); returns its access key. */

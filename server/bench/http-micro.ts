@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { startTestServer } from '../test/support/test-server.ts';
 import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
+import { createBenchSecrets, signedHeaders } from './bench-secrets.ts';
 
 interface LoadJob {
   url: string;
@@ -42,24 +42,12 @@ async function main(seconds: number): Promise<void> {
   const server = await startTestServer({ dataDir });
   try {
     const client = server.client();
-    const value = JSON.stringify({ username: 'bench', password: 'x'.repeat(32), host: 'db.internal', port: 5432 });
-    const url = new URL(server.endpoint);
+    const port = Number(new URL(server.endpoint).port);
     const signer = smithySigner(server.credentials, 'us-east-1', 'secretsmanager');
     const requests: autocannon.Request[] = [];
-    for (let i = 0; i < 100; i++) {
-      const name = `bench/secret-${i}`;
-      await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+    for (const name of await createBenchSecrets(client, 100)) {
       const body = JSON.stringify({ SecretId: name });
-      const signed = await signer.sign({
-        method: 'POST',
-        protocol: 'http:',
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: '/',
-        headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
-        body,
-      });
-      requests.push({ method: 'POST', path: '/', headers: signed.headers as Record<string, string>, body });
+      requests.push({ method: 'POST', path: '/', headers: await signedHeaders(signer, port, 'secretsmanager.GetSecretValue', body), body });
     }
     await run({ url: server.endpoint, seconds: 2, requests }); // warm-up (JIT, caches)
     for (let round = 0; round < 3; round++) {

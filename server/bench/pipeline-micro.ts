@@ -4,22 +4,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { startTestServer } from '../test/support/test-server.ts';
 import { signWithSmithy } from '../src/auth/sigv4/test-signer.ts';
 import type { SignedRequest } from '../src/auth/sigv4/index.ts';
+import { createBenchSecrets } from './bench-secrets.ts';
 
 const N = Number(process.argv[2] ?? 20000);
 const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-micro-'));
 const server = await startTestServer({ dataDir });
 try {
   const client = server.client();
-  const value = JSON.stringify({ username: 'bench', password: 'x'.repeat(32), host: 'db.internal', port: 5432 });
   const requests: SignedRequest[] = [];
   const host = new URL(server.endpoint).host;
-  for (let i = 0; i < 100; i++) {
-    await client.send(new CreateSecretCommand({ Name: `bench/secret-${i}`, SecretString: value }));
-    const body = JSON.stringify({ SecretId: `bench/secret-${i}` });
+  for (const name of await createBenchSecrets(client, 100)) {
+    const body = JSON.stringify({ SecretId: name });
     requests.push(
       await signWithSmithy({
         credentials: server.credentials,

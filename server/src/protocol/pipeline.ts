@@ -6,7 +6,7 @@
 import type { Authenticator, Caller, RequestMeta } from '../auth/authenticate.ts';
 import { headerReader, type SignedRequest } from '../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from './errors.ts';
-import { isPromiseLike, type MaybePromise } from './maybe-promise.ts';
+import { runSteps, step, type MaybePromise } from './maybe-promise.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
 
 /** Answers with the output, or a promise of it: a service that has everything in memory answers at once. */
@@ -72,8 +72,6 @@ interface Call {
   input?: Record<string, unknown>;
 }
 
-type Reply = MaybePromise<PipelineResponse>;
-
 export function createPipeline(bindings: ServiceBinding[], authenticator: Authenticator, logger: Logger, audit?: AuditSink) {
   // The credential must be scoped to the service the target names: a signature for KMS does not authorise a
   // Secrets Manager call (AWS: "Credential should be scoped to correct service").
@@ -109,63 +107,47 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     }
   }
 
-  /** next(call, value) now, or once the promise resolves; what it throws, or a rejection, is answered by fail(). */
-  function then<T>(call: Call, value: T | PromiseLike<T>, next: (call: Call, value: T) => Reply): Reply {
-    if (!isPromiseLike(value)) return run(call, next, value);
-    return Promise.resolve(value).then(
-      (resolved) => run(call, next, resolved),
-      (err: unknown) => fail(call, err),
-    );
+  // A call whose every step answers at once (a cached access key, a service with what it needs in memory)
+  // runs to the end without a promise (runSteps).
+  function handle(request: SignedRequest, requestId: string, meta: RequestMeta = {}): MaybePromise<PipelineResponse> {
+    const headers = headerReader(request);
+    const call: Call = { request, requestId, sourceIp: meta.sourceIp, userAgent: headers.first('user-agent'), operationName: '?' };
+    return runSteps(callSteps(call, headers.joined('x-amz-target')));
   }
 
-  function run<T>(call: Call, next: (call: Call, value: T) => Reply, value: T): Reply {
+  /**
+   * Route and authenticate > decode and invoke > encode and audit; any failure is answered by fail().
+   * `target` is X-Amz-Target; repeated, its values are joined (as node:http's header map does), which names no operation.
+   */
+  function* callSteps(call: Call, target: string | undefined): Generator<unknown, PipelineResponse, unknown> {
     try {
-      return next(call, value);
+      const dot = target ? target.lastIndexOf('.') : -1;
+      const route = dot > 0 ? byPrefix.get(target!.slice(0, dot)) : undefined;
+      if (!route) throw awsErrors.unknownOperation(target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header naming the operation');
+      const binding = route.binding;
+      call.binding = binding;
+      call.operationName = target!.slice(dot + 1);
+
+      const caller = yield* step(authenticator.authenticate(call.request, route.signingNames));
+      call.caller = caller;
+      caller.sourceIp = call.sourceIp;
+      caller.userAgent = call.userAgent;
+      const operation = binding.model.operations.get(call.operationName);
+      if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${target}`);
+      call.operation = operation;
+      const handler = binding.handlers[call.operationName];
+      if (!handler) throw awsErrors.notImplemented(`Coffer does not implement ${binding.model.targetPrefix}.${call.operationName} yet.`);
+
+      const input = operation.decodeInput(parseBody(call.request.body));
+      call.input = input;
+      const output = (yield* step(handler(caller, input))) as Record<string, unknown>;
+      const encoded = operation.encodeOutput(output);
+      // A change is answered only once its audit event is stored (record returns a promise for those).
+      yield record(call, output);
+      return reply(call.requestId, 200, encoded);
     } catch (err) {
       return fail(call, err);
     }
-  }
-
-  // The steps: route and authenticate > decode and invoke > encode and audit. A call whose every step answers
-  // at once (a cached access key, a service with what it needs in memory) runs to the end without a promise.
-  function handle(request: SignedRequest, requestId: string, meta: RequestMeta = {}): Reply {
-    const headers = headerReader(request);
-    const call: Call = { request, requestId, sourceIp: meta.sourceIp, userAgent: headers.first('user-agent'), operationName: '?' };
-    return run(call, routed, headers.joined('x-amz-target'));
-  }
-
-  /** `target` is X-Amz-Target; repeated, its values are joined (as node:http's header map does), which names no operation. */
-  function routed(call: Call, target: string | undefined): Reply {
-    const dot = target ? target.lastIndexOf('.') : -1;
-    const route = dot > 0 ? byPrefix.get(target!.slice(0, dot)) : undefined;
-    if (!route) throw awsErrors.unknownOperation(target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header naming the operation');
-    call.binding = route.binding;
-    call.operationName = target!.slice(dot + 1);
-    return then(call, authenticator.authenticate(call.request, route.signingNames), authenticated);
-  }
-
-  function authenticated(call: Call, caller: Caller): Reply {
-    const binding = call.binding!;
-    call.caller = caller;
-    caller.sourceIp = call.sourceIp;
-    caller.userAgent = call.userAgent;
-    const operation = binding.model.operations.get(call.operationName);
-    if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${binding.model.targetPrefix}.${call.operationName}`);
-    call.operation = operation;
-    const handler = binding.handlers[call.operationName];
-    if (!handler) throw awsErrors.notImplemented(`Coffer does not implement ${binding.model.targetPrefix}.${call.operationName} yet.`);
-    const input = operation.decodeInput(parseBody(call.request.body));
-    call.input = input;
-    return then(call, handler(caller, input), answered);
-  }
-
-  function answered(call: Call, result: unknown): Reply {
-    const output = result as Record<string, unknown>;
-    const encoded = call.operation!.encodeOutput(output);
-    const ok = (): PipelineResponse => reply(call.requestId, 200, encoded);
-    // A change is answered only once its audit event is stored (record returns a promise for those).
-    const stored = record(call, output);
-    return stored ? then(call, stored, ok) : ok();
   }
 
   function fail(call: Call, err: unknown): PipelineResponse {

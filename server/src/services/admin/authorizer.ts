@@ -58,7 +58,7 @@ export function createAuthorizer(deps: { directory: IdentityDirectory; now: () =
   function forRequest(scope: RequestScope): RequestAccess | Promise<RequestAccess> {
     const caller = scope.caller;
     if (!caller || isRootArn(caller.arn)) return accessOf(scope, ROOT_IDENTITY);
-    const cached = directory.cachedIdentity(caller.arn);
+    const cached = directory.peekIdentity(caller.arn);
     if (cached) return accessOf(scope, cached);
     return directory.identityOf(caller.accountId, caller.arn).then((identity) => accessOf(scope, identity));
   }

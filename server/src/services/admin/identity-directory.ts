@@ -65,7 +65,7 @@ export function createIdentityDirectory(store: Store) {
   async function identityOf(accountId: string, arn: string): Promise<Identity> {
     const userName = userNameOf(arn);
     if (userName === undefined) return ROOT_IDENTITY;
-    const hit = cachedIdentity(arn);
+    const hit = peekIdentity(arn);
     if (hit) return hit;
     const token = store.changeToken?.();
     const t = Date.now();
@@ -79,7 +79,7 @@ export function createIdentityDirectory(store: Store) {
   }
 
   /** A user's identity from the cache while it is current, without awaiting (the hot path); undefined on a miss. */
-  function cachedIdentity(arn: string): Identity | undefined {
+  function peekIdentity(arn: string): Identity | undefined {
     const hit = cache.get(arn);
     if (!hit) return undefined;
     const token = store.changeToken?.();
@@ -96,7 +96,7 @@ export function createIdentityDirectory(store: Store) {
     cache.clear();
   }
 
-  return { identityOf, cachedIdentity, forget, clear };
+  return { identityOf, peekIdentity, forget, clear };
 }
 
 export type IdentityDirectory = ReturnType<typeof createIdentityDirectory>;

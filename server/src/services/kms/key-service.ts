@@ -237,7 +237,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   /** The plaintext data key (the caller's own copy: it may wipe it). */
   async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
     if (db !== store.db) return (await unwrap(scope, blob, Buffer.from(context), db)).plaintext;
-    const cached = cachedDataKey(scope, blob, context);
+    const cached = peekDataKey(scope, blob, context);
     if (cached) return cached;
     const cacheKey = dataKeyCacheKey(context, blob);
     const t = Date.now();
@@ -254,10 +254,10 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
    * The data key from the cache without awaiting (the hot path), the caller's own copy; undefined when it or
    * its key's row is not cached. Throws as an unwrap would when the key is disabled or pending deletion.
    */
-  function cachedDataKey(scope: Scope, blob: Buffer, context: string): Buffer | undefined {
+  function peekDataKey(scope: Scope, blob: Buffer, context: string): Buffer | undefined {
     const hit = dataKeys.get(dataKeyCacheKey(context, blob));
     if (!hit || hit.until <= Date.now()) return undefined;
-    const row = cachedKeyRow(scope, hit.keyId);
+    const row = peekKeyRow(scope, hit.keyId);
     if (!row) return undefined;
     assertUsable(row);
     return Buffer.from(hit.plaintext);
@@ -272,14 +272,14 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   }
 
   /** A key row from rowCache while it is current, without awaiting; undefined on a miss. */
-  function cachedKeyRow(scope: Scope, keyId: string): KeyRow | undefined {
+  function peekKeyRow(scope: Scope, keyId: string): KeyRow | undefined {
     const hit = rowCache.get(keyId);
     if (!hit || hit.until <= Date.now() || hit.token !== store.changeToken?.()) return undefined;
     return hit.row.account_id === scope.accountId && hit.row.region === scope.region ? hit.row : undefined;
   }
 
   async function findKeyForRead(scope: Scope, keyId: string): Promise<KeyRow | undefined> {
-    const hit = cachedKeyRow(scope, keyId);
+    const hit = peekKeyRow(scope, keyId);
     if (hit) return hit;
     const t = Date.now();
     const token = store.changeToken?.();
@@ -357,8 +357,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     keyArn,
     /** A key row from the read cache (outside transactions only): what authorization needs to know of a key. */
     cachedKey: findKeyForRead,
-    cachedKeyRow,
-    cachedDataKey,
+    peekKeyRow,
+    peekDataKey,
     clearCache,
     defaultAlias: DEFAULT_SECRETS_ALIAS,
   };

@@ -128,7 +128,7 @@ export function createSecretAccess(keys: KeyService) {
     if (!caller || key === null) return undefined;
     if (caller.accountId === owner.accountId && access.identity.kind === 'root') return undefined;
     if (typeof key !== 'string') return kmsDecisionOn(access, caller, owner, key, action);
-    const row = keys.cachedKeyRow(owner, key);
+    const row = keys.peekKeyRow(owner, key);
     if (row) return kmsDecisionOn(access, caller, owner, row, action);
     // A key that is gone fails the operation with its own error when it is used.
     return keys.cachedKey(owner, key).then((found) => found && kmsDecisionOn(access, caller, owner, found, action));

@@ -59,7 +59,7 @@ export function createValueCrypto(keys: KeyService) {
     const sealed = sealedValue(version);
     const ctx = context(scope, secretId, version.version_id);
     try {
-      const dataKey = keys.cachedDataKey(scope, sealed.wrappedKey, ctx);
+      const dataKey = keys.peekDataKey(scope, sealed.wrappedKey, ctx);
       return dataKey && openValue(dataKey, sealed, ctx);
     } catch (err) {
       throw asDecryptionFailure(err);
