@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { openStore } from '../../src/store/db.ts';
 import { createAuditTrail } from '../../src/audit/audit-trail.ts';
 import { createEventIds } from '../../src/audit/event-id.ts';
@@ -16,22 +17,27 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { COFFER_BIN, spawnServer, type ServerProcess } from './server-process.ts';
 
-describe('coffer server --workers 2 (SQLite)', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+/** A `--workers 2` server in a data directory of its own, for the tests of the enclosing describe. */
+function workersServer() {
+  const t = {} as { dataDir: string; server: ServerProcess };
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'coffer-workers-'));
-    server = await spawnServer({ dataDir, args: ['--workers', '2'] });
+    t.dataDir = mkdtempSync(join(tmpdir(), 'coffer-workers-'));
+    t.server = await spawnServer({ dataDir: t.dataDir, args: ['--workers', '2'] });
   });
   after(async () => {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await t.server?.stop();
+    rmSync(t.dataDir, { recursive: true, force: true });
   });
+  return t;
+}
+
+describe('coffer server --workers 2 (SQLite)', () => {
+  const t = workersServer();
 
   test('calls answered by both workers end up in one verified audit chain, the last batches included', async () => {
-    const credentials = readCredentials(join(dataDir, 'credentials'));
+    const credentials = readCredentials(join(t.dataDir, 'credentials'));
     // Separate clients open separate connections, which the primary hands to the workers in turn.
-    const clients = Array.from({ length: 6 }, () => new SecretsManagerClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 }));
+    const clients = Array.from({ length: 6 }, () => new SecretsManagerClient({ endpoint: t.server.url, region: 'us-east-1', credentials, maxAttempts: 1 }));
     try {
       await clients[0].send(new CreateSecretCommand({ Name: 'workers/audited', SecretString: 'value-4f1c' }));
       const reads = await Promise.all(
@@ -42,10 +48,10 @@ describe('coffer server --workers 2 (SQLite)', () => {
       clients.forEach((c) => c.destroy());
     }
     // The reads are batched (written within a second or at shutdown): stop, then read the store itself.
-    await server.stop();
-    assert.doesNotMatch(server.output(), /audit write failed/);
+    await t.server.stop();
+    assert.doesNotMatch(t.server.output(), /audit write failed/);
 
-    const store = await openStore({ kind: 'sqlite', path: join(dataDir, 'coffer.db') });
+    const store = await openStore({ kind: 'sqlite', path: join(t.dataDir, 'coffer.db') });
     try {
       const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
       const verification = await trail.verify();
@@ -60,6 +66,41 @@ describe('coffer server --workers 2 (SQLite)', () => {
       assert.equal(byName.GetSecretValue, 60);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('coffer server --workers 2: key state across workers', () => {
+  const t = workersServer();
+
+  // Each worker keeps the values it opened with their data keys; a DisableKey answered by one worker must stop
+  // the reads on the other at once, and EnableKey bring them back.
+  test('a key disabled through one worker stops reads of values the other worker has cached', async () => {
+    const credentials = readCredentials(join(t.dataDir, 'credentials'));
+    const config = { endpoint: t.server.url, region: 'us-east-1', credentials, maxAttempts: 1 };
+    const clients = Array.from({ length: 6 }, () => new SecretsManagerClient(config));
+    const kms = new KMSClient(config);
+    const readAll = () =>
+      Promise.allSettled(Array.from({ length: 24 }, (_, i) => clients[i % clients.length].send(new GetSecretValueCommand({ SecretId: 'workers/keyed' }))));
+    try {
+      const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+      await clients[0].send(new CreateSecretCommand({ Name: 'workers/keyed', SecretString: 'value-9a2e', KmsKeyId: KeyMetadata!.KeyId }));
+      const before = await readAll();
+      assert.ok(before.every((r) => r.status === 'fulfilled' && r.value.SecretString === 'value-9a2e'));
+
+      await kms.send(new DisableKeyCommand({ KeyId: KeyMetadata!.KeyId }));
+      const disabled = await readAll();
+      assert.deepEqual(
+        [...new Set(disabled.map((r) => (r.status === 'rejected' ? (r.reason as Error).name : 'served')))],
+        ['DecryptionFailure'],
+      );
+
+      await kms.send(new EnableKeyCommand({ KeyId: KeyMetadata!.KeyId }));
+      const enabled = await readAll();
+      assert.ok(enabled.every((r) => r.status === 'fulfilled' && r.value.SecretString === 'value-9a2e'));
+    } finally {
+      clients.forEach((c) => c.destroy());
+      kms.destroy();
     }
   });
 });

@@ -15,6 +15,7 @@ import * as keys from './key-store.ts';
 import type { KeyRow, RowLock, Scope } from './key-store.ts';
 import { KeyUnavailableError } from './key-errors.ts';
 import { createKeySweep } from './key-sweep.ts';
+import { createDataKeyCache } from './data-key-cache.ts';
 
 export { KeyUnavailableError } from './key-errors.ts';
 export type { KeyRow };
@@ -25,6 +26,8 @@ const AWS_MANAGED_ROTATION_DAYS = 365;
 const KEY_ROW_TTL_MS = 1000;
 const DATA_KEY_TTL_MS = 5 * 60_000;
 const MAX_DATA_KEYS = 10_000;
+/** Opened secret values kept with their data keys, in bytes (a read of a version kept here opens nothing). */
+const MAX_OPENED_BYTES = 64 * 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_ARN = /^arn:aws:kms:([^:]+):(\d{12}):key\/(.+)$/;
 const ALIAS_ARN = /^arn:aws:kms:([^:]+):(\d{12}):(alias\/.+)$/;
@@ -46,20 +49,10 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   const rowCache = new Map<string, { row: KeyRow; until: number; token: string | undefined }>();
   // Counts forget() calls: a read that began before a change committed must not cache what it read after.
   let forgets = 0;
-  // Data keys unwrapped on the hot path, by wrapped blob and context. A hit still reads the key's row (from
-  // rowCache) and checks its state, so disabling or deleting the key refuses the read exactly as an unwrap
-  // would; entries expire after DATA_KEY_TTL_MS so that opened keys do not stay in memory for long.
-  const dataKeys = new Map<string, { keyId: string; plaintext: Buffer; until: number }>();
-  // The cache key of a blob object the read cache holds is built once (base64 of a wrapped key costs more
-  // than the lookup); a blob read afresh from the database (PostgreSQL) gets its key built each time.
-  const cacheKeys = new WeakMap<Buffer, { context: string; key: string }>();
-  function dataKeyCacheKey(context: string, blob: Buffer): string {
-    const known = cacheKeys.get(blob);
-    if (known && known.context === context) return known.key;
-    const key = `${context}\n${blob.toString('base64')}`;
-    cacheKeys.set(blob, { context, key });
-    return key;
-  }
+  // Data keys unwrapped on the hot path, with the values opened under them. A hit still reads the key's row
+  // (from rowCache) and checks its state, so disabling or deleting the key refuses the read exactly as an
+  // unwrap would.
+  const dataKeys = createDataKeyCache({ ttlMs: DATA_KEY_TTL_MS, maxEntries: MAX_DATA_KEYS, openedBudget: MAX_OPENED_BYTES });
 
   function keyArn(scope: Scope, keyId: string): string {
     return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
@@ -237,38 +230,25 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   /** The plaintext data key (the caller's own copy: it may wipe it). */
   async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
     if (db !== store.db) return (await unwrap(scope, blob, Buffer.from(context), db)).plaintext;
-    const cached = peekDataKey(scope, blob, context);
-    if (cached) return cached;
-    const cacheKey = dataKeyCacheKey(context, blob);
     const t = Date.now();
     const generation = forgets;
     const { row, plaintext } = await unwrap(scope, blob, Buffer.from(context), db, true);
-    if (generation === forgets) {
-      if (dataKeys.size >= MAX_DATA_KEYS) dropDataKeys();
-      dataKeys.set(cacheKey, { keyId: row.key_id, plaintext: Buffer.from(plaintext), until: t + DATA_KEY_TTL_MS });
-    }
+    if (generation === forgets) dataKeys.set(context, blob, row.key_id, plaintext, t);
     return plaintext;
   }
 
   /**
-   * The data key from the cache without awaiting (the hot path), the caller's own copy; undefined when it or
-   * its key's row is not cached. Throws as an unwrap would when the key is disabled or pending deletion.
+   * What `sealed` opens to under a data key in the cache, without awaiting (the hot path): `open` gets the key
+   * the first time, and the opened bytes are kept with it. Undefined when the data key or its KMS key's row
+   * is not cached. Throws as an unwrap would when the KMS key is disabled or pending deletion.
    */
-  function peekDataKey(scope: Scope, blob: Buffer, context: string): Buffer | undefined {
-    const hit = dataKeys.get(dataKeyCacheKey(context, blob));
-    if (!hit || hit.until <= Date.now()) return undefined;
+  function peekOpened(scope: Scope, blob: Buffer, context: string, sealed: Buffer, open: (dataKey: Buffer) => Buffer): Buffer | undefined {
+    const hit = dataKeys.get(context, blob);
+    if (!hit) return undefined;
     const row = peekKeyRow(scope, hit.keyId);
     if (!row) return undefined;
     assertUsable(row);
-    return Buffer.from(hit.plaintext);
-  }
-
-  function dropDataKeys(keyId?: string): void {
-    for (const [cacheKey, entry] of dataKeys) {
-      if (keyId !== undefined && entry.keyId !== keyId) continue;
-      entry.plaintext.fill(0);
-      dataKeys.delete(cacheKey);
-    }
+    return dataKeys.opened(hit, sealed, open);
   }
 
   /** A key row from rowCache while it is current, without awaiting; undefined on a miss. */
@@ -327,7 +307,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   function forget(keyId: string, material = false): void {
     forgets += 1;
     rowCache.delete(keyId);
-    dropDataKeys(keyId);
+    dataKeys.drop(keyId);
     if (!material) return;
     for (const cacheKey of materialCache.keys()) if (cacheKey.startsWith(`${keyId}:`)) materialCache.delete(cacheKey);
   }
@@ -335,7 +315,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   function clearCache(): void {
     materialCache.clear();
     rowCache.clear();
-    dropDataKeys();
+    dataKeys.drop();
   }
 
   return {
@@ -358,7 +338,7 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     /** A key row from the read cache (outside transactions only): what authorization needs to know of a key. */
     cachedKey: findKeyForRead,
     peekKeyRow,
-    peekDataKey,
+    peekOpened,
     clearCache,
     defaultAlias: DEFAULT_SECRETS_ALIAS,
   };

@@ -17,6 +17,11 @@ function context(scope: Scope, secretId: string, versionId: string): string {
   return `secretsmanager:${scope.accountId}:${scope.region}:${secretId}:${versionId}`;
 }
 
+/** The value's own AAD: the same context as its data key's, marked as the value's. */
+function valueAad(ctx: string): Buffer {
+  return Buffer.from(`value:${ctx}`);
+}
+
 interface SealedValue {
   wrappedKey: Buffer;
   ciphertext: Buffer;
@@ -31,7 +36,7 @@ function sealedValue(version: VersionRow): SealedValue {
 /** Opens the value with its data key, then wipes the key (the caller's copy). */
 function openValue(dataKey: Buffer, sealed: SealedValue, ctx: string): SecretValue {
   try {
-    return { kind: sealed.kind, bytes: open(dataKey, sealed.ciphertext, Buffer.from(`value:${ctx}`)) };
+    return { kind: sealed.kind, bytes: open(dataKey, sealed.ciphertext, valueAad(ctx)) };
   } finally {
     dataKey.fill(0);
   }
@@ -46,21 +51,22 @@ export function createValueCrypto(keys: KeyService) {
     } catch (err) {
       throw asEncryptionFailure(err);
     }
-    const ciphertext = seal(dataKey.plaintext, value.bytes, Buffer.from(`value:${ctx}`));
+    const ciphertext = seal(dataKey.plaintext, value.bytes, valueAad(ctx));
     dataKey.plaintext.fill(0);
     return { kms_key_id: key.key_id, wrapped_key: dataKey.blob, ciphertext, value_kind: value.kind };
   }
 
   /**
    * The value when its data key is in the key service's cache, without awaiting (the hot path); undefined
-   * otherwise, and decrypt() does the rest.
+   * otherwise, and decrypt() does the rest. The key service keeps the opened bytes with the data key, so a
+   * version read again opens nothing.
    */
   function decryptCached(scope: Scope, secretId: string, version: VersionRow): SecretValue | undefined {
     const sealed = sealedValue(version);
     const ctx = context(scope, secretId, version.version_id);
     try {
-      const dataKey = keys.peekDataKey(scope, sealed.wrappedKey, ctx);
-      return dataKey && openValue(dataKey, sealed, ctx);
+      const bytes = keys.peekOpened(scope, sealed.wrappedKey, ctx, sealed.ciphertext, (dataKey) => open(dataKey, sealed.ciphertext, valueAad(ctx)));
+      return bytes && { kind: sealed.kind, bytes };
     } catch (err) {
       throw asDecryptionFailure(err);
     }
