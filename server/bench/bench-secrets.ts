@@ -1,6 +1,6 @@
 // What the GetSecretValue benchmarks share: the secrets they read, and requests signed as an SDK signs them.
 import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { smithySigner } from '../src/auth/sigv4/test-signer.ts';
+import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
 
 /** A database credential of the usual size. */
 const BENCH_VALUE = JSON.stringify({ username: 'bench', password: 'x'.repeat(32), host: 'db.internal', port: 5432 });
@@ -28,4 +28,26 @@ export async function signedHeaders(signer: ReturnType<typeof smithySigner>, por
     body,
   });
   return signed.headers as Record<string, string>;
+}
+
+/** An IAM user allowed to read the bench secrets from 127.0.0.0/8 (CofferAdmin API); returns its access key. */
+export async function benchUser(endpoint: string, port: number, admin: { accessKeyId: string; secretAccessKey: string }) {
+  const signer = smithySigner(admin, 'us-east-1', 'coffer');
+  const call = async (operation: string, input: Record<string, unknown>) => {
+    const body = JSON.stringify(input);
+    const res = await fetch(endpoint, { method: 'POST', headers: await signedHeaders(signer, port, `CofferAdmin.${operation}`, body), body });
+    if (res.status !== 200) throw new Error(`${operation} failed: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, any>;
+  };
+  await call('CreateUser', { UserName: 'bench-reader' });
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:*:*:secret:bench/*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } },
+      { Effect: 'Deny', Action: 'secretsmanager:*', Resource: '*', Condition: { StringEquals: { 'secretsmanager:VersionStage': 'AWSPREVIOUS' } } },
+    ],
+  };
+  await call('PutUserPolicy', { UserName: 'bench-reader', PolicyName: 'read-bench', PolicyDocument: JSON.stringify(policy) });
+  const { AccessKey } = await call('CreateAccessKey', { UserName: 'bench-reader' });
+  return { accessKeyId: AccessKey.AccessKeyId as string, secretAccessKey: AccessKey.SecretAccessKey as string };
 }

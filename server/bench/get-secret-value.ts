@@ -17,7 +17,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
 import { readCredentials } from '../test/support/test-server.ts';
 import { wrkAvailable, wrkLoad, type LoadRequest, type LoadResult } from './wrk-load.ts';
-import { createBenchSecrets, signedHeaders } from './bench-secrets.ts';
+import { benchUser, createBenchSecrets, signedHeaders } from './bench-secrets.ts';
 
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -153,28 +153,6 @@ async function main(): Promise<void> {
     await new Promise((resolve) => coffer.once('exit', resolve));
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** An IAM user allowed to read the bench secrets from 127.0.0.0/8 (CofferAdmin API); returns its access key. */
-async function benchUser(endpoint: string, port: number, admin: { accessKeyId: string; secretAccessKey: string }) {
-  const signer = smithySigner(admin, 'us-east-1', 'coffer');
-  const call = async (operation: string, input: Record<string, unknown>) => {
-    const body = JSON.stringify(input);
-    const res = await fetch(endpoint, { method: 'POST', headers: await signedHeaders(signer, port, `CofferAdmin.${operation}`, body), body });
-    if (res.status !== 200) throw new Error(`${operation} failed: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, any>;
-  };
-  await call('CreateUser', { UserName: 'bench-reader' });
-  const policy = {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:*:*:secret:bench/*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } },
-      { Effect: 'Deny', Action: 'secretsmanager:*', Resource: '*', Condition: { StringEquals: { 'secretsmanager:VersionStage': 'AWSPREVIOUS' } } },
-    ],
-  };
-  await call('PutUserPolicy', { UserName: 'bench-reader', PolicyName: 'read-bench', PolicyDocument: JSON.stringify(policy) });
-  const { AccessKey } = await call('CreateAccessKey', { UserName: 'bench-reader' });
-  return { accessKeyId: AccessKey.AccessKeyId as string, secretAccessKey: AccessKey.SecretAccessKey as string };
 }
 
 await main();

@@ -1,13 +1,14 @@
 // `npm run bench:pipeline [N]`: CPU time per GetSecretValue through the API pipeline in-process (SigV4,
 // authorization, the service, encoding, the audit event and its write), without HTTP: the part of the
 // request's cost that is Coffer's own. Three rounds of N calls (default 20,000) over 100 secrets, SQLite.
+// BENCH_AS=user signs as an IAM user whose identity policy is evaluated on every call (as in `npm run bench`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '../test/support/test-server.ts';
 import { signWithSmithy } from '../src/auth/sigv4/test-signer.ts';
 import type { SignedRequest } from '../src/auth/sigv4/index.ts';
-import { createBenchSecrets } from './bench-secrets.ts';
+import { benchUser, createBenchSecrets } from './bench-secrets.ts';
 
 const N = Number(process.argv[2] ?? 20000);
 const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-micro-'));
@@ -15,12 +16,14 @@ const server = await startTestServer({ dataDir });
 try {
   const client = server.client();
   const requests: SignedRequest[] = [];
-  const host = new URL(server.endpoint).host;
+  const url = new URL(server.endpoint);
+  const host = url.host;
+  const credentials = process.env.BENCH_AS === 'user' ? await benchUser(server.endpoint, Number(url.port), server.credentials) : server.credentials;
   for (const name of await createBenchSecrets(client, 100)) {
     const body = JSON.stringify({ SecretId: name });
     requests.push(
       await signWithSmithy({
-        credentials: server.credentials,
+        credentials,
         region: 'us-east-1',
         service: 'secretsmanager',
         signingDate: new Date(),

@@ -8,8 +8,8 @@
 // An empty list is the same as an absent key: ForAllValues over it is true, ForAnyValue false, Null "true";
 // a context key set to an empty list also hides the derived value.
 //
-// This sits on every authorization, so it is lazy (a policy without conditions never builds the map) and
-// allocates little: one Map of the explicit keys, derived keys computed only when asked for.
+// This sits on every authorization, so it allocates little: a key is looked up where the request has it, and
+// derived keys are computed only when asked for.
 import type { AuthorizationRequest, ContextLookup, ContextValue } from './types.ts';
 
 const USER_ARN = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/;
@@ -30,20 +30,21 @@ function asList(value: ContextValue): readonly string[] | undefined {
 }
 
 export class RequestContext implements ContextLookup {
-  private explicit: Map<string, ContextValue> | undefined;
-
   constructor(private readonly request: AuthorizationRequest) {}
 
-  private buildExplicit(): Map<string, ContextValue> {
-    const map = new Map<string, ContextValue>();
-    const context = this.request.context;
-    if (context) {
-      for (const key in context) {
-        const value = context[key];
-        if (value !== undefined) map.set(key.toLowerCase(), value);
-      }
+  /**
+   * A key's value in one layer of the context, found as written or else by its lower-cased name (the last
+   * such key wins); undefined when the layer has no such key with a value.
+   */
+  private static lookup(layer: Readonly<Record<string, ContextValue>> | undefined, lowerKey: string, asWritten?: string): ContextValue {
+    if (layer === undefined) return undefined;
+    if (asWritten !== undefined && Object.prototype.hasOwnProperty.call(layer, asWritten) && layer[asWritten] !== undefined) return layer[asWritten];
+    // A scan with a length check first: cheaper than a lower-cased map for the few keys a request has.
+    let match: ContextValue;
+    for (const key in layer) {
+      if (key.length === lowerKey.length && layer[key] !== undefined && key.toLowerCase() === lowerKey) match = layer[key];
     }
-    return map;
+    return match;
   }
 
   private derived(lowerKey: string): string | undefined {
@@ -66,14 +67,9 @@ export class RequestContext implements ContextLookup {
   }
 
   values(lowerKey: string, asWritten?: string): readonly string[] | undefined {
-    // Fast path: the request spells the key as the policy does (the usual case) — no map needed.
-    const context = this.request.context;
-    if (asWritten !== undefined && context !== undefined && Object.prototype.hasOwnProperty.call(context, asWritten)) {
-      const value = context[asWritten];
-      if (value !== undefined) return asList(value);
-    }
-    this.explicit ??= this.buildExplicit();
-    if (this.explicit.has(lowerKey)) return asList(this.explicit.get(lowerKey));
+    // The request's own keys first, then the global ones, then what the principal implies.
+    const value = RequestContext.lookup(this.request.context, lowerKey, asWritten) ?? RequestContext.lookup(this.request.globalContext, lowerKey, asWritten);
+    if (value !== undefined) return asList(value);
     const d = this.derived(lowerKey);
     return d === undefined ? undefined : [d];
   }

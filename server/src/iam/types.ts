@@ -127,6 +127,8 @@ export interface AuthorizationRequest {
   readonly resourceAccountId: string;
   /** Condition keys; names are case-insensitive, as in AWS. */
   readonly context?: Readonly<Record<string, ContextValue>>;
+  /** The request's global condition keys (aws:SourceIp, aws:CurrentTime, ...); `context` wins over them. */
+  readonly globalContext?: Readonly<Record<string, ContextValue>>;
 }
 
 export interface AuthorizationPolicies {
