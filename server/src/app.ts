@@ -217,6 +217,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       secrets.purgeExpired().catch((err) => logger.error('deletion purge failed', { error: String(err) }));
       keys.purgeDeletedKeys().catch((err) => logger.error('key deletion failed', { error: String(err) }));
       keys.rotateDueKeys().catch((err) => logger.error('key rotation failed', { error: String(err) }));
+      keys.wipeExpiredDataKeys();
       rotation.tick().catch((err) => logger.error('secret rotation sweep failed', { error: String(err) }));
       if (!config.dev) follower.sync().catch((err) => logger.error('following the root key failed', { error: String(err) }));
     }, config.sweepIntervalSeconds * 1000);

@@ -2,8 +2,8 @@
 // (a secret version's), so that reading the same version again runs neither KMS nor the cipher. The
 // opened value is bound to the data key that sealed it: it is used only for the same sealed bytes, and
 // lives and dies with the key's entry. Entries expire after `ttlMs`; expired ones are wiped (overwritten
-// with zeros) by a sweep at most every `ttlMs`, a KMS key's entries when the key changes (drop), and
-// everything when the cache is full. Opened values are kept up to `openedBudget` bytes in all. Checking
+// with zeros) by a sweep (on a read at most every `ttlMs`, and whenever the server's periodic sweep calls it),
+// a KMS key's entries when the key changes (drop), and everything when the cache is full. Opened values are kept up to `openedBudget` bytes in all. Checking
 // the KMS key's state on each use is the key service's job: this only remembers.
 
 export interface DataKeyCacheOptions {
@@ -48,7 +48,8 @@ export function createDataKeyCache({ ttlMs, maxEntries, openedBudget, now = Date
     entries.delete(key);
   }
 
-  function sweep(t: number): void {
+  /** Wipes the entries that expired (the server's periodic sweep calls it too, so an idle server drops them). */
+  function sweep(t = now()): void {
     nextSweep = t + ttlMs;
     for (const [key, entry] of entries) if (entry.until <= t) wipe(key, entry);
   }
@@ -96,7 +97,7 @@ export function createDataKeyCache({ ttlMs, maxEntries, openedBudget, now = Date
     for (const [key, entry] of entries) if (keyId === undefined || entry.keyId === keyId) wipe(key, entry);
   }
 
-  return { get, set, opened, drop, stats: () => ({ entries: entries.size, openedBytes }) };
+  return { get, set, opened, drop, sweep, stats: () => ({ entries: entries.size, openedBytes }) };
 }
 
 export type DataKeyCache = ReturnType<typeof createDataKeyCache>;

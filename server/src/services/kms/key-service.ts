@@ -339,6 +339,8 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     cachedKey: findKeyForRead,
     peekKeyRow,
     peekOpened,
+    /** Wipes the cached data keys (and the values opened with them) that expired. */
+    wipeExpiredDataKeys: () => dataKeys.sweep(),
     clearCache,
     defaultAlias: DEFAULT_SECRETS_ALIAS,
   };
