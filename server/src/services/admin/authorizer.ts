@@ -32,7 +32,7 @@ export interface AccessCheck {
   readonly resource: string;
   readonly resourceAccountId: string;
   readonly resourcePolicy?: CompiledPolicy;
-  /** request-specific condition keys; the global ones (aws:SourceIp, aws:CurrentTime, ...) come from here */
+  /** request-specific condition keys; the authorizer adds the global ones (aws:SourceIp, aws:CurrentTime, ...) beside them */
   readonly context?: Readonly<Record<string, ContextValue>>;
   /** what the AccessDenied message names after "on resource:" (default: `resource`) */
   readonly shownResource?: string;
@@ -119,11 +119,11 @@ class ScopedAccess implements RequestAccess {
   /** The global condition keys, built once per request and only when a policy is evaluated. */
   private globalContext(): Record<string, ContextValue> {
     if (this.base) return this.base;
+    const t = this.now();
     const caller = this.caller;
-    const time = timeKeys(this.now());
     const base: Record<string, ContextValue> = {
-      'aws:CurrentTime': time.currentTime,
-      'aws:EpochTime': time.epochTime,
+      'aws:CurrentTime': new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'aws:EpochTime': String(Math.floor(t / 1000)),
       // Coffer serves plain HTTP (put TLS in front of it): as far as it knows, no request is secure.
       'aws:SecureTransport': 'false',
       'aws:RequestedRegion': this.scope.region,
@@ -132,16 +132,6 @@ class ScopedAccess implements RequestAccess {
     if (caller?.userAgent) base['aws:UserAgent'] = caller.userAgent;
     return (this.base = base);
   }
-}
-
-/** aws:CurrentTime (ISO 8601 to the second) and aws:EpochTime of a time: the same texts for a whole second. */
-let lastTime = { second: NaN, currentTime: '', epochTime: '' };
-function timeKeys(t: number): typeof lastTime {
-  const second = Math.floor(t / 1000);
-  if (second !== lastTime.second) {
-    lastTime = { second, currentTime: new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), epochTime: String(second) };
-  }
-  return lastTime;
 }
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;

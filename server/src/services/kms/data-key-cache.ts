@@ -1,10 +1,10 @@
 // The data keys this process has unwrapped, by context and wrapped blob, each with the value it opened
 // (a secret version's), so that reading the same version again runs neither KMS nor the cipher. The
 // opened value is bound to the data key that sealed it: it is used only for the same sealed bytes, and
-// lives and dies with the key's entry. Entries expire after `ttlMs`; expired ones are wiped (overwritten
-// with zeros) by a sweep (on a read at most every `ttlMs`, and whenever the server's periodic sweep calls it),
-// a KMS key's entries when the key changes (drop), and everything when the cache is full. Opened values are kept up to `openedBudget` bytes in all. Checking
-// the KMS key's state on each use is the key service's job: this only remembers.
+// lives and dies with the key's entry. Entries expire after `ttlMs` (a read no longer finds them); they are
+// wiped (overwritten with zeros) by the server's periodic sweep, a KMS key's entries when the key changes
+// (drop), and everything when the cache is full. Opened values are kept up to `openedBudget` bytes in all.
+// Checking the KMS key's state on each use is the key service's job: this only remembers.
 
 export interface DataKeyCacheOptions {
   ttlMs: number;
@@ -25,7 +25,6 @@ export interface DataKeyEntry {
 export function createDataKeyCache({ ttlMs, maxEntries, openedBudget, now = Date.now }: DataKeyCacheOptions) {
   const entries = new Map<string, DataKeyEntry>();
   let openedBytes = 0;
-  let nextSweep = now() + ttlMs;
 
   // The cache key of a blob object the read cache holds is built once (base64 of a wrapped key costs more
   // than the lookup); a blob read afresh from the database (PostgreSQL) gets its key built each time.
@@ -48,18 +47,16 @@ export function createDataKeyCache({ ttlMs, maxEntries, openedBudget, now = Date
     entries.delete(key);
   }
 
-  /** Wipes the entries that expired (the server's periodic sweep calls it too, so an idle server drops them). */
-  function sweep(t = now()): void {
-    nextSweep = t + ttlMs;
+  /** Wipes the entries that expired (the server's periodic sweep calls it). */
+  function sweep(): void {
+    const t = now();
     for (const [key, entry] of entries) if (entry.until <= t) wipe(key, entry);
   }
 
   /** The live entry for a wrapped data key, or undefined. */
   function get(context: string, blob: Buffer): DataKeyEntry | undefined {
-    const t = now();
-    if (t >= nextSweep) sweep(t);
     const entry = entries.get(cacheKey(context, blob));
-    return entry && entry.until > t ? entry : undefined;
+    return entry && entry.until > now() ? entry : undefined;
   }
 
   /** Remembers an unwrapped data key (a copy of it: the caller may wipe its own). */
@@ -99,5 +96,3 @@ export function createDataKeyCache({ ttlMs, maxEntries, openedBudget, now = Date
 
   return { get, set, opened, drop, sweep, stats: () => ({ entries: entries.size, openedBytes }) };
 }
-
-export type DataKeyCache = ReturnType<typeof createDataKeyCache>;
