@@ -6,6 +6,8 @@ import type { Handler } from '../protocol/pipeline.ts';
 import { AwsError } from '../protocol/errors.ts';
 import { requireOperator, type Authorizer, type RequestScope } from '../services/admin/authorizer.ts';
 import type { AuditTrail } from './audit-trail.ts';
+import { createEventMemo } from './cloudtrail-event.ts';
+import { readStored } from './stored-event.ts';
 
 interface LookupInput {
   StartTime?: Date;
@@ -43,8 +45,9 @@ export function auditHandlers(trail: AuditTrail, authorizer: Authorizer, operato
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
+    const memo = createEventMemo();
     const Events = page.map((row) => {
-      const event = JSON.parse(row.record) as { userIdentity: Record<string, string>; eventSource: string; readOnly: boolean; errorCode?: string };
+      const { event, json } = readStored(row, memo);
       return {
         EventId: row.event_id,
         EventName: row.event_name,
@@ -56,7 +59,7 @@ export function auditHandlers(trail: AuditTrail, authorizer: Authorizer, operato
         ReadOnly: String(event.readOnly),
         ...(event.userIdentity.accessKeyId ? { AccessKeyId: event.userIdentity.accessKeyId } : {}),
         ...(event.errorCode ? { ErrorCode: event.errorCode } : {}),
-        CloudTrailEvent: row.record,
+        CloudTrailEvent: json,
       };
     });
     const more = rows.length > limit;

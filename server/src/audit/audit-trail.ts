@@ -7,7 +7,8 @@
 import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
 import type { Store } from '../store/db.ts';
 import * as db from './audit-store.ts';
-import { createEventMemo, eventJson, resourceOf, toCloudTrailEvent, toServiceEvent, type ServiceEventInput } from './cloudtrail-event.ts';
+import { createEventMemo, resourceOf, type ServiceEventInput } from './cloudtrail-event.ts';
+import { storedCall, storedServiceEvent } from './stored-event.ts';
 import { chainHash, GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
 
 const FLUSH_MS = 1000;
@@ -74,20 +75,20 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       if (closed || full()) return;
       const time = now();
       const eventId = newEventId();
-      const event = toCloudTrailEvent(entry, eventId, time, memo);
-      const resourceArn = resourceOf(entry, event.responseElements) ?? null;
+      const { record, readOnly, response } = storedCall(entry, memo);
+      const resourceArn = resourceOf(entry, response) ?? null;
       const principalArn = entry.caller?.arn ?? null;
-      const accountId = event.recipientAccountId;
-      enqueue({ eventId, time, accountId, eventName: event.eventName, principalArn, resourceArn, record: eventJson(event) });
+      const accountId = entry.caller?.accountId ?? '';
+      const eventName = entry.operation;
+      enqueue({ eventId, time, accountId, eventName, principalArn, resourceArn, record });
       // A call on another account's secret or key is in both trails, as CloudTrail delivers it: the owner
-      // sees who used (or tried to use) its resource. The owner's copy has its own event id.
+      // sees who used (or tried to use) its resource. The owner's copy has its own event id; the record
+      // is the same (the recipient account is the row's).
       const owner = resourceArn ? ARN_ACCOUNT.exec(resourceArn)?.[1] : undefined;
       if (owner !== undefined && accountId !== '' && owner !== accountId) {
-        const copyId = newEventId();
-        const record = eventJson({ ...event, eventID: copyId, recipientAccountId: owner });
-        enqueue({ eventId: copyId, time, accountId: owner, eventName: event.eventName, principalArn, resourceArn, record });
+        enqueue({ eventId: newEventId(), time, accountId: owner, eventName, principalArn, resourceArn, record });
       }
-      if (!event.readOnly && !entry.error) return flushSoon();
+      if (!readOnly && !entry.error) return flushSoon();
     },
   };
 
@@ -124,8 +125,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     if (closed || full()) return;
     const time = now();
     const eventId = newEventId();
-    const event = toServiceEvent(input, eventId, time, memo);
-    enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: eventJson(event) });
+    enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: storedServiceEvent(input) });
   }
 
   /** Appends a batch to the chain in one transaction; with onlyMissing, events already stored are skipped. */

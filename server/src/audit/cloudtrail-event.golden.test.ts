@@ -1,9 +1,11 @@
-// The stored JSON of each kind of event, byte for byte as the console, `coffer audit` and existing hash chains
-// know it (captured before the event builder was optimised): any change in member order, a member present
-// or missing, or the time's format shows here.
+// The CloudTrail JSON of each kind of event, byte for byte as the console, `coffer audit` and existing hash
+// chains know it (captured before the event builder was optimised, and stored so before compact records):
+// any change in member order, a member present or missing, or the time's format shows here. Compact records
+// (stored-event.ts) must rebuild the same bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventJson, toCloudTrailEvent, toServiceEvent } from './cloudtrail-event.ts';
+import { createEventMemo, eventJson, toCloudTrailEvent, toServiceEvent } from './cloudtrail-event.ts';
+import { readStored, storedCall, storedServiceEvent, type StoredEvent } from './stored-event.ts';
 import type { AuditRecord } from '../protocol/pipeline.ts';
 
 const t = Date.UTC(2026, 10, 27, 13, 45, 6, 789);
@@ -50,4 +52,43 @@ test('a service event, and a time before 1970, are stored as the same bytes as b
   const details = { step: 'finishSecret', n: 1 };
   assert.equal(eventJson(toServiceEvent({ service: 'secretsmanager', accountId: '111122223333', region: 'us-east-1', eventName: 'RotationSucceeded', resourceArn: 'arn:x', details }, 'se-1', t)), expected['service event']);
   assert.equal(eventJson(toCloudTrailEvent(cases[0][1], 'e-old', -1500)), expected['year 1969']);
+});
+
+/** The row the trail stores for a call (resource_arn plays no part in the CloudTrail JSON). */
+function storedRow(entry: AuditRecord, eventId: string, time: number): StoredEvent {
+  const { record } = storedCall(entry, createEventMemo());
+  return { event_id: eventId, event_time: time, account_id: entry.caller?.accountId ?? '', event_name: entry.operation, principal_arn: entry.caller?.arn ?? null, resource_arn: null, record };
+}
+
+test('each kind of call, stored as a compact record, reads back as the same CloudTrail JSON', () => {
+  for (const [name, entry] of cases) assert.equal(readStored(storedRow(entry, 'e-' + name.length, t + name.length * 1000)).json, expected[name], name);
+  assert.equal(readStored(storedRow(cases[0][1], 'e-old', -1500)).json, expected['year 1969']);
+  const details = { step: 'finishSecret', n: 1 };
+  const record = storedServiceEvent({ service: 'secretsmanager', accountId: '111122223333', region: 'us-east-1', eventName: 'RotationSucceeded', details });
+  const row = { event_id: 'se-1', event_time: t, account_id: '111122223333', event_name: 'RotationSucceeded', principal_arn: null, resource_arn: 'arn:x', record };
+  assert.equal(readStored(row).json, expected['service event']);
+});
+
+test('compact records are stored as these bytes', () => {
+  assert.equal(storedRow(cases[0][1], 'e', t).record, '{"v":2,"s":"secretsmanager","k":"AKIAROOT","r":"us-east-1","ip":"10.0.0.1","ua":"ua/1 \\"quoted\\" é","rq":{"SecretId":"app/db"},"rid":"r-1","ro":true}');
+  assert.equal(storedRow(cases[2][1], 'e', t).record, '{"v":2,"s":"kms","k":"AKIAANA","r":"eu-west-1","ec":"AccessDeniedException","em":"User: arn is not \\"authorized\\"","rq":{"Description":"x\\ny"},"rid":"r-3","ro":false}');
+  assert.equal(storedRow(cases[3][1], 'e', t).record, '{"v":2,"s":"secretsmanager","ec":"UnrecognizedClientException","em":"bad","rid":"r-4","ro":true}');
+  assert.equal(storedRow(cases[6][1], 'e', t).record, '{"v":2,"s":"kms","k":"AKIAANA","r":"eu-west-1","rq":{"KeyId":"k"},"rs":{"Blob":"+gE=","List":["Bw=="]},"rid":"r-7","ro":false}');
+  const record = storedServiceEvent({ service: 'secretsmanager', accountId: '111122223333', region: 'us-east-1', eventName: 'RotationSucceeded', details: { step: 'finishSecret' } });
+  assert.equal(record, '{"v":2,"t":"service","s":"secretsmanager","r":"us-east-1","d":{"step":"finishSecret"}}');
+});
+
+test('the copy of a cross-account call reads back with the owner as recipient and the caller\'s identity', () => {
+  const row = { ...storedRow(cases[1][1], 'e-copy', t), account_id: '444455556666' };
+  const { event } = readStored(row);
+  assert.equal(event.recipientAccountId, '444455556666');
+  assert.equal(event.eventID, 'e-copy');
+  assert.deepEqual(event.userIdentity, { type: 'IAMUser', principalId: 'arn:aws:iam::111122223333:user/team/ana', arn: 'arn:aws:iam::111122223333:user/team/ana', accountId: '111122223333', accessKeyId: 'AKIAANA', userName: 'ana' });
+});
+
+test('an older record (the whole CloudTrail JSON) reads back as stored', () => {
+  const row = { event_id: 'e-12', event_time: t, account_id: '111122223333', event_name: 'GetSecretValue', principal_arn: null, resource_arn: null, record: expected['read by root'] };
+  const { event, json } = readStored(row);
+  assert.equal(json, expected['read by root']);
+  assert.equal(event.userIdentity.accessKeyId, 'AKIAROOT');
 });

@@ -93,7 +93,7 @@ function timeText(time: number, memo: EventMemo): string {
   return memo.secondText;
 }
 
-function readOnlyOf(operation: string, memo: EventMemo): boolean {
+export function readOnlyOf(operation: string, memo: EventMemo): boolean {
   let readOnly = memo.readOnly.get(operation);
   if (readOnly === undefined) {
     if (memo.readOnly.size >= MEMO_LIMIT) memo.readOnly.clear();
@@ -195,15 +195,20 @@ export function toServiceEvent(input: ServiceEventInput, eventId: string, time: 
   };
 }
 
-/** JSON for storage: bytes as base64 (a redacted copy holds only non-sensitive ones, e.g. ciphertext blobs). */
+/** The event's JSON: bytes as base64 (a redacted copy holds only non-sensitive ones, e.g. ciphertext blobs). */
 export function eventJson(event: CloudTrailEvent): string {
-  // A replacer runs for every member of the event; most events hold no bytes and do without one.
-  if (!holdsBytes(event.requestParameters) && !holdsBytes(event.responseElements)) return JSON.stringify(event);
-  return JSON.stringify(event, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
-      return Buffer.from((value as { data: number[] }).data).toString('base64');
+  return storedJson(event, event.requestParameters, event.responseElements);
+}
+
+/** JSON of `value`, bytes as base64 when `part` or `other` (the members of it that can hold bytes) holds some. */
+export function storedJson(value: object, part: unknown, other?: unknown): string {
+  // A replacer runs for every member of the value; most events hold no bytes and do without one.
+  if (!holdsBytes(part) && !holdsBytes(other)) return JSON.stringify(value);
+  return JSON.stringify(value, (_key, member: unknown) => {
+    if (member && typeof member === 'object' && (member as { type?: string }).type === 'Buffer' && Array.isArray((member as { data?: unknown }).data)) {
+      return Buffer.from((member as { data: number[] }).data).toString('base64');
     }
-    return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value;
+    return member instanceof Uint8Array ? Buffer.from(member).toString('base64') : member;
   });
 }
 

@@ -1,15 +1,16 @@
 // The audit trail's hash chain: each event stores the hash of the one before it, and its own hash covers
-// that link and its record, so deleting, reordering or editing an event breaks the chain at that event.
-// SHA-256 over `prev_hash \n seq \n event_id \n event_time \n record`. Pure.
+// that link and its contents, so deleting, reordering or editing an event breaks the chain at that event.
+// SHA-256 over `prev_hash \n seq \n event_id \n event_time \n columns \n record`, where columns is the JSON
+// array [account_id, event_name, principal_arn, resource_arn] (the record does not repeat them). Events
+// stored before compact records (stored-event.ts) hash `prev_hash \n seq \n event_id \n event_time \n record`,
+// their record holding the columns' values, which verification compares. Pure.
 import * as crypto from 'node:crypto';
+import { isCompact, type StoredEvent } from './stored-event.ts';
 
 export const GENESIS = '0'.repeat(64);
 
-export interface ChainedRow {
+export interface ChainedRow extends StoredEvent {
   seq: number;
-  event_id: string;
-  event_time: number;
-  record: string;
   prev_hash: string;
   hash: string;
 }
@@ -18,8 +19,10 @@ export interface ChainedRow {
 const sha256Hex: (text: string) => string =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-export function chainHash(prevHash: string, row: Pick<ChainedRow, 'seq' | 'event_id' | 'event_time' | 'record'>): string {
-  return sha256Hex(`${prevHash}\n${row.seq}\n${row.event_id}\n${row.event_time}\n${row.record}`);
+export function chainHash(prevHash: string, row: Omit<ChainedRow, 'prev_hash' | 'hash'>): string {
+  const head = `${prevHash}\n${row.seq}\n${row.event_id}\n${row.event_time}\n`;
+  if (!isCompact(row.record)) return sha256Hex(head + row.record);
+  return sha256Hex(`${head}${JSON.stringify([row.account_id, row.event_name, row.principal_arn, row.resource_arn])}\n${row.record}`);
 }
 
 export interface ChainProblem {
@@ -30,15 +33,20 @@ export interface ChainProblem {
 
 /**
  * Checks rows in seq order, starting after `prevHash` (GENESIS for the first event). Returns the first
- * problem, or the hash of the last row checked. The record's own fields must agree with the indexed
- * columns, so an edit of a column alone is caught too.
+ * problem, or the hash of the last row checked. An older event's record must agree with its indexed columns
+ * (its hash does not cover them), so an edit of a column alone is caught too.
  */
-export function verifyRows(rows: Iterable<ChainedRow & { account_id: string; event_name: string }>, prevHash: string): { head: string; problem?: ChainProblem } {
+export function verifyRows(rows: Iterable<ChainedRow>, prevHash: string): { head: string; problem?: ChainProblem } {
   let head = prevHash;
   for (const row of rows) {
     const bad = (problem: string) => ({ head, problem: { seq: row.seq, eventId: row.event_id, problem } });
     if (row.prev_hash !== head) return bad(`its link to the previous event does not match: an event before it was deleted, inserted or edited`);
     if (chainHash(row.prev_hash, row) !== row.hash) return bad('its hash does not match its contents: the event was edited');
+    // A compact record's hash covers the columns themselves.
+    if (isCompact(row.record)) {
+      head = row.hash;
+      continue;
+    }
     let record: { eventID?: string; eventName?: string; recipientAccountId?: string };
     try {
       record = JSON.parse(row.record) as typeof record;

@@ -147,7 +147,7 @@ export interface AuditEventTable {
   event_name: string;
   principal_arn: string | null;
   resource_arn: string | null;
-  /** the CloudTrail-shaped event as JSON, sensitive members redacted */
+  /** what the columns do not say of the CloudTrail event, as JSON, sensitive members redacted (audit/stored-event.ts) */
   record: string;
   prev_hash: string;
   hash: string;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { EncryptCommand, GenerateDataKeyCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, GetRandomPasswordCommand, GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { allow, BACKENDS, expectAdminError, expectAwsError, startAccessServer, type AccessServer } from './helpers.ts';
+import { readStored } from '../../src/audit/stored-event.ts';
 
 interface Event {
   EventId: string;
@@ -111,7 +112,7 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
 
   it('stores a change\'s event before answering it; reads are written in the background', async () => {
     const stored = async (eventName: string) =>
-      (await t.server.app.store.db.selectFrom('audit_events').select('record').where('event_name', '=', eventName).execute()).map((r) => JSON.parse(r.record));
+      (await t.server.app.store.db.selectFrom('audit_events').selectAll().where('event_name', '=', eventName).execute()).map((r) => readStored(r).event);
     const sm = t.sm(t.root);
     const created = await sm.send(new CreateSecretCommand({ Name: 'audited-at-once', SecretString: 'durable-VALUE-11aa' }));
     // Read straight from the table, without the flush that lookups do first: the event is already there.
@@ -130,13 +131,19 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     const db = t.server.app.store.db;
     await t.server.app.audit.flush();
     const victim = await db.selectFrom('audit_events').selectAll().where('event_name', '=', 'PutSecretValue').executeTakeFirstOrThrow();
-    const edited = victim.record.replace('"readOnly":false', '"readOnly":true');
+    const edited = victim.record.replace('"ro":false', '"ro":true');
+    assert.notEqual(edited, victim.record);
     await db.updateTable('audit_events').set({ record: edited }).where('seq', '=', victim.seq).execute();
     const afterEdit = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
     assert.deepEqual([afterEdit.Valid, afterEdit.FirstBadEventId], [false, victim.event_id]);
     assert.match(String(afterEdit.Problem), /edited/);
     await db.updateTable('audit_events').set({ record: victim.record }).where('seq', '=', victim.seq).execute();
     assert.equal(((await t.admin('VerifyAuditTrail')) as Record<string, unknown>).Valid, true);
+    // The columns the event is rebuilt from are covered by its hash too.
+    await db.updateTable('audit_events').set({ principal_arn: `arn:aws:iam::${t.accountId}:user/someone-else` }).where('seq', '=', victim.seq).execute();
+    const afterColumn = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
+    assert.deepEqual([afterColumn.Valid, afterColumn.FirstBadEventId], [false, victim.event_id]);
+    await db.updateTable('audit_events').set({ principal_arn: victim.principal_arn }).where('seq', '=', victim.seq).execute();
     await db.deleteFrom('audit_events').where('seq', '=', victim.seq).execute();
     const next = await db.selectFrom('audit_events').select('event_id').where('seq', '>', victim.seq).orderBy('seq').limit(1).executeTakeFirstOrThrow();
     const afterDelete = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
