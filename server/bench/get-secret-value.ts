@@ -8,16 +8,11 @@
 // process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it), BENCH_LOAD (`autocannon` to use it even
 // when wrk is installed; see wrk-load.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, availableParallelism } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
-import { readCredentials } from '../test/support/test-server.ts';
 import { wrkAvailable, wrkLoad, type LoadRequest, type LoadResult } from './wrk-load.ts';
-import { benchUser, createBenchSecrets, signedHeaders } from './bench-secrets.ts';
+import { cpuMicros, startBenchServer, waitFor } from './coffer-process.ts';
 
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -30,48 +25,9 @@ const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const principal = process.env.BENCH_AS === 'user' ? 'user' : 'root';
 const root = new URL('../..', import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = pattern.exec(out);
-      if (m) resolve(m);
-    });
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready:\n${out}`)));
-  });
-}
-
 interface Result extends LoadResult {
   /** CPU time (user + system) the server's processes spent per answered request, in microseconds */
   cpuPerRequest: number;
-}
-
-/** CPU time so far of a process and its descendants (worker processes), in microseconds (Linux /proc; undefined elsewhere). */
-function cpuMicros(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    let ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
-    for (const child of childPids(pid!)) ticks += (cpuMicros(child) ?? 0) / 10_000;
-    return ticks * 10_000;
-  } catch {
-    return undefined;
-  }
-}
-
-function childPids(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
-  );
 }
 
 /** The load generator: wrk when the machine has it (BENCH_LOAD=autocannon forces autocannon), else autocannon. */
@@ -93,29 +49,11 @@ async function load(url: string, requests: LoadRequest[], server?: ChildProcess)
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
-  const port = await freePort();
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const coffer = spawn(process.execPath, [...nodeArgs, join(root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', workers], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = await startBenchServer({ root, workers, secrets: secretCount, principal, nodeArgs });
+  const { endpoint, requests, process: coffer } = server;
   let bare: ChildProcess | undefined;
   try {
-    await waitFor(coffer, /Coffer listening on/);
-    const endpoint = `http://127.0.0.1:${port}`;
-    const credentials = readCredentials(join(dataDir, 'credentials'));
-    const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials });
-    const names = await createBenchSecrets(client, secretCount);
-    client.destroy();
-    const signingCredentials = principal === 'user' ? await benchUser(endpoint, port, credentials) : credentials;
-
-    // Signed once per secret: a signature stays valid for 15 minutes, longer than the run.
-    const signer = smithySigner(signingCredentials, 'us-east-1', 'secretsmanager');
-    const requests: LoadRequest[] = [];
-    for (const name of names) {
-      const body = JSON.stringify({ SecretId: name });
-      requests.push({ headers: await signedHeaders(signer, port, 'secretsmanager.GetSecretValue', body), body });
-    }
     const probe = await fetch(endpoint, { method: 'POST', headers: requests[0].headers, body: requests[0].body });
     const probeBody = await probe.text();
     if (probe.status !== 200) throw new Error(`probe GetSecretValue failed: ${probe.status} ${probeBody}`);
@@ -149,9 +87,7 @@ async function main(): Promise<void> {
     }
   } finally {
     bare?.kill();
-    coffer.kill('SIGINT');
-    await new Promise((resolve) => coffer.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -1,0 +1,104 @@
+// A Coffer server in a child process, as the HTTP benchmarks run it: a checkout's `coffer server` on a free port
+// with a data directory of its own, the bench secrets created, and GetSecretValue requests for them signed once
+// (a signature stays valid for 15 minutes, longer than any run). Also the CPU time a process tree has used.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
+import { readCredentials } from '../test/support/test-server.ts';
+import { benchUser, createBenchSecrets, signedHeaders } from './bench-secrets.ts';
+import type { LoadRequest } from './wrk-load.ts';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves with the first match of `pattern` in the child's standard output. */
+export function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) resolve(m);
+    });
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready:\n${out}`)));
+  });
+}
+
+/** CPU time so far of a process and its descendants (worker processes), in microseconds (Linux /proc; undefined elsewhere). */
+export function cpuMicros(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    let ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+    for (const child of childPids(pid!)) ticks += (cpuMicros(child) ?? 0) / 10_000;
+    return ticks * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+function childPids(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+}
+
+export interface BenchServer {
+  process: ChildProcess;
+  endpoint: string;
+  /** one signed GetSecretValue per bench secret */
+  requests: LoadRequest[];
+  stop(): Promise<void>;
+}
+
+export interface BenchServerOptions {
+  /** the checkout whose cli/bin/coffer.js runs */
+  root: string;
+  workers: string;
+  secrets: number;
+  /** `user`: sign as an IAM user whose identity policy is evaluated on every call (bench-secrets.ts) */
+  principal: 'root' | 'user';
+  nodeArgs?: string[];
+}
+
+export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(options.root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', options.workers], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(child, /Coffer listening on/);
+    const endpoint = `http://127.0.0.1:${port}`;
+    const credentials = readCredentials(join(dataDir, 'credentials'));
+    const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials });
+    const names = await createBenchSecrets(client, options.secrets);
+    client.destroy();
+    const signer = smithySigner(options.principal === 'user' ? await benchUser(endpoint, port, credentials) : credentials, 'us-east-1', 'secretsmanager');
+    const requests: LoadRequest[] = [];
+    for (const name of names) {
+      const body = JSON.stringify({ SecretId: name });
+      requests.push({ headers: await signedHeaders(signer, port, 'secretsmanager.GetSecretValue', body), body });
+    }
+    return { process: child, endpoint, requests, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
