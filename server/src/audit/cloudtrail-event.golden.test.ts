@@ -86,6 +86,14 @@ test('the copy of a cross-account call reads back with the owner as recipient an
   assert.deepEqual(event.userIdentity, { type: 'IAMUser', principalId: 'arn:aws:iam::111122223333:user/team/ana', arn: 'arn:aws:iam::111122223333:user/team/ana', accountId: '111122223333', accessKeyId: 'AKIAANA', userName: 'ana' });
 });
 
+test('a caller whose account is not the one its ARN names keeps its own account', () => {
+  const entry: AuditRecord = { ...cases[0][1], caller: { ...root, accountId: '999988887777' } };
+  const row = storedRow(entry, 'e', t);
+  assert.match(row.record, /"a":"999988887777"/);
+  assert.equal(readStored(row).event.userIdentity.accountId, '999988887777');
+  assert.doesNotMatch(storedRow(cases[0][1], 'e', t).record, /"a":/);
+});
+
 test('an older record (the whole CloudTrail JSON) reads back as stored', () => {
   const row = { event_id: 'e-12', event_time: t, account_id: '111122223333', event_name: 'GetSecretValue', principal_arn: null, resource_arn: null, record: expected['read by root'] };
   const { event, json } = readStored(row);

@@ -47,7 +47,12 @@ interface ServiceRecord {
   d: Record<string, unknown>;
 }
 
-const ARN_ACCOUNT = /^arn:aws:[^:]+:[^:]*:(\d{12}):/;
+/** The account a principal's ARN names (arn:aws:iam::<account>:...), or undefined. */
+function arnAccount(arn: string): string | undefined {
+  if (!arn.startsWith('arn:aws:iam::')) return undefined;
+  const end = arn.indexOf(':', 13);
+  return end < 0 ? undefined : arn.slice(13, end);
+}
 
 export interface StoredCall {
   record: string;
@@ -68,7 +73,7 @@ export function storedCall(entry: AuditRecord, memo: EventMemo): StoredCall {
     s: entry.service,
     k: caller?.accessKeyId,
     r: caller?.region,
-    a: caller && ARN_ACCOUNT.exec(caller.arn)?.[1] !== caller.accountId ? caller.accountId : undefined,
+    a: caller && arnAccount(caller.arn) !== caller.accountId ? caller.accountId : undefined,
     ip: entry.sourceIp,
     ua: entry.userAgent,
     ec: error?.code,
@@ -100,7 +105,7 @@ export function cloudTrailEventOf(row: StoredEvent, memo: EventMemo = createEven
     requestId: stored.rid,
     service: stored.s,
     operation: row.event_name,
-    caller: arn === null ? undefined : { arn, accountId: stored.a ?? ARN_ACCOUNT.exec(arn)?.[1] ?? '', accessKeyId: stored.k ?? '', region: stored.r ?? '' },
+    caller: arn === null ? undefined : { arn, accountId: stored.a ?? arnAccount(arn) ?? '', accessKeyId: stored.k ?? '', region: stored.r ?? '' },
     sourceIp: stored.ip,
     userAgent: stored.ua,
     request: stored.rq,
