@@ -10,7 +10,7 @@ import type { AuditEventTable } from '../store/schema.ts';
 import { createEventMemo, eventJson, readOnlyOf, storedJson, toCloudTrailEvent, toServiceEvent, type CloudTrailEvent, type EventMemo, type ServiceEventInput } from './cloudtrail-event.ts';
 
 /** Every compact record starts so; a record written before them starts with `{"eventVersion"`. */
-export const COMPACT_PREFIX = '{"v":2,';
+const COMPACT_PREFIX = '{"v":2,';
 
 export function isCompact(record: string): boolean {
   return record.startsWith(COMPACT_PREFIX);
@@ -93,7 +93,7 @@ export function storedServiceEvent(input: ServiceEventInput): string {
 }
 
 /** The CloudTrail event a row holds. `memo` shares identities and times between the rows of one read. */
-export function cloudTrailEventOf(row: StoredEvent, memo: EventMemo = createEventMemo()): CloudTrailEvent {
+function cloudTrailEventOf(row: StoredEvent, memo: EventMemo = createEventMemo()): CloudTrailEvent {
   if (!isCompact(row.record)) return JSON.parse(row.record) as CloudTrailEvent;
   const stored = JSON.parse(row.record) as CallRecord | ServiceRecord;
   if ('t' in stored) {
