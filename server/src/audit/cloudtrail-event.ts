@@ -46,7 +46,8 @@ export function isReadOnly(operation: string): boolean {
 }
 
 /**
- * What one trail's events share, worked out once instead of per call: the identity of each caller (by ARN
+ * What events built together share, worked out once instead of per event (a trail's records use the read-only
+ * flags; the rows of one lookup, rebuilt by stored-event.ts, the rest): the identity of each caller (by ARN
  * and access key), the text of the current second, each operation's read-only flag, each service's source.
  * Entries are bounded by the callers and operations that exist; the maps are emptied if they grow past that.
  */
@@ -127,7 +128,7 @@ export function toCloudTrailEvent(entry: AuditRecord, eventId: string, time: num
   const response = !readOnly && entry.response ? entry.response() : null;
   const caller = entry.caller;
   // Two literals, not a conditional spread: each is one object shape, and errorCode/errorMessage stay absent
-  // (not undefined) when the call succeeded. Member order is the stored JSON's.
+  // (not undefined) when the call succeeded. Member order is the CloudTrail JSON's (as older rows store it).
   const error = entry.error;
   if (error) {
     return {
