@@ -65,7 +65,8 @@ describe('console: secrets', { skip }, () => {
     await page.getByLabel('Per page').selectOption('10');
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText('Page 2').waitFor();
-    assert.equal(await page.locator('table.grid tbody tr').count(), 3);
+    // The page label can change a moment before the rows do.
+    await eventually(async () => assert.equal(await page.locator('table.grid tbody tr').count(), 3));
     await page.getByRole('button', { name: 'Previous page' }).click();
     await page.getByLabel('Sort').selectOption('asc');
     await page.locator('table.grid tbody tr').first().getByRole('link', { name: NAME }).waitFor();

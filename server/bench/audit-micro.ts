@@ -30,7 +30,7 @@ if (cluster.isPrimary) {
   const path = join(dir, 'db.sqlite');
   const store = await openStore({ kind: 'sqlite', path });
   const writer = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: console.error } });
-  serveWorkerAppends((batch) => writer.write(batch));
+  serveWorkerAppends((batch) => writer.writePacked(batch));
   // The young generation main.ts gives the server's workers.
   cluster.setupPrimary({ serialization: 'advanced', args: [String(N), String(ROUNDS)], execArgv: [...process.execArgv, '--max-semi-space-size=32'] });
   const worker = cluster.fork({ AUDIT_MICRO_DB: path });

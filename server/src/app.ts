@@ -90,7 +90,7 @@ function storeLocation(config: Config): StoreLocation {
 export async function openAuditWriter(config: Config, logger: Logger = defaultLogger): Promise<{ close(): Promise<void> }> {
   const store = await openStore(storeLocation(config));
   const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger });
-  serveWorkerAppends((batch) => trail.write(batch));
+  serveWorkerAppends((batch) => trail.writePacked(batch));
   return { close: () => store.close() };
 }
 

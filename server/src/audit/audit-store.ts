@@ -1,23 +1,36 @@
-// SQL for the audit trail: append in seq order (the caller holds the table lock), read pages by filters,
-// and walk the whole chain for verification. No rules here.
-import type { Executor, Store, Tx } from '../store/db.ts';
-import type { AuditEventTable } from '../store/schema.ts';
+// SQL for the audit trail: append a batch (the caller holds the table lock), read pages by filters, and walk
+// the whole chain for verification. Events live in audit_segments, a batch per row (segment.ts); audit_events
+// holds the events written before batches were stored so, each a row, and the chain starts there. No rules here.
+import { sql } from 'kysely';
+import type { Executor } from '../store/db.ts';
+import type { AuditEventTable, AuditSegmentTable } from '../store/schema.ts';
+import { segmentEvents } from './segment.ts';
 
 export type AuditRow = Omit<AuditEventTable, 'seq'> & { seq: number };
 
-export async function lastRow(db: Executor): Promise<{ seq: number; hash: string } | undefined> {
+/** Batches read per query when a lookup or a verification walks them. */
+const SEGMENT_PAGE = 16;
+
+/** The chain's last event: its seq and hash (undefined for an empty trail). */
+export async function lastLink(db: Executor): Promise<{ seq: number; hash: string } | undefined> {
+  const segment = await db.selectFrom('audit_segments').select(['first_seq', 'event_count', 'hash']).orderBy('first_seq', 'desc').limit(1).executeTakeFirst();
+  if (segment) return { seq: segment.first_seq + segment.event_count - 1, hash: segment.hash };
   return db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
-/** Which of these event ids are stored already (a batch whose write may have landed before its answer was lost). */
-export async function storedEventIds(db: Executor, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('audit_events').select('event_id').where('event_id', 'in', ids).execute();
-  return new Set(rows.map((r) => r.event_id));
+export async function insertSegment(db: Executor, segment: AuditSegmentTable): Promise<void> {
+  await db.insertInto('audit_segments').values(segment).execute();
 }
 
-export async function insertRows(store: Store, tx: Tx, rows: AuditRow[]): Promise<void> {
-  await store.bulkInsert(tx, 'audit_events', rows);
+/** Which of these event ids (of events timed `since` or later) are stored already: a batch whose write may have landed before its answer was lost. */
+export async function storedEventIds(db: Executor, ids: string[], since: number): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const wanted = new Set(ids);
+  const stored = new Set<string>();
+  for await (const segment of segments(db, { from: since })) {
+    for (const event of segmentEvents(segment)) if (wanted.has(event.event_id)) stored.add(event.event_id);
+  }
+  return stored;
 }
 
 export interface EventQuery {
@@ -31,6 +44,7 @@ export interface EventQuery {
   limit: number;
 }
 
+/** Events matching every filter, in seq order, up to the limit. */
 export async function findEvents(db: Executor, q: EventQuery): Promise<AuditRow[]> {
   let query = db.selectFrom('audit_events').selectAll();
   if (q.accountId !== undefined) query = query.where('account_id', '=', q.accountId);
@@ -40,16 +54,57 @@ export async function findEvents(db: Executor, q: EventQuery): Promise<AuditRow[
   if (q.eventName !== undefined) query = query.where('event_name', '=', q.eventName);
   if (q.resourceArn !== undefined) query = query.where('resource_arn', '=', q.resourceArn);
   if (q.afterSeq !== undefined) query = query.where('seq', '>', q.afterSeq);
-  return query.orderBy('seq').limit(q.limit).execute() as Promise<AuditRow[]>;
+  const found = (await query.orderBy('seq').limit(q.limit).execute()) as AuditRow[];
+  if (found.length >= q.limit) return found;
+  const matches = (e: AuditRow) =>
+    (q.afterSeq === undefined || e.seq > q.afterSeq) &&
+    (q.accountId === undefined || e.account_id === q.accountId) &&
+    (q.from === undefined || e.event_time >= q.from) &&
+    (q.to === undefined || e.event_time <= q.to) &&
+    (q.principalArn === undefined || e.principal_arn === q.principalArn) &&
+    (q.eventName === undefined || e.event_name === q.eventName) &&
+    (q.resourceArn === undefined || e.resource_arn === q.resourceArn);
+  for await (const segment of segments(db, q)) {
+    for (const event of segmentEvents(segment)) {
+      if (!matches(event)) continue;
+      found.push(event);
+      if (found.length >= q.limit) return found;
+    }
+  }
+  return found;
 }
 
-/** Every event in seq order, a batch at a time (verification of a long trail without holding it all). */
-export async function* allRows(db: Executor, batch = 1000): AsyncGenerator<AuditRow> {
+/** Batches in seq order, a page at a time: those holding events after `afterSeq` and inside the time range. */
+async function* segments(db: Executor, q: { afterSeq?: number; from?: number; to?: number } = {}): AsyncGenerator<AuditSegmentTable> {
+  let after = -1;
+  for (;;) {
+    let query = db.selectFrom('audit_segments').selectAll().where('first_seq', '>', after);
+    if (q.afterSeq !== undefined) query = query.where(sql<number>`first_seq + event_count - 1`, '>', q.afterSeq);
+    if (q.from !== undefined) query = query.where('max_time', '>=', q.from);
+    if (q.to !== undefined) query = query.where('min_time', '<=', q.to);
+    const page = await query.orderBy('first_seq').limit(SEGMENT_PAGE).execute();
+    yield* page;
+    if (page.length < SEGMENT_PAGE) return;
+    after = page[page.length - 1].first_seq;
+  }
+}
+
+/** The whole chain in seq order, as verification walks it: the older per-event rows, then the batches. */
+export async function* chain(db: Executor, batch = 1000): AsyncGenerator<{ row: AuditRow } | { segment: AuditSegmentTable }> {
   let after = -1;
   for (;;) {
     const rows = (await db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq').limit(batch).execute()) as AuditRow[];
-    yield* rows;
-    if (rows.length < batch) return;
+    for (const row of rows) yield { row };
+    if (rows.length < batch) break;
     after = rows[rows.length - 1].seq;
+  }
+  for await (const segment of segments(db)) yield { segment };
+}
+
+/** Every stored event in seq order (tests read the store itself with it). */
+export async function* allEvents(db: Executor): AsyncGenerator<AuditRow> {
+  for await (const part of chain(db)) {
+    if ('row' in part) yield part.row;
+    else yield* segmentEvents(part.segment);
   }
 }

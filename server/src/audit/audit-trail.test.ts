@@ -1,4 +1,5 @@
-// The trail's batching: a busy server writes full batches, not one transaction per event past the batch size.
+// The trail's batching (a busy server writes full batches, not one transaction per event past the batch size),
+// a trail that goes on from events stored a row each, and a batch appended again after a lost answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { randomFillSync, randomUUID } from 'node:crypto';
 import { openStore } from '../store/db.ts';
 import { createAuditTrail } from './audit-trail.ts';
 import { createEventIds } from './event-id.ts';
+import { chainHash, GENESIS } from './hash-chain.ts';
 import type { AuditRecord } from '../protocol/pipeline.ts';
 
 const caller = { accountId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accessKeyId: 'AKIAEXAMPLE', region: 'us-east-1' };
@@ -39,6 +41,66 @@ test('events arriving while a batch is written wait for the next batch instead o
     assert.equal(verification.eventsChecked, 2500);
     // Two full batches plus the rest; a transaction per event past the batch size would be hundreds.
     assert.ok(transactions <= 5, `expected a handful of write transactions, saw ${transactions}`);
+    await trail.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const pending = (i: number) => ({
+  eventId: `0190a1b2-c3d4-7e5f-8a6b-${String(i).padStart(12, '0')}`,
+  time: 1_790_000_000_000 + i,
+  accountId: '111122223333',
+  eventName: i % 2 ? 'GetSecretValue' : 'PutSecretValue',
+  principalArn: caller.arn,
+  resourceArn: null,
+  record: `{"v":2,"s":"secretsmanager","rid":"r-${i}"}`,
+});
+
+test('a trail stored a row per event (before batches) goes on into batches: one chain, one lookup', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-trail-'));
+  const store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
+  try {
+    // Three events as an earlier Coffer stored them, a row each, chained by hash-chain.ts.
+    let prev = GENESIS;
+    for (let seq = 1; seq <= 3; seq++) {
+      const p = pending(seq);
+      const row = { seq, event_id: p.eventId, event_time: p.time, account_id: p.accountId, event_name: p.eventName, principal_arn: p.principalArn, resource_arn: p.resourceArn, record: p.record, prev_hash: prev, hash: '' };
+      row.hash = prev = chainHash(prev, row);
+      await store.db.insertInto('audit_events').values(row).execute();
+    }
+    const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
+    await trail.write([pending(4), pending(5)]);
+    await trail.write([pending(6)]);
+    const verification = await trail.verify();
+    assert.deepEqual([verification.valid, verification.eventsChecked], [true, 6]);
+    const all = await trail.lookup({ limit: 100 });
+    assert.deepEqual(all.map((e) => [e.seq, e.event_id]), [1, 2, 3, 4, 5, 6].map((i) => [i, pending(i).eventId]));
+    assert.equal(all[3].prev_hash, all[2].hash, 'the first batch links to the last row');
+    // Filters and pages across both: after seq 2, PutSecretValue only (events 4 and 6), two at a time.
+    assert.deepEqual((await trail.lookup({ afterSeq: 2, eventName: 'PutSecretValue', limit: 2 })).map((e) => e.seq), [4, 6]);
+    assert.deepEqual((await trail.lookup({ afterSeq: 4, limit: 1 })).map((e) => e.seq), [5]);
+    assert.deepEqual((await trail.lookup({ from: pending(5).time, to: pending(5).time, limit: 10 })).map((e) => e.seq), [5]);
+    assert.deepEqual(await trail.lookup({ accountId: '999988887777', limit: 10 }), []);
+    await trail.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a worker's batch appended again (its primary's answer lost) adds only the events not stored yet", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-trail-'));
+  const store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
+  try {
+    const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
+    await trail.write([pending(1), pending(2)]);
+    await trail.write([pending(1), pending(2), pending(3)], true);
+    await trail.write([pending(3)], true);
+    const all = await trail.lookup({ limit: 100 });
+    assert.deepEqual(all.map((e) => e.event_id), [1, 2, 3].map((i) => pending(i).eventId));
+    assert.equal((await trail.verify()).valid, true);
     await trail.close();
   } finally {
     await store.close();

@@ -5,11 +5,13 @@
 // missing from the trail (unless the audit write itself fails: then it is logged and retried). Read-only calls do not wait: they are written every FLUSH_MS or BATCH events, so
 // a crash can lose at most the last FLUSH_MS of reads. close() and every lookup flush first.
 import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
-import type { Store } from '../store/db.ts';
+import type { Store, Tx } from '../store/db.ts';
 import * as db from './audit-store.ts';
 import { createEventMemo, resourceOf, type ServiceEventInput } from './cloudtrail-event.ts';
 import { storedCall, storedServiceEvent } from './stored-event.ts';
-import { chainHash, GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
+import { GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
+import { packBatch, type PackedBatch } from './packed-batch.ts';
+import { buildSegment, verifySegment } from './segment.ts';
 
 const FLUSH_MS = 1000;
 const ARN_ACCOUNT = /^arn:aws:[^:]+:[^:]*:(\d{12}):/;
@@ -128,39 +130,34 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: storedServiceEvent(input) });
   }
 
-  /** Appends a batch to the chain in one transaction; with onlyMissing, events already stored are skipped. */
+  /**
+   * Appends a batch to the chain in one transaction, as one stored batch (segment.ts); with onlyMissing,
+   * events already stored are skipped (a worker's batch whose write by the primary may have landed).
+   */
   async function write(batch: Pending[], onlyMissing = false): Promise<void> {
     await store.db.transaction().execute(async (tx) => {
       // One chain for every server: appenders take turns (SQLite's write lock; a table lock on PostgreSQL).
-      await store.lockTables(tx, ['audit_events']);
-      if (onlyMissing) {
-        const stored = await db.storedEventIds(tx, batch.map((p) => p.eventId));
+      await store.lockTables(tx, ['audit_segments']);
+      if (onlyMissing && batch.length > 0) {
+        const stored = await db.storedEventIds(tx, batch.map((p) => p.eventId), Math.min(...batch.map((p) => p.time)));
         batch = batch.filter((p) => !stored.has(p.eventId));
       }
-      const last = await db.lastRow(tx);
-      let seq = last?.seq ?? 0;
-      let prev = last?.hash ?? GENESIS;
-      const rows = new Array<db.AuditRow>(batch.length);
-      for (let i = 0; i < batch.length; i++) {
-        const p = batch[i];
-        // Every row built with the same keys in the same order (one object shape), hashed from itself.
-        const row: db.AuditRow = {
-          seq: ++seq,
-          event_id: p.eventId,
-          event_time: p.time,
-          account_id: p.accountId,
-          event_name: p.eventName,
-          principal_arn: p.principalArn,
-          resource_arn: p.resourceArn,
-          record: p.record,
-          prev_hash: prev,
-          hash: '',
-        };
-        row.hash = prev = chainHash(prev, row);
-        rows[i] = row;
-      }
-      await db.insertRows(store, tx, rows);
+      await appendPacked(tx, packBatch(batch));
     });
+  }
+
+  /** Appends a batch as a worker packed it (the primary's path: the batch is stored as it arrived). */
+  async function writePacked(packed: PackedBatch): Promise<void> {
+    await store.db.transaction().execute(async (tx) => {
+      await store.lockTables(tx, ['audit_segments']);
+      await appendPacked(tx, packed);
+    });
+  }
+
+  async function appendPacked(tx: Tx, packed: PackedBatch): Promise<void> {
+    if (packed.times.length === 0) return;
+    const last = await db.lastLink(tx);
+    await db.insertSegment(tx, buildSegment(packed, (last?.seq ?? 0) + 1, last?.hash ?? GENESIS));
   }
 
   /**
@@ -199,11 +196,11 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     await flush();
     let checked = 0;
     let head = GENESIS;
-    for await (const row of db.allRows(store.db)) {
-      const result = verifyRows([row], head);
+    for await (const part of db.chain(store.db)) {
+      const result = 'row' in part ? verifyRows([part.row], head) : verifySegment(part.segment, head);
       if (result.problem) return { valid: false, eventsChecked: checked, head, problem: result.problem };
       head = result.head;
-      checked += 1;
+      checked += 'row' in part ? 1 : part.segment.event_count;
     }
     return { valid: true, eventsChecked: checked, head };
   }
@@ -216,7 +213,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     timer = undefined;
   }
 
-  return { sink, serviceEvent, flush, close, lookup, verify, write };
+  return { sink, serviceEvent, flush, close, lookup, verify, write, writePacked };
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

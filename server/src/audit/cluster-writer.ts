@@ -5,7 +5,7 @@
 // itself, skipping events the primary had already stored.
 import cluster from 'node:cluster';
 import type { PendingEvent } from './audit-trail.ts';
-import { packBatch, unpackBatch, type PackedBatch } from './packed-batch.ts';
+import { packBatch, type PackedBatch } from './packed-batch.ts';
 
 interface AppendMessage {
   kind: 'coffer-audit-append';
@@ -58,11 +58,11 @@ export function primaryAppender(local: Append): Append {
   };
 }
 
-/** The primary's side: every worker's batches go through `append` (the primary's own trail), one at a time. */
-export function serveWorkerAppends(append: Append): void {
+/** The primary's side: every worker's batches go, as they were packed, through `append` (the primary's own trail). */
+export function serveWorkerAppends(append: (batch: PackedBatch) => Promise<void>): void {
   cluster.on('message', (worker, message: AppendMessage) => {
     if (message?.kind !== 'coffer-audit-append') return;
-    append(unpackBatch(message.batch)).then(
+    append(message.batch).then(
       () => worker.isConnected() && worker.send({ kind: 'coffer-audit-done', id: message.id } satisfies DoneMessage),
       (err: unknown) => worker.isConnected() && worker.send({ kind: 'coffer-audit-done', id: message.id, error: String(err) } satisfies DoneMessage),
     );

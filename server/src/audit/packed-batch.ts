@@ -15,8 +15,9 @@ export interface PackedBatch {
   times: Float64Array;
 }
 
-const FIELDS = 6;
-const NULL = -1;
+/** Text fields per event; a missing ARN's length is NULL_LENGTH. */
+export const FIELDS = 6;
+export const NULL_LENGTH = -1;
 /**
  * Characters per text before the next one starts: long strings cost little per event, but one past 128 KiB
  * (V8's largest object outside its large-object space; 64 Ki characters of two-byte text) gets fresh pages of
@@ -35,7 +36,7 @@ export function packBatch(batch: PendingEvent[]): PackedBatch {
   let l = 0;
   const add = (value: string | null) => {
     if (value === null) {
-      lengths[l++] = NULL;
+      lengths[l++] = NULL_LENGTH;
     } else {
       lengths[l++] = value.length;
       text += value;
@@ -75,7 +76,7 @@ export function unpackBatch(packed: PackedBatch): PendingEvent[] {
     let at = 0;
     const take = (): string | null => {
       const length = lengths[l++];
-      if (length === NULL) return null;
+      if (length === NULL_LENGTH) return null;
       at += length;
       return text.slice(at - length, at);
     };

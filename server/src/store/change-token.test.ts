@@ -13,8 +13,8 @@ async function nextTurnToken(store: Store): Promise<string> {
   return store.changeToken!();
 }
 
-function auditRow(seq: number) {
-  return { seq, event_id: `e-${seq}`, event_time: seq, account_id: '111122223333', event_name: 'GetSecretValue', principal_arn: null, resource_arn: null, record: '{}', prev_hash: 'p', hash: 'h' };
+function auditSegment(firstSeq: number) {
+  return { first_seq: firstSeq, event_count: 1, min_time: 1, max_time: 1, prev_hash: 'p', hash: 'h', layout: Buffer.alloc(32), hashes: 'h', texts: '' };
 }
 
 test('another connection: audit appends leave the token alone; writes to cached tables, in a transaction or not, move it', async () => {
@@ -24,7 +24,7 @@ test('another connection: audit appends leave the token alone; writes to cached 
   const writer = await openStore({ kind: 'sqlite', path });
   try {
     const start = await nextTurnToken(reader);
-    await writer.db.transaction().execute((tx) => writer.bulkInsert(tx, 'audit_events', [auditRow(1), auditRow(2)]));
+    await writer.db.transaction().execute((tx) => tx.insertInto('audit_segments').values([auditSegment(1), auditSegment(2)]).execute());
     assert.equal(await nextTurnToken(reader), start, 'an audit append by another connection must not empty the read caches');
 
     await writer.db.insertInto('accounts').values({ account_id: '111122223333', created_at: 1 } as never).execute();

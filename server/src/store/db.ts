@@ -11,7 +11,6 @@ import {
   SqliteDialect,
   type ColumnDataType,
   type ColumnDefinitionBuilder,
-  type Insertable,
   type Migration,
   type Transaction,
 } from 'kysely';
@@ -20,6 +19,7 @@ import * as initial from './migrations/001-initial.ts';
 import * as kms from './migrations/002-kms.ts';
 import * as access from './migrations/003-access.ts';
 import * as rotation from './migrations/004-rotation.ts';
+import * as auditSegments from './migrations/005-audit-segments.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -56,12 +56,6 @@ export interface Store {
    * transactions already begin IMMEDIATE, holding the database's one write lock; PostgreSQL locks the tables.
    */
   lockTables(tx: Tx, tables: Array<keyof Database>): Promise<void>;
-  /**
-   * Appends many rows of one shape inside the caller's transaction. On SQLite each row runs one cached
-   * prepared statement (better-sqlite3 is synchronous, so building Kysely's query tree for thousands of values
-   * costs more than the inserts); on PostgreSQL rows go in multi-row statements, one round trip per chunk.
-   */
-  bulkInsert<T extends keyof Database>(tx: Tx, table: T, rows: ReadonlyArray<Insertable<Database[T]>>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,6 +71,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['002-kms', kms.up],
   ['003-access', access.up],
   ['004-rotation', rotation.up],
+  ['005-audit-segments', auditSegments.up],
 ];
 
 export async function openStore(location: StoreLocation): Promise<Store> {
@@ -85,9 +80,6 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   let changeToken: (() => string) | undefined;
   let trackGeneration: (() => void) | undefined;
   let scrub = async (): Promise<void> => {};
-  let bulkInsert: Store['bulkInsert'] = async (tx, table, rows) => {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
-  };
   if (location.kind === 'sqlite') {
     // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
     if (location.path !== ':memory:') closeSync(openSync(location.path, 'a', 0o600));
@@ -131,19 +123,6 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     scrub = async () => {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
     };
-    // The caller's Kysely transaction holds this same connection, so the rows land inside it.
-    bulkInsert = async (_tx, table, rows) => {
-      if (rows.length === 0) return;
-      const columns = Object.keys(rows[0]);
-      const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
-      const tuple = `(${columns.map(() => '?').join(', ')})`;
-      // Full chunks as one multi-row statement each, the rest row by row: the per-statement work (a run of the
-      // program, an AUTOINCREMENT table's counter read and written back, a call into better-sqlite3) is paid
-      // once per chunk. That took about 1.5 µs off each audit event (npm run bench:audit).
-      const chunked = rows.length - (rows.length % INSERT_CHUNK);
-      if (chunked > 0) insertEach(statements.prepare(head + new Array<string>(INSERT_CHUNK).fill(tuple).join(', ')), rows, columns, 0, chunked, INSERT_CHUNK);
-      if (chunked < rows.length) insertEach(statements.prepare(head + tuple), rows, columns, chunked, rows.length, 1);
-    };
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -159,7 +138,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   const lockTables = async (tx: Tx, tables: Array<keyof Database>): Promise<void> => {
     if (dialect === 'postgres') await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share row exclusive mode`.execute(tx);
   };
-  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, scrub, lockTables, bulkInsert, close: () => db.destroy() };
+  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, scrub, lockTables, close: () => db.destroy() };
 }
 
 /**
@@ -227,25 +206,9 @@ function cachingStatements(sqlite: Sqlite.Database) {
 /** The meta row every commit that writes a cached table moves (SQLite). */
 const GENERATION_KEY = 'change-generation';
 
-/** Rows per multi-row INSERT: one statement (and on PostgreSQL one compile) per chunk, not per row. */
-const INSERT_CHUNK = 50;
-
-/** Runs `statement` (`perRun` rows of values) over rows[from, to), binding one reused argument array. */
-function insertEach(statement: Sqlite.Statement, rows: ReadonlyArray<object>, columns: string[], from: number, to: number, perRun: number): void {
-  const args: unknown[] = new Array(columns.length * perRun);
-  for (let i = from; i < to; i += perRun) {
-    let a = 0;
-    for (let r = i; r < i + perRun; r++) {
-      const row = rows[r] as Record<string, unknown>;
-      for (let c = 0; c < columns.length; c++) args[a++] = row[columns[c]] ?? null;
-    }
-    statement.run(args);
-  }
-}
-
 const TRANSACTION_CONTROL = /^(begin|commit|rollback|savepoint|release)\b/i;
 /** Append-only tables no read cache holds: writes to them do not move the change token. */
-const UNCACHED_TABLES = /^insert into "audit_events"/;
+const UNCACHED_TABLES = /^insert into "audit_(events|segments)"/;
 
 async function migrate(db: Db, dialect: Dialect): Promise<void> {
   const types = columnTypes[dialect];

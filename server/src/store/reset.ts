@@ -18,5 +18,6 @@ export async function resetUserData(db: Db): Promise<void> {
     await tx.deleteFrom('iam_users').execute();
     await tx.deleteFrom('access_keys').where('principal_arn', 'not like', '%:root').execute();
     await tx.deleteFrom('audit_events').execute();
+    await tx.deleteFrom('audit_segments').execute();
   });
 }

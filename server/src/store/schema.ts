@@ -153,6 +153,24 @@ export interface AuditEventTable {
   hash: string;
 }
 
+/** A batch of audit events (audit/segment.ts): events first_seq .. first_seq + event_count - 1 of the chain. */
+export interface AuditSegmentTable {
+  first_seq: number;
+  event_count: number;
+  /** the earliest and latest event time in the batch (epoch ms): lookups by time skip the other batches */
+  min_time: number;
+  max_time: number;
+  /** the hash of the event before the first, and of the last */
+  prev_hash: string;
+  hash: string;
+  /** each event's field lengths (int32 LE, six per event), then each event's time (float64 LE) */
+  layout: Buffer;
+  /** each event's chain hash, 64 hex digits */
+  hashes: string;
+  /** the events' text fields (event id, account, event name, principal, resource, record), one after another */
+  texts: string;
+}
+
 export interface SecretRotationTable {
   secret_id: string;
   account_id: string;
@@ -209,6 +227,7 @@ export interface Database {
   iam_users: IamUserTable;
   iam_user_policies: IamUserPolicyTable;
   audit_events: AuditEventTable;
+  audit_segments: AuditSegmentTable;
   secret_rotations: SecretRotationTable;
   rotation_functions: RotationFunctionTable;
   leases: LeaseTable;

@@ -7,6 +7,27 @@ import { EncryptCommand, GenerateDataKeyCommand, CreateKeyCommand } from '@aws-s
 import { CreateSecretCommand, GetRandomPasswordCommand, GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { allow, BACKENDS, expectAdminError, expectAwsError, startAccessServer, type AccessServer } from './helpers.ts';
 import { readStored } from '../../src/audit/stored-event.ts';
+import { allEvents, type AuditRow } from '../../src/audit/audit-store.ts';
+import { segmentEvents } from '../../src/audit/segment.ts';
+import type { Db } from '../../src/store/db.ts';
+
+/** Every stored event, read from the tables themselves (no flush first). */
+async function storedEvents(db: Db): Promise<AuditRow[]> {
+  const events: AuditRow[] = [];
+  for await (const event of allEvents(db)) events.push(event);
+  return events;
+}
+
+/** The first stored batch holding an event of this name, the event, and where its fields start in the batch's text. */
+async function storedBatchOf(db: Db, eventName: string) {
+  for (const segment of await db.selectFrom('audit_segments').selectAll().orderBy('first_seq').execute()) {
+    const event = segmentEvents(segment).find((e) => e.event_name === eventName);
+    if (!event) continue;
+    const fields = [event.event_id, event.account_id, event.event_name, event.principal_arn ?? '', event.resource_arn ?? '', event.record].join('');
+    return { segment, event, start: segment.texts.indexOf(fields), fields };
+  }
+  throw new Error(`no stored ${eventName} event`);
+}
 
 interface Event {
   EventId: string;
@@ -89,7 +110,9 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     assert.equal(records[11].errorCode, 'ValidationException');
 
     await t.server.app.audit.flush();
-    const stored = (await t.server.app.store.db.selectFrom('audit_events').select('record').execute()).map((r) => r.record).join('\n');
+    // The stored text itself, every field of every event as written.
+    const stored = (await t.server.app.store.db.selectFrom('audit_segments').select('texts').execute()).map((r) => r.texts).join('\n');
+    assert.ok(stored.includes('GetSecretValue') && stored.includes('CreateSecret'), 'the events were read from the store');
     for (const secret of secrets) {
       assert.ok(!stored.includes(secret), `a secret reached the audit trail: ${secret.slice(0, 4)}…`);
       assert.ok(!log.join('\n').includes(secret), 'a secret reached the server log');
@@ -112,7 +135,7 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
 
   it('stores a change\'s event before answering it; reads are written in the background', async () => {
     const stored = async (eventName: string) =>
-      (await t.server.app.store.db.selectFrom('audit_events').selectAll().where('event_name', '=', eventName).execute()).map((r) => readStored(r).event);
+      (await storedEvents(t.server.app.store.db)).filter((r) => r.event_name === eventName).map((r) => readStored(r).event);
     const sm = t.sm(t.root);
     const created = await sm.send(new CreateSecretCommand({ Name: 'audited-at-once', SecretString: 'durable-VALUE-11aa' }));
     // Read straight from the table, without the flush that lookups do first: the event is already there.
@@ -130,24 +153,36 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     assert.match(String(ok.HeadHash), /^[0-9a-f]{64}$/);
     const db = t.server.app.store.db;
     await t.server.app.audit.flush();
-    const victim = await db.selectFrom('audit_events').selectAll().where('event_name', '=', 'PutSecretValue').executeTakeFirstOrThrow();
-    const edited = victim.record.replace('"ro":false', '"ro":true');
-    assert.notEqual(edited, victim.record);
-    await db.updateTable('audit_events').set({ record: edited }).where('seq', '=', victim.seq).execute();
+    const { segment, event: victim, start, fields } = await storedBatchOf(db, 'PutSecretValue');
+    assert.ok(start >= 0, "the event's fields are found in its batch's text");
+    const setTexts = (texts: string) => db.updateTable('audit_segments').set({ texts }).where('first_seq', '=', segment.first_seq).execute();
+    /** The batch's text with this event's fields rewritten. */
+    const editedText = (edit: (fields: string) => string) => segment.texts.slice(0, start) + edit(fields) + segment.texts.slice(start + fields.length);
+    const record = fields.length - victim.record.length;
+    await setTexts(editedText((f) => f.slice(0, record) + f.slice(record).replace('"ro":false', '"ro":true')));
     const afterEdit = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
-    assert.deepEqual([afterEdit.Valid, afterEdit.FirstBadEventId], [false, victim.event_id]);
+    assert.deepEqual([afterEdit.Valid, afterEdit.FirstBadEventId, afterEdit.FirstBadSequence], [false, victim.event_id, victim.seq]);
     assert.match(String(afterEdit.Problem), /edited/);
-    await db.updateTable('audit_events').set({ record: victim.record }).where('seq', '=', victim.seq).execute();
+    await setTexts(segment.texts);
     assert.equal(((await t.admin('VerifyAuditTrail')) as Record<string, unknown>).Valid, true);
-    // The columns the event is rebuilt from are covered by its hash too.
-    await db.updateTable('audit_events').set({ principal_arn: `arn:aws:iam::${t.accountId}:user/someone-else` }).where('seq', '=', victim.seq).execute();
+    // The columns the event is rebuilt from are covered by its hash too: a principal of the same length, so
+    // the batch's layout still fits its text.
+    const principal = victim.principal_arn!;
+    const otherPrincipal = principal.slice(0, -1) + (principal.endsWith('x') ? 'y' : 'x');
+    await setTexts(editedText((f) => f.replace(principal, otherPrincipal)));
     const afterColumn = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
     assert.deepEqual([afterColumn.Valid, afterColumn.FirstBadEventId], [false, victim.event_id]);
-    await db.updateTable('audit_events').set({ principal_arn: victim.principal_arn }).where('seq', '=', victim.seq).execute();
-    await db.deleteFrom('audit_events').where('seq', '=', victim.seq).execute();
-    const next = await db.selectFrom('audit_events').select('event_id').where('seq', '>', victim.seq).orderBy('seq').limit(1).executeTakeFirstOrThrow();
+    await setTexts(segment.texts);
+    // A batch's time range (lookups by time skip batches by it) is checked against its events.
+    await db.updateTable('audit_segments').set({ max_time: segment.max_time - 1 }).where('first_seq', '=', segment.first_seq).execute();
+    const afterRange = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
+    assert.deepEqual([afterRange.Valid, afterRange.FirstBadSequence], [false, segment.first_seq]);
+    assert.match(String(afterRange.Problem), /time range/);
+    await db.updateTable('audit_segments').set({ max_time: segment.max_time }).where('first_seq', '=', segment.first_seq).execute();
+    await db.deleteFrom('audit_segments').where('first_seq', '=', segment.first_seq).execute();
+    const next = await db.selectFrom('audit_segments').selectAll().where('first_seq', '>', segment.first_seq).orderBy('first_seq').limit(1).executeTakeFirstOrThrow();
     const afterDelete = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
-    assert.deepEqual([afterDelete.Valid, afterDelete.FirstBadEventId], [false, next.event_id]);
+    assert.deepEqual([afterDelete.Valid, afterDelete.FirstBadEventId], [false, segmentEvents(next)[0].event_id]);
     assert.match(String(afterDelete.Problem), /deleted/);
   });
 });
