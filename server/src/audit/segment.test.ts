@@ -54,8 +54,10 @@ test('an edit of any event field, seq, time, length, hash or the head is found a
   };
   const third = segmentEvents(segment)[2];
   // A field of the third event rewritten in place (same length, so the layout still fits).
-  const at = segment.texts.indexOf(third.record);
-  expectBad({ ...segment, texts: segment.texts.slice(0, at) + third.record.replace('"v":2', '"v":3') + segment.texts.slice(at + third.record.length) }, 12, /edited/);
+  const text = segment.texts.toString('utf8');
+  const at = text.indexOf(third.record);
+  const edited = text.slice(0, at) + third.record.replace('"v":2', '"v":3') + text.slice(at + third.record.length);
+  expectBad({ ...segment, texts: Buffer.from(edited) }, 12, /edited/);
   // A principal moved between two fields by changing two lengths (the text untouched).
   const layout = Buffer.from(segment.layout);
   layout.writeInt32LE(layout.readInt32LE((2 * 6 + 3) * 4) - 1, (2 * 6 + 3) * 4);
@@ -73,7 +75,7 @@ test('an edit of any event field, seq, time, length, hash or the head is found a
   expectBad({ ...segment, max_time: segment.max_time + 1 }, 10, /time range/);
   expectBad({ ...segment, hash: 'f'.repeat(64) }, 15, /head hash/);
   // Text cut short: the first event's fields are no longer its own.
-  expectBad({ ...segment, texts: segment.texts.slice(1) }, 10, /edited/);
+  expectBad({ ...segment, texts: segment.texts.subarray(1) }, 10, /edited/);
   // Text added at the end: every event checks out, the lengths do not add up to the text.
-  expectBad({ ...segment, texts: segment.texts + 'x' }, 15, /layout/);
+  expectBad({ ...segment, texts: Buffer.concat([segment.texts, Buffer.from('x')]) }, 15, /layout/);
 });

@@ -46,21 +46,36 @@ function timeRange(times: Float64Array): [number, number] {
 
 /** The row for a packed batch whose first event takes seq `firstSeq` and links to `prevHash`. */
 export function buildSegment(packed: PackedBatch, firstSeq: number, prevHash: string): AuditSegmentTable {
-  const { lengths, times } = packed;
+  const { texts, counts, lengths, times } = packed;
   const count = times.length;
-  const text = packed.texts.length === 1 ? packed.texts[0] : packed.texts.join('');
   let hashes = '';
   let prev = prevHash;
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const l = i * FIELDS;
-    const size = span(lengths, l);
-    prev = eventHash(prev, firstSeq + i, times[i], lengths, l, text.slice(at, at + size));
-    hashes += prev;
-    at += size;
+  let i = 0;
+  // Each of the batch's texts holds whole events: hashed from slices of it, then written once as UTF-8. A
+  // joined string of the whole batch (hundreds of KiB) would be allocated in V8's old space, for its
+  // collector to mark, and converted to UTF-8 anyway to be stored.
+  for (let t = 0; t < texts.length; t++) {
+    const text = texts[t];
+    let at = 0;
+    for (const end = i + counts[t]; i < end; i++) {
+      const l = i * FIELDS;
+      const size = span(lengths, l);
+      prev = eventHash(prev, firstSeq + i, times[i], lengths, l, text.slice(at, at + size));
+      hashes += prev;
+      at += size;
+    }
   }
   const [minTime, maxTime] = timeRange(times);
-  return { first_seq: firstSeq, event_count: count, min_time: minTime, max_time: maxTime, prev_hash: prevHash, hash: prev, layout: writeLayout(lengths, times), hashes, texts: text };
+  return { first_seq: firstSeq, event_count: count, min_time: minTime, max_time: maxTime, prev_hash: prevHash, hash: prev, layout: writeLayout(lengths, times), hashes, texts: utf8(texts) };
+}
+
+function utf8(texts: string[]): Buffer {
+  let size = 0;
+  for (const text of texts) size += Buffer.byteLength(text, 'utf8');
+  const bytes = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const text of texts) at += bytes.write(text, at, 'utf8');
+  return bytes;
 }
 
 function writeLayout(lengths: Int32Array, times: Float64Array): Buffer {
@@ -99,8 +114,9 @@ function readLayout(row: AuditSegmentTable): { lengths: Int32Array; times: Float
 /** The segment's events as rows (seq, columns, record, links), in order; none when its layout is damaged. */
 export function segmentEvents(row: AuditSegmentTable): AuditRow[] {
   const layout = readLayout(row);
-  if (!layout || layout.total !== row.texts.length) return [];
-  const events = unpackBatch({ texts: [row.texts], counts: [row.event_count], lengths: layout.lengths, times: layout.times });
+  const text = row.texts.toString('utf8');
+  if (!layout || layout.total !== text.length) return [];
+  const events = unpackBatch({ texts: [text], counts: [row.event_count], lengths: layout.lengths, times: layout.times });
   let prev = row.prev_hash;
   return events.map((e, i) => {
     const hash = row.hashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS);
@@ -127,9 +143,10 @@ export function segmentEvents(row: AuditSegmentTable): AuditRow[] {
  */
 export function verifySegment(row: AuditSegmentTable, head: string): { head: string; problem?: ChainProblem } {
   const layout = readLayout(row);
+  const text = row.texts.toString('utf8');
   // Event ids as the layout places them (an event id is the first of its fields); a layout too damaged to
   // read names the first event by the id a batch's text starts with.
-  const firstId = layout ? row.texts.slice(0, Math.max(0, layout.lengths[0])) : row.texts.slice(0, 36);
+  const firstId = layout ? text.slice(0, Math.max(0, layout.lengths[0])) : text.slice(0, 36);
   let lastId = firstId;
   const bad = (seq: number, eventId: string, problem: string) => ({ head, problem: { seq, eventId, problem } });
   const last = row.first_seq + row.event_count - 1;
@@ -141,7 +158,7 @@ export function verifySegment(row: AuditSegmentTable, head: string): { head: str
   for (let i = 0; i < row.event_count; i++) {
     const l = i * FIELDS;
     const size = span(lengths, l);
-    const fields = row.texts.slice(at, at + size);
+    const fields = text.slice(at, at + size);
     lastId = fields.slice(0, Math.max(0, lengths[l]));
     prev = eventHash(prev, row.first_seq + i, times[i], lengths, l, fields);
     if (prev !== row.hashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS)) {
@@ -149,7 +166,7 @@ export function verifySegment(row: AuditSegmentTable, head: string): { head: str
     }
     at += size;
   }
-  if (at !== row.texts.length) return bad(last, lastId, "its batch's layout does not match its text: the batch was edited");
+  if (at !== text.length) return bad(last, lastId, "its batch's layout does not match its text: the batch was edited");
   const [minTime, maxTime] = timeRange(times);
   // Lookups skip batches by these two columns: an edit of them would hide events from a time-filtered lookup.
   if (row.min_time !== minTime || row.max_time !== maxTime) return bad(row.first_seq, firstId, "its batch's time range does not match its events: the batch was edited");

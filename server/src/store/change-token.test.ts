@@ -14,7 +14,7 @@ async function nextTurnToken(store: Store): Promise<string> {
 }
 
 function auditSegment(firstSeq: number) {
-  return { first_seq: firstSeq, event_count: 1, min_time: 1, max_time: 1, prev_hash: 'p', hash: 'h', layout: Buffer.alloc(32), hashes: 'h', texts: '' };
+  return { first_seq: firstSeq, event_count: 1, min_time: 1, max_time: 1, prev_hash: 'p', hash: 'h', layout: Buffer.alloc(32), hashes: 'h', texts: Buffer.alloc(0) };
 }
 
 test('another connection: audit appends leave the token alone; writes to cached tables, in a transaction or not, move it', async () => {

@@ -167,8 +167,8 @@ export interface AuditSegmentTable {
   layout: Buffer;
   /** each event's chain hash, 64 hex digits */
   hashes: string;
-  /** the events' text fields (event id, account, event name, principal, resource, record), one after another */
-  texts: string;
+  /** the events' text fields (event id, account, event name, principal, resource, record), one after another, UTF-8 */
+  texts: Buffer;
 }
 
 export interface SecretRotationTable {

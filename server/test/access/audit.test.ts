@@ -24,7 +24,8 @@ async function storedBatchOf(db: Db, eventName: string) {
     const event = segmentEvents(segment).find((e) => e.event_name === eventName);
     if (!event) continue;
     const fields = [event.event_id, event.account_id, event.event_name, event.principal_arn ?? '', event.resource_arn ?? '', event.record].join('');
-    return { segment, event, start: segment.texts.indexOf(fields), fields };
+    const text = segment.texts.toString('utf8');
+    return { segment, text, event, start: text.indexOf(fields), fields };
   }
   throw new Error(`no stored ${eventName} event`);
 }
@@ -111,7 +112,7 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
 
     await t.server.app.audit.flush();
     // The stored text itself, every field of every event as written.
-    const stored = (await t.server.app.store.db.selectFrom('audit_segments').select('texts').execute()).map((r) => r.texts).join('\n');
+    const stored = (await t.server.app.store.db.selectFrom('audit_segments').select('texts').execute()).map((r) => r.texts.toString('utf8')).join('\n');
     assert.ok(stored.includes('GetSecretValue') && stored.includes('CreateSecret'), 'the events were read from the store');
     for (const secret of secrets) {
       assert.ok(!stored.includes(secret), `a secret reached the audit trail: ${secret.slice(0, 4)}…`);
@@ -153,17 +154,17 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     assert.match(String(ok.HeadHash), /^[0-9a-f]{64}$/);
     const db = t.server.app.store.db;
     await t.server.app.audit.flush();
-    const { segment, event: victim, start, fields } = await storedBatchOf(db, 'PutSecretValue');
+    const { segment, text, event: victim, start, fields } = await storedBatchOf(db, 'PutSecretValue');
     assert.ok(start >= 0, "the event's fields are found in its batch's text");
-    const setTexts = (texts: string) => db.updateTable('audit_segments').set({ texts }).where('first_seq', '=', segment.first_seq).execute();
+    const setTexts = (texts: string) => db.updateTable('audit_segments').set({ texts: Buffer.from(texts) }).where('first_seq', '=', segment.first_seq).execute();
     /** The batch's text with this event's fields rewritten. */
-    const editedText = (edit: (fields: string) => string) => segment.texts.slice(0, start) + edit(fields) + segment.texts.slice(start + fields.length);
+    const editedText = (edit: (fields: string) => string) => text.slice(0, start) + edit(fields) + text.slice(start + fields.length);
     const record = fields.length - victim.record.length;
     await setTexts(editedText((f) => f.slice(0, record) + f.slice(record).replace('"ro":false', '"ro":true')));
     const afterEdit = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
     assert.deepEqual([afterEdit.Valid, afterEdit.FirstBadEventId, afterEdit.FirstBadSequence], [false, victim.event_id, victim.seq]);
     assert.match(String(afterEdit.Problem), /edited/);
-    await setTexts(segment.texts);
+    await setTexts(text);
     assert.equal(((await t.admin('VerifyAuditTrail')) as Record<string, unknown>).Valid, true);
     // The columns the event is rebuilt from are covered by its hash too: a principal of the same length, so
     // the batch's layout still fits its text.
@@ -172,7 +173,7 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     await setTexts(editedText((f) => f.replace(principal, otherPrincipal)));
     const afterColumn = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;
     assert.deepEqual([afterColumn.Valid, afterColumn.FirstBadEventId], [false, victim.event_id]);
-    await setTexts(segment.texts);
+    await setTexts(text);
     // A batch's time range (lookups by time skip batches by it) is checked against its events.
     await db.updateTable('audit_segments').set({ max_time: segment.max_time - 1 }).where('first_seq', '=', segment.first_seq).execute();
     const afterRange = (await t.admin('VerifyAuditTrail')) as Record<string, unknown>;

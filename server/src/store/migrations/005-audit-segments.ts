@@ -16,6 +16,6 @@ export async function up(db: Kysely<unknown>, types: ColumnTypes): Promise<void>
     // The long values last: a scan of the short columns (a lookup choosing batches) stays off their pages.
     .addColumn('layout', types.blob, (c) => c.notNull())
     .addColumn('hashes', 'text', (c) => c.notNull())
-    .addColumn('texts', 'text', (c) => c.notNull())
+    .addColumn('texts', types.blob, (c) => c.notNull())
     .execute();
 }
