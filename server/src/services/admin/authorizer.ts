@@ -53,6 +53,7 @@ const ALLOWED: Decision = Object.freeze({ allowed: true, reason: 'allowed' });
 
 export function createAuthorizer(deps: { directory: IdentityDirectory; now: () => number }) {
   const { directory, now } = deps;
+  const clock = secondsClock(now);
 
   /** The request's access; synchronous when the caller's identity is known without a read (the root, or cached). */
   function forRequest(scope: RequestScope): RequestAccess | Promise<RequestAccess> {
@@ -64,7 +65,7 @@ export function createAuthorizer(deps: { directory: IdentityDirectory; now: () =
   }
 
   function accessOf(scope: RequestScope, identity: Identity): RequestAccess {
-    return new ScopedAccess(scope, identity, now);
+    return new ScopedAccess(scope, identity, clock);
   }
 
   return { forRequest };
@@ -78,7 +79,7 @@ class ScopedAccess implements RequestAccess {
   constructor(
     private readonly scope: RequestScope,
     readonly identity: Identity,
-    private readonly now: () => number,
+    private readonly clock: () => TimeKeys,
   ) {
     this.caller = scope.caller;
   }
@@ -119,11 +120,11 @@ class ScopedAccess implements RequestAccess {
   /** The global condition keys, built once per request and only when a policy is evaluated. */
   private globalContext(): Record<string, ContextValue> {
     if (this.base) return this.base;
-    const t = this.now();
+    const time = this.clock();
     const caller = this.caller;
     const base: Record<string, ContextValue> = {
-      'aws:CurrentTime': new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      'aws:EpochTime': String(Math.floor(t / 1000)),
+      'aws:CurrentTime': time.currentTime,
+      'aws:EpochTime': time.epochTime,
       // Coffer serves plain HTTP (put TLS in front of it): as far as it knows, no request is secure.
       'aws:SecureTransport': 'false',
       'aws:RequestedRegion': this.scope.region,
@@ -135,6 +136,27 @@ class ScopedAccess implements RequestAccess {
 }
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;
+
+interface TimeKeys {
+  /** aws:CurrentTime, ISO 8601 to the second */
+  currentTime: string;
+  /** aws:EpochTime, seconds */
+  epochTime: string;
+}
+
+/** The time condition keys, formatted once per second rather than once per evaluated request. */
+function secondsClock(now: () => number): () => TimeKeys {
+  let second = NaN;
+  let keys: TimeKeys = { currentTime: '', epochTime: '' };
+  return () => {
+    const s = Math.floor(now() / 1000);
+    if (s !== second) {
+      second = s;
+      keys = { currentTime: new Date(s * 1000).toISOString().replace('.000Z', 'Z'), epochTime: String(s) };
+    }
+    return keys;
+  };
+}
 
 /**
  * Operator-only operations (accounts, the audit chain's check, the root key): the root of the installation's
