@@ -1,7 +1,8 @@
 // Event ids in UUID version 7's layout (RFC 9562): a 48-bit millisecond timestamp, then a 12-bit counter, then
-// 62 random bits. Still a UUID string, as CloudTrail's eventIDs are. Why not v4: audit_events.event_id is
-// UNIQUE, and random ids put each insert on a random page of that index, so a batch dirtied (and wrote to the
-// WAL) about one index page per event once the table was large; ids that grow make the index append-only.
+// 62 random bits. Still a UUID string, as CloudTrail's eventIDs are. Why not v4: when events were stored a row
+// each, audit_events.event_id was UNIQUE, and random ids put each insert on a random page of that index (about
+// one index page per event written to the WAL); ids that grow made it append-only. Ids in time order also sort
+// a trail's events as they happened on each server.
 // Ids from one generator are strictly increasing (the counter orders ids within a millisecond, and a clock
 // that steps back is held at the last time seen). Pure apart from its clock and randomness.
 

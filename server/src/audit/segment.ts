@@ -1,8 +1,8 @@
 // A batch of audit events stored as one row of audit_segments, in the form a worker packs it for the primary
-// (packed-batch.ts): the events' text fields joined into one text, their lengths and times in a binary layout,
-// and each event's chain hash. A row per event cost the writer three B-tree inserts, a parameter binding per
-// column and an object per event; a row per batch is one insert of a few long values (the primary's CPU per
-// event fell by about two thirds in `npm run bench:ab`).
+// (packed-batch.ts): the events' text fields one after another as UTF-8, their lengths and times in a binary
+// layout, and each event's chain hash. A row per event cost the writer three B-tree inserts, a parameter binding
+// per column and an object per event; a row per batch is one insert of a few long values (the primary's CPU per
+// event fell from about 5 to under 3 µs in `npm run bench:audit`).
 //
 // The chain is still per event, so verification names the first bad event: event i (seq first_seq + i) has
 // hash = SHA-256(prev \n seq \n time \n lengths \n fields), `prev` the hash of the event before it (the row's
@@ -33,7 +33,7 @@ function span(lengths: ArrayLike<number>, at: number): number {
   return size;
 }
 
-/** The earliest and latest of the times: a busy server's batches interleave events of several workers. */
+/** The earliest and latest of the times (events are queued in order, but a clock can step back). */
 function timeRange(times: Float64Array): [number, number] {
   let min = Infinity;
   let max = -Infinity;
