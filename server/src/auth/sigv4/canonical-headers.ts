@@ -3,7 +3,7 @@
 import type { HeaderReader } from './header-values.ts';
 import { sigv4Errors } from './sigv4-errors.ts';
 
-export function canonicalHeaders(signedHeaders: string[], read: HeaderReader): string {
+export function canonicalHeaders(signedHeaders: readonly string[], read: HeaderReader): string {
   let block = '';
   for (const name of signedHeaders) {
     const value = read.canonical(name);

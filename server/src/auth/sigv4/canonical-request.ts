@@ -9,7 +9,7 @@ import type { SignedRequest } from './types.ts';
 export function canonicalRequest(
   request: SignedRequest,
   read: HeaderReader,
-  signedHeaders: string[],
+  signedHeaders: readonly string[],
   hashedPayload: string,
 ): string {
   return (

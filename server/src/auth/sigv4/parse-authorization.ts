@@ -7,7 +7,7 @@ import { ALGORITHM } from './string-to-sign.ts';
 export interface AuthorizationParts {
   credential: string;
   /** Lowercased and sorted, as they enter the canonical request. */
-  signedHeaders: string[];
+  signedHeaders: readonly string[];
   signature: string;
 }
 
@@ -63,8 +63,20 @@ function readParams(text: string, header: string): Map<string, string> {
 
 const NOT_LOWERCASE_ASCII = /[A-Z]|[^\x00-\x7f]/;
 
-/** Lowercased, without empty names, sorted. Signers send them so already; then the split list is the answer. */
-function signedHeaderList(text: string): string[] {
+// The last SignedHeaders value and its list: a client signs the same headers on every call, so most requests
+// repeat the one before. The list is frozen: every request holding it reads the same array.
+let lastSignedHeaders: { text: string; names: readonly string[] } | undefined;
+
+/** Lowercased, without empty names, sorted (a shared, frozen list for a value seen just before). */
+function signedHeaderList(text: string): readonly string[] {
+  if (lastSignedHeaders?.text === text) return lastSignedHeaders.names;
+  const names = Object.freeze(sortedHeaderNames(text));
+  lastSignedHeaders = { text, names };
+  return names;
+}
+
+/** Signers send them lowercased and sorted already; then the split list is the answer. */
+function sortedHeaderNames(text: string): string[] {
   const names = text.split(';');
   let usual = !NOT_LOWERCASE_ASCII.test(text);
   for (let i = 0; usual && i < names.length; i++) usual = names[i] !== '' && (i === 0 || names[i - 1] <= names[i]);

@@ -52,8 +52,19 @@ export function formatBasic(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-// YYYYMMDDTHHMMSSZ, read digit by digit (every request carries one; a regular expression costs more).
+// The last basic-format value read and its time: requests signed within the same second carry the same one.
+let lastBasic: { raw: string; ms: number } | undefined;
+
+/** A new Date per request (the caller keeps it as the signing date); the parse only when the value is new. */
 function parseBasic(raw: string): Date | undefined {
+  if (lastBasic?.raw === raw) return new Date(lastBasic.ms);
+  const date = parseBasicDigits(raw);
+  if (date !== undefined) lastBasic = { raw, ms: date.getTime() };
+  return date;
+}
+
+// YYYYMMDDTHHMMSSZ, read digit by digit (every request carries one; a regular expression costs more).
+function parseBasicDigits(raw: string): Date | undefined {
   if (raw.length !== 16 || raw.charCodeAt(8) !== 0x54 /* T */ || raw.charCodeAt(15) !== 0x5a /* Z */) return undefined;
   const year = digits(raw, 0, 4);
   const month = digits(raw, 4, 6);
