@@ -6,29 +6,42 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomFillSync, randomUUID } from 'node:crypto';
-import { openStore } from '../store/db.ts';
+import { openStore, type Store } from '../store/db.ts';
 import { createAuditTrail } from './audit-trail.ts';
 import { createEventIds } from './event-id.ts';
 import { chainHash, GENESIS } from './hash-chain.ts';
 import type { AuditRecord } from '../protocol/pipeline.ts';
 
 const caller = { accountId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accessKeyId: 'AKIAEXAMPLE', region: 'us-east-1' };
-const read = (i: number): AuditRecord => ({ requestId: randomUUID(), service: 'secretsmanager', operation: 'GetSecretValue', caller, request: { SecretId: `s-${i}` } });
-
-test('events arriving while a batch is written wait for the next batch instead of each starting a transaction', async () => {
+/** A trail on a fresh SQLite store in a temporary directory, removed afterwards. */
+async function withTrail(run: (trail: ReturnType<typeof createAuditTrail>, store: Store) => Promise<void>, storeFor: (store: Store) => Store = (s) => s): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'audit-trail-'));
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
   try {
-    let transactions = 0;
-    const db = store.db;
-    const counting = new Proxy(db, {
+    const trail = createAuditTrail({ store: storeFor(store), now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
+    await run(trail, store);
+    await trail.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const read = (i: number): AuditRecord => ({ requestId: randomUUID(), service: 'secretsmanager', operation: 'GetSecretValue', caller, request: { SecretId: `s-${i}` } });
+
+test('events arriving while a batch is written wait for the next batch instead of each starting a transaction', async () => {
+  let transactions = 0;
+  const counting = (store: Store): Store => ({
+    ...store,
+    db: new Proxy(store.db, {
       get(target, property) {
         if (property === 'transaction') return () => (transactions++, target.transaction());
         const value = Reflect.get(target, property, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
-    });
-    const trail = createAuditTrail({ store: { ...store, db: counting }, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
+    }),
+  });
+  await withTrail(async (trail) => {
     // 2,500 reads, each after a pause that lets a write in progress move on a step, as requests arrive
     // while a batch is being written to PostgreSQL.
     for (let i = 0; i < 2500; i++) {
@@ -41,11 +54,7 @@ test('events arriving while a batch is written wait for the next batch instead o
     assert.equal(verification.eventsChecked, 2500);
     // Two full batches plus the rest; a transaction per event past the batch size would be hundreds.
     assert.ok(transactions <= 5, `expected a handful of write transactions, saw ${transactions}`);
-    await trail.close();
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  }, counting);
 });
 
 const pending = (i: number) => ({
@@ -59,9 +68,7 @@ const pending = (i: number) => ({
 });
 
 test('a trail stored a row per event (before batches) goes on into batches: one chain, one lookup', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-trail-'));
-  const store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
-  try {
+  await withTrail(async (trail, store) => {
     // Three events as an earlier Coffer stored them, a row each, chained by hash-chain.ts.
     let prev = GENESIS;
     for (let seq = 1; seq <= 3; seq++) {
@@ -70,7 +77,6 @@ test('a trail stored a row per event (before batches) goes on into batches: one 
       row.hash = prev = chainHash(prev, row);
       await store.db.insertInto('audit_events').values(row).execute();
     }
-    const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
     await trail.write([pending(4), pending(5)]);
     await trail.write([pending(6)]);
     const verification = await trail.verify();
@@ -83,27 +89,16 @@ test('a trail stored a row per event (before batches) goes on into batches: one 
     assert.deepEqual((await trail.lookup({ afterSeq: 4, limit: 1 })).map((e) => e.seq), [5]);
     assert.deepEqual((await trail.lookup({ from: pending(5).time, to: pending(5).time, limit: 10 })).map((e) => e.seq), [5]);
     assert.deepEqual(await trail.lookup({ accountId: '999988887777', limit: 10 }), []);
-    await trail.close();
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a worker's batch appended again (its primary's answer lost) adds only the events not stored yet", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-trail-'));
-  const store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
-  try {
-    const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: { error: () => {} } });
+  await withTrail(async (trail) => {
     await trail.write([pending(1), pending(2)]);
     await trail.write([pending(1), pending(2), pending(3)], true);
     await trail.write([pending(3)], true);
     const all = await trail.lookup({ limit: 100 });
     assert.deepEqual(all.map((e) => e.event_id), [1, 2, 3].map((i) => pending(i).eventId));
     assert.equal((await trail.verify()).valid, true);
-    await trail.close();
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

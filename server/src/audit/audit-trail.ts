@@ -134,30 +134,31 @@ export function createAuditTrail(deps: AuditTrailDeps) {
    * Appends a batch to the chain in one transaction, as one stored batch (segment.ts); with onlyMissing,
    * events already stored are skipped (a worker's batch whose write by the primary may have landed).
    */
-  async function write(batch: Pending[], onlyMissing = false): Promise<void> {
-    await store.db.transaction().execute(async (tx) => {
-      // One chain for every server: appenders take turns (SQLite's write lock; a table lock on PostgreSQL).
-      await store.lockTables(tx, ['audit_segments']);
+  function write(batch: Pending[], onlyMissing = false): Promise<void> {
+    return append(async (tx) => {
       if (onlyMissing && batch.length > 0) {
         const stored = await db.storedEventIds(tx, batch.map((p) => p.eventId), Math.min(...batch.map((p) => p.time)));
         batch = batch.filter((p) => !stored.has(p.eventId));
       }
-      await appendPacked(tx, packBatch(batch));
+      return packBatch(batch);
     });
   }
 
   /** Appends a batch as a worker packed it (the primary's path: the batch is stored as it arrived). */
-  async function writePacked(packed: PackedBatch): Promise<void> {
-    await store.db.transaction().execute(async (tx) => {
-      await store.lockTables(tx, ['audit_segments']);
-      await appendPacked(tx, packed);
-    });
+  function writePacked(packed: PackedBatch): Promise<void> {
+    return append(() => packed);
   }
 
-  async function appendPacked(tx: Tx, packed: PackedBatch): Promise<void> {
-    if (packed.times.length === 0) return;
-    const last = await db.lastLink(tx);
-    await db.insertSegment(tx, buildSegment(packed, (last?.seq ?? 0) + 1, last?.hash ?? GENESIS));
+  /** One transaction: the chain's table locked, then the batch `batchOf` gives (read under the lock) linked to the last event. */
+  async function append(batchOf: (tx: Tx) => PackedBatch | Promise<PackedBatch>): Promise<void> {
+    await store.db.transaction().execute(async (tx) => {
+      // One chain for every server: appenders take turns (SQLite's write lock; a table lock on PostgreSQL).
+      await store.lockTables(tx, ['audit_segments']);
+      const packed = await batchOf(tx);
+      if (packed.times.length === 0) return;
+      const last = await db.lastLink(tx);
+      await db.insertSegment(tx, buildSegment(packed, (last?.seq ?? 0) + 1, last?.hash ?? GENESIS));
+    });
   }
 
   /**

@@ -33,6 +33,11 @@ function span(lengths: ArrayLike<number>, at: number): number {
   return size;
 }
 
+/** An event's id: the first of its fields, which start `fields`. */
+function idOf(fields: string, lengths: ArrayLike<number>, at: number): string {
+  return fields.slice(0, Math.max(0, lengths[at]));
+}
+
 /** The earliest and latest of the times (events are queued in order, but a clock can step back). */
 function timeRange(times: Float64Array): [number, number] {
   let min = Infinity;
@@ -144,10 +149,8 @@ export function segmentEvents(row: AuditSegmentTable): AuditRow[] {
 export function verifySegment(row: AuditSegmentTable, head: string): { head: string; problem?: ChainProblem } {
   const layout = readLayout(row);
   const text = row.texts.toString('utf8');
-  // Event ids as the layout places them (an event id is the first of its fields); a layout too damaged to
-  // read names the first event by the id a batch's text starts with.
-  const firstId = layout ? text.slice(0, Math.max(0, layout.lengths[0])) : text.slice(0, 36);
-  let lastId = firstId;
+  // A layout too damaged to read names the first event by the id a batch's text starts with.
+  const firstId = layout ? idOf(text, layout.lengths, 0) : text.slice(0, 36);
   const bad = (seq: number, eventId: string, problem: string) => ({ head, problem: { seq, eventId, problem } });
   const last = row.first_seq + row.event_count - 1;
   if (row.prev_hash !== head) return bad(row.first_seq, firstId, 'its link to the previous event does not match: an event before it was deleted, inserted or edited');
@@ -155,17 +158,18 @@ export function verifySegment(row: AuditSegmentTable, head: string): { head: str
   const { lengths, times } = layout;
   let prev = head;
   let at = 0;
+  let fields = '';
   for (let i = 0; i < row.event_count; i++) {
     const l = i * FIELDS;
     const size = span(lengths, l);
-    const fields = text.slice(at, at + size);
-    lastId = fields.slice(0, Math.max(0, lengths[l]));
+    fields = text.slice(at, at + size);
     prev = eventHash(prev, row.first_seq + i, times[i], lengths, l, fields);
     if (prev !== row.hashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS)) {
-      return bad(row.first_seq + i, lastId, 'its hash does not match its contents: the event was edited');
+      return bad(row.first_seq + i, idOf(fields, lengths, l), 'its hash does not match its contents: the event was edited');
     }
     at += size;
   }
+  const lastId = idOf(fields, lengths, (row.event_count - 1) * FIELDS);
   if (at !== text.length) return bad(last, lastId, "its batch's layout does not match its text: the batch was edited");
   const [minTime, maxTime] = timeRange(times);
   // Lookups skip batches by these two columns: an edit of them would hide events from a time-filtered lookup.

@@ -208,7 +208,7 @@ const GENERATION_KEY = 'change-generation';
 
 const TRANSACTION_CONTROL = /^(begin|commit|rollback|savepoint|release)\b/i;
 /** Append-only tables no read cache holds: writes to them do not move the change token. */
-const UNCACHED_TABLES = /^insert into "audit_(events|segments)"/;
+const UNCACHED_TABLES = /^insert into "audit_segments"/;
 
 async function migrate(db: Db, dialect: Dialect): Promise<void> {
   const types = columnTypes[dialect];

@@ -3,6 +3,7 @@
 // reports with exactly that token), the last duplicate wins, and all missing parts are reported together.
 import { redactAuthorization, sigv4Errors } from './sigv4-errors.ts';
 import { ALGORITHM } from './string-to-sign.ts';
+import { rememberLast } from './last-value.ts';
 
 export interface AuthorizationParts {
   credential: string;
@@ -63,17 +64,11 @@ function readParams(text: string, header: string): Map<string, string> {
 
 const NOT_LOWERCASE_ASCII = /[A-Z]|[^\x00-\x7f]/;
 
-// The last SignedHeaders value and its list: a client signs the same headers on every call, so most requests
-// repeat the one before. The list is frozen: every request holding it reads the same array.
-let lastSignedHeaders: { text: string; names: readonly string[] } | undefined;
-
-/** Lowercased, without empty names, sorted (a shared, frozen list for a value seen just before). */
-function signedHeaderList(text: string): readonly string[] {
-  if (lastSignedHeaders?.text === text) return lastSignedHeaders.names;
-  const names = Object.freeze(sortedHeaderNames(text));
-  lastSignedHeaders = { text, names };
-  return names;
-}
+/**
+ * Lowercased, without empty names, sorted. A client signs the same headers on every call, so the list of the
+ * value seen just before is reused: frozen, as every request holding it reads the same array.
+ */
+const signedHeaderList = rememberLast((text: string): readonly string[] => Object.freeze(sortedHeaderNames(text)));
 
 /** Signers send them lowercased and sorted already; then the split list is the answer. */
 function sortedHeaderNames(text: string): string[] {

@@ -3,6 +3,7 @@
 // the basic form. AWS allows 15 minutes of skew either way; its two messages are parsed by older SDKs
 // to correct their clocks, so their format is kept to the character.
 import { sigv4Errors } from './sigv4-errors.ts';
+import { rememberLast } from './last-value.ts';
 
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 
@@ -52,15 +53,13 @@ export function formatBasic(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-// The last basic-format value read and its time: requests signed within the same second carry the same one.
-let lastBasic: { raw: string; ms: number } | undefined;
+/** Epoch ms of a basic-format value; requests signed within the same second repeat it, and it is read once. */
+const basicTime = rememberLast((raw: string) => parseBasicDigits(raw)?.getTime());
 
-/** A new Date per request (the caller keeps it as the signing date); the parse only when the value is new. */
+/** A new Date per request: the caller keeps it as the signing date. */
 function parseBasic(raw: string): Date | undefined {
-  if (lastBasic?.raw === raw) return new Date(lastBasic.ms);
-  const date = parseBasicDigits(raw);
-  if (date !== undefined) lastBasic = { raw, ms: date.getTime() };
-  return date;
+  const ms = basicTime(raw);
+  return ms === undefined ? undefined : new Date(ms);
 }
 
 // YYYYMMDDTHHMMSSZ, read digit by digit (every request carries one; a regular expression costs more).
