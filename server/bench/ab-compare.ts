@@ -5,7 +5,7 @@
 // On a shared machine whose speed drifts by more than most changes, that is steadier than two `npm run bench`
 // runs. It is still noisy: the same checkout against itself gave 1.01 and 1.04, and single rounds move by ±20%,
 // so a change of a few percent needs several runs. Tunables: AB_ROUNDS (20), AB_SECONDS (2), BENCH_WORKERS (one
-// per core), BENCH_CONNECTIONS (32), BENCH_SECRETS (100). Needs wrk.
+// per core), BENCH_CONNECTIONS (32), BENCH_SECRETS (100), BENCH_AS (`root` or `user`, as in `npm run bench`). Needs wrk.
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ const seconds = Number(process.env.AB_SECONDS ?? 2);
 const workers = process.env.BENCH_WORKERS ?? String(availableParallelism());
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const secrets = Number(process.env.BENCH_SECRETS ?? 100);
+const principal = process.env.BENCH_AS === 'user' ? 'user' : 'root';
 const here = new URL('../..', import.meta.url).pathname;
 
 if (!other || !existsSync(join(other, 'cli/bin/coffer.js'))) {
@@ -40,16 +41,17 @@ async function cpuPerRequest(server: BenchServer): Promise<{ micros: number; rps
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)];
 
-const a = await startBenchServer({ root: resolve(other), workers, secrets, principal: 'root' });
-const b = await startBenchServer({ root: here, workers, secrets, principal: 'root' }).catch(async (err: unknown) => {
+const a = await startBenchServer({ root: resolve(other), workers, secrets, principal });
+const b = await startBenchServer({ root: here, workers, secrets, principal }).catch(async (err: unknown) => {
   await a.stop();
   throw err;
 });
 try {
-  console.log(`A: ${resolve(other)}   B: ${here}   ${rounds} rounds of ${seconds}s each, ${connections} connections, ${workers} workers, ${availableParallelism()} cores`);
+  console.log(`A: ${resolve(other)}   B: ${here}   ${rounds} rounds of ${seconds}s each, caller ${principal}, ${connections} connections, ${workers} workers, ${availableParallelism()} cores`);
   await cpuPerRequest(a); // warm-up (JIT, caches)
   await cpuPerRequest(b);
   const ratios: number[] = [];
+  const rpsRatios: number[] = [];
   const cpu = { a: [] as number[], b: [] as number[] };
   for (let round = 0; round < rounds; round++) {
     const [first, second] = round % 2 === 0 ? [a, b] : [b, a];
@@ -59,9 +61,10 @@ try {
     cpu.a.push(ra.micros);
     cpu.b.push(rb.micros);
     ratios.push(rb.micros / ra.micros);
+    rpsRatios.push(rb.rps / ra.rps);
     console.log(`round ${round + 1}: A ${ra.micros.toFixed(1)} µs/req (${ra.rps.toFixed(0)} req/s)   B ${rb.micros.toFixed(1)} µs/req (${rb.rps.toFixed(0)} req/s)   B/A ${(rb.micros / ra.micros).toFixed(3)}`);
   }
-  console.log(`median: A ${median(cpu.a).toFixed(1)} µs/req, B ${median(cpu.b).toFixed(1)} µs/req; median of the paired ratios B/A ${median(ratios).toFixed(3)}`);
+  console.log(`median: A ${median(cpu.a).toFixed(1)} µs/req, B ${median(cpu.b).toFixed(1)} µs/req; median of the paired ratios B/A ${median(ratios).toFixed(3)}; of throughput B/A ${median(rpsRatios).toFixed(3)}`);
 } finally {
   await Promise.all([a.stop(), b.stop()]);
 }

@@ -108,6 +108,10 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     const endTurn = () => {
       turnStarted = false;
     };
+    // The token's text is kept while neither part moves: the hot path asks for it several times per request.
+    let token = '';
+    let tokenGeneration: unknown;
+    let tokenWrites = -1;
     changeToken = () => {
       if (!turnStarted) {
         turnStarted = true;
@@ -118,7 +122,13 @@ export async function openStore(location: StoreLocation): Promise<Store> {
           generation = statements.generation();
         }
       }
-      return `${generation}:${statements.localWrites()}`;
+      const writes = statements.localWrites();
+      if (generation !== tokenGeneration || writes !== tokenWrites) {
+        tokenGeneration = generation;
+        tokenWrites = writes;
+        token = `${generation}:${writes}`;
+      }
+      return token;
     };
     scrub = async () => {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');

@@ -14,6 +14,17 @@ export function canonicalRequest(
 ): string {
   return (
     `${request.method.toUpperCase()}\n${canonicalUri(request.path)}\n${canonicalQuery(request.query)}\n` +
-    `${canonicalHeaders(signedHeaders, read)}\n${signedHeaders.join(';')}\n${hashedPayload}`
+    `${canonicalHeaders(signedHeaders, read)}\n${signedHeaderText(signedHeaders)}\n${hashedPayload}`
   );
+}
+
+// A client's requests share one SignedHeaders list (parse-authorization.ts reuses the array): joined once.
+let lastNames: readonly string[] | undefined;
+let lastText = '';
+function signedHeaderText(names: readonly string[]): string {
+  if (names !== lastNames) {
+    lastText = names.join(';');
+    lastNames = names;
+  }
+  return lastText;
 }

@@ -1,6 +1,7 @@
 // Credential = AKID/YYYYMMDD/region/service/aws4_request. AWS checks the five parts, then reports every
 // scope problem in one message, in this order: region, service, terminator, date. The first three end in
 // ". " (trailing space, as captured from real responses); the date one ends in ".".
+import { rememberLast } from './last-value.ts';
 import { sigv4Errors } from './sigv4-errors.ts';
 
 export interface CredentialParts {
@@ -19,8 +20,16 @@ export function defaultIsValidRegion(region: string): boolean {
   return REGION_NAME.test(region);
 }
 
-/** Splits the Credential parameter; undefined unless it has exactly five parts. */
-export function splitCredential(credential: string): CredentialParts | undefined {
+/**
+ * Splits the Credential parameter; undefined unless it has exactly five parts. A client's requests repeat it
+ * all day, and each is read twice (the caller's key, then verification): the last answer is kept, frozen.
+ */
+export const splitCredential = rememberLast((credential: string): Readonly<CredentialParts> | undefined => {
+  const parts = split(credential);
+  return parts && Object.freeze(parts);
+});
+
+function split(credential: string): CredentialParts | undefined {
   // Trailing slashes are ignored by AWS (dynalite notes this from live testing).
   let end = credential.length;
   while (end > 0 && credential.charCodeAt(end - 1) === 0x2f /* / */) end--;
@@ -45,7 +54,7 @@ function slashBefore(text: string, from: number, end: number): number {
   return at < end ? at : -1;
 }
 
-export function requireCredential(credential: string): CredentialParts {
+export function requireCredential(credential: string): Readonly<CredentialParts> {
   const parts = splitCredential(credential);
   if (parts) return parts;
   throw sigv4Errors.incomplete(
@@ -61,7 +70,7 @@ export interface ScopeExpectation {
   isValidRegion(region: string): boolean;
 }
 
-export function checkScope(parts: CredentialParts, expected: ScopeExpectation): void {
+export function checkScope(parts: Readonly<CredentialParts>, expected: ScopeExpectation): void {
   let problems = '';
   if (!expected.isValidRegion(parts.region)) {
     problems += `Credential should be scoped to a valid region, not '${parts.region}'. `;

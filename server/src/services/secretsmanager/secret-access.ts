@@ -53,9 +53,9 @@ export function createSecretAccess(keys: KeyService) {
 
   const actionOf = (operation: SecretsManagerOperation) => SECRETS_MANAGER_OPERATIONS[operation].action;
 
-  function tagsNeeded(access: RequestAccess, secret: SecretRow): boolean {
-    const rp = resourcePolicyOf(secret);
-    return !access.unrestricted(secret.account_id, rp?.policy) && (access.identity.usesResourceTags || rp?.usesTags === true);
+  /** Does a policy that decides on the secret read its tags? (The caller has found it restricted.) */
+  function tagsNeeded(access: RequestAccess, rp: ResourcePolicy | undefined): boolean {
+    return access.identity.usesResourceTags || rp?.usesTags === true;
   }
 
   /** Decision on a found secret with its tags already known (ListSecrets filters with this). */
@@ -94,7 +94,7 @@ export function createSecretAccess(keys: KeyService) {
         resourcePolicy: rp?.policy,
         context: { ...context, 'secretsmanager:SecretId': secret.arn, ...tagKeys },
       });
-    if (!tagsNeeded(access, secret)) return check();
+    if (!tagsNeeded(access, rp)) return check();
     return (tags ? tags() : db.getTags(executor, secret.id)).then((list) => check(tagContext('aws:ResourceTag', tagRecord(list))));
   }
 
@@ -136,8 +136,8 @@ export function createSecretAccess(keys: KeyService) {
 
   function kmsDecisionOn(access: RequestAccess, caller: AccessCaller, owner: Scope, row: KeyRef, action: KmsAction): string | undefined {
     const sameAccount = caller.accountId === owner.accountId;
-    const head = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${row.arn}`;
-    if (row.key_manager === 'AWS') return sameAccount ? undefined : `${head} because no resource-based policy allows the ${action} action`;
+    const head = () => `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${row.arn}`;
+    if (row.key_manager === 'AWS') return sameAccount ? undefined : `${head()} because no resource-based policy allows the ${action} action`;
     const decision = access.decide({
       action,
       resource: row.arn,
@@ -145,7 +145,7 @@ export function createSecretAccess(keys: KeyService) {
       context: { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com`, 'kms:CallerAccount': caller.accountId },
     });
     if (decision.allowed) return undefined;
-    return decision.reason === 'explicit-deny' ? `${head} with an explicit deny in an identity-based policy` : `${head} because no identity-based policy allows the ${action} action`;
+    return decision.reason === 'explicit-deny' ? `${head()} with an explicit deny in an identity-based policy` : `${head()} because no identity-based policy allows the ${action} action`;
   }
 
   /** Throws AccessDenied unless the KMS action is allowed; a promise only when the key's row must be read. */
