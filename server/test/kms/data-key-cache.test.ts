@@ -15,6 +15,8 @@ describe('cached data keys', () => {
   after(() => t.close());
 
   const scope = () => ({ accountId: t.server.app.accountId, region: 'us-east-1' });
+  /** What a caller that keeps the value does with the bytes it is shown: copies them. */
+  const copy = (value: Buffer) => Buffer.from(value);
 
   /** A value sealed under a fresh data key of `row`, and an opener that counts its calls. */
   function sealedUnder(keys: KmsTestServer['server']['app']['keys'], row: Parameters<typeof keys.generateDataKey>[0], context: string) {
@@ -32,18 +34,18 @@ describe('cached data keys', () => {
     const keys = t.server.app.keys;
     const row = await keys.defaultSecretsKey(scope());
     const v = sealedUnder(keys, row, 'test-context');
-    assert.equal(keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener), undefined, 'nothing cached yet');
+    assert.equal(keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener, copy), undefined, 'nothing cached yet');
     await keys.decryptDataKey(scope(), v.blob, 'test-context'); // now cached
-    const first = keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener)!;
+    const first = keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener, copy)!;
     assert.equal(first.toString(), 'the value');
     first.fill(0); // the caller's copy
-    assert.equal(keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener)!.toString(), 'the value');
+    assert.equal(keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener, copy)!.toString(), 'the value');
     assert.equal(v.opens(), 1, 'opened once');
-    assert.equal(keys.peekOpened(scope(), v.blob, 'other-context', v.sealed, v.opener), undefined, 'only under its own context');
+    assert.equal(keys.peekOpened(scope(), v.blob, 'other-context', v.sealed, v.opener, copy), undefined, 'only under its own context');
     keys.clearCache();
-    assert.equal(keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener), undefined);
+    assert.equal(keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener, copy), undefined);
     await keys.decryptDataKey(scope(), v.blob, 'test-context');
-    assert.equal(keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener)!.toString(), 'the value');
+    assert.equal(keys.peekOpened(scope(), v.blob, 'test-context', v.sealed, v.opener, copy)!.toString(), 'the value');
     assert.equal(v.opens(), 2, 'opened again after the drop');
   });
 
@@ -53,13 +55,13 @@ describe('cached data keys', () => {
     const row = await keys.requireKey(t.server.app.store.db, scope(), key.id);
     const v = sealedUnder(keys, row, 'ctx');
     await keys.decryptDataKey(scope(), v.blob, 'ctx');
-    assert.equal(keys.peekOpened(scope(), v.blob, 'ctx', v.sealed, v.opener)!.toString(), 'the value');
+    assert.equal(keys.peekOpened(scope(), v.blob, 'ctx', v.sealed, v.opener, copy)!.toString(), 'the value');
     await t.kms.send(new DisableKeyCommand({ KeyId: key.id }));
     // The change dropped the entry (a process that did not make it sees the row change, and its state check throws).
-    assert.equal(keys.peekOpened(scope(), v.blob, 'ctx', v.sealed, v.opener), undefined);
+    assert.equal(keys.peekOpened(scope(), v.blob, 'ctx', v.sealed, v.opener, copy), undefined);
     await assert.rejects(keys.decryptDataKey(scope(), v.blob, 'ctx'), /disabled/i);
     await t.kms.send(new EnableKeyCommand({ KeyId: key.id }));
     await keys.decryptDataKey(scope(), v.blob, 'ctx');
-    assert.equal(keys.peekOpened(scope(), v.blob, 'ctx', v.sealed, v.opener)!.toString(), 'the value');
+    assert.equal(keys.peekOpened(scope(), v.blob, 'ctx', v.sealed, v.opener, copy)!.toString(), 'the value');
   });
 });

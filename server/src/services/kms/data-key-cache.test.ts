@@ -15,21 +15,40 @@ function setup(openedBudget = 1024) {
 }
 
 const blob = Buffer.from('wrapped-key');
+const copy = (value: Buffer) => Buffer.from(value);
 
-test('a value is opened once per data key and sealed bytes; each caller gets its own copy', () => {
+test('a value is opened once per data key and sealed bytes; each caller reads its own copy', () => {
   const { cache, opens, open, now } = setup();
   cache.set('ctx', blob, 'key-1', Buffer.from([1, 1, 1]), now());
   const sealed = Buffer.from([10, 20]);
-  const first = cache.opened(cache.get('ctx', blob)!, sealed, open(sealed));
+  const first = cache.opened(cache.get('ctx', blob)!, sealed, open(sealed), copy);
   first.fill(0);
-  const second = cache.opened(cache.get('ctx', blob)!, sealed, open(sealed));
+  const second = cache.opened(cache.get('ctx', blob)!, sealed, open(sealed), copy);
   assert.deepEqual([...second], [11, 21], 'the kept value is not the copy the first caller wiped');
   assert.equal(opens.length, 1);
   assert.deepEqual([...opens[0]], [1, 1, 1], 'open gets the data key');
 
   const other = Buffer.from([30]);
-  assert.deepEqual([...cache.opened(cache.get('ctx', blob)!, other, open(other))], [31], 'other sealed bytes are opened, not answered from what is kept');
+  assert.deepEqual([...cache.opened(cache.get('ctx', blob)!, other, open(other), copy)], [31], 'other sealed bytes are opened, not answered from what is kept');
   assert.equal(opens.length, 2);
+});
+
+test('read gets the bytes at once: freshly opened ones are wiped right after it, kept ones stay with the entry', () => {
+  const { cache, open, now } = setup(1);
+  cache.set('ctx', blob, 'key-1', Buffer.from([1]), now());
+  const big = Buffer.from([10, 20]); // over the budget of 1 byte: opened each time, never kept
+  let shown: Buffer | undefined;
+  assert.equal(cache.opened(cache.get('ctx', blob)!, big, open(big), (value) => ((shown = value), value.toString('hex'))), '0b15');
+  assert.deepEqual([...shown!], [0, 0], 'a value that is not kept is wiped once read has copied it');
+
+  const small = Buffer.from([30]);
+  const entry = cache.get('ctx', blob)!;
+  cache.opened(entry, small, open(small), copy);
+  let keptShown: Buffer | undefined;
+  assert.equal(cache.opened(entry, small, open(small), (value) => ((keptShown = value), value[0])), 31);
+  assert.deepEqual([...keptShown!], [31], 'the kept value is not wiped by a read');
+  cache.drop();
+  assert.deepEqual([...keptShown!], [0], '... but is when its entry goes');
 });
 
 test('an entry is found only by its context and blob, and not after it expires', () => {
@@ -48,7 +67,7 @@ test('expired, dropped, replaced and evicted entries are wiped: key and opened v
   const held = (context: string, keyId: string) => {
     cache.set(context, blob, keyId, Buffer.from([7, 7]), now());
     const entry = cache.get(context, blob)!;
-    cache.opened(entry, sealed, open(sealed));
+    cache.opened(entry, sealed, open(sealed), copy);
     return { key: entry.plaintext, value: entry.opened!.value };
   };
   const wiped = (h: { key: Buffer; value: Buffer }) => h.key.every((b) => b === 0) && h.value.every((b) => b === 0);
@@ -86,8 +105,8 @@ test('opened values are kept only within the byte budget', () => {
   const small = Buffer.from([1, 2, 3]);
   const large = Buffer.from([1, 2, 3, 4, 5]);
   for (let i = 0; i < 2; i++) {
-    cache.opened(cache.get('small', blob)!, small, open(small));
-    cache.opened(cache.get('large', blob)!, large, open(large));
+    cache.opened(cache.get('small', blob)!, small, open(small), copy);
+    cache.opened(cache.get('large', blob)!, large, open(large), copy);
   }
   assert.equal(opens.length, 3, 'the small value is kept, the one past the budget opened each time');
   assert.equal(cache.stats().openedBytes, 3);

@@ -69,12 +69,14 @@ export function createDataKeyCache({ ttlMs, maxEntries, openedBudget, now = Date
   }
 
   /**
-   * What `sealed` opens to under the entry's key: the value kept from an earlier open of the same bytes, else
-   * `open(key)` (a copy of the key, wiped after), kept while the budget allows. Returns the caller's own copy.
+   * What `sealed` opens to under the entry's key, as `read` makes of it: the value kept from an earlier open of
+   * the same bytes, else `open(key)` (a copy of the key, wiped after), kept while the budget allows. `read` runs
+   * at once and must copy what it keeps (the bytes it gets are wiped later: the kept value when its entry goes,
+   * a fresh one right after).
    */
-  function opened(entry: DataKeyEntry, sealed: Buffer, open: (dataKey: Buffer) => Buffer): Buffer {
+  function opened<T>(entry: DataKeyEntry, sealed: Buffer, open: (dataKey: Buffer) => Buffer, read: (value: Buffer) => T): T {
     const kept = entry.opened;
-    if (kept && (kept.sealed === sealed || kept.sealed.equals(sealed))) return Buffer.from(kept.value);
+    if (kept && (kept.sealed === sealed || kept.sealed.equals(sealed))) return read(kept.value);
     const dataKey = Buffer.from(entry.plaintext);
     let value: Buffer;
     try {
@@ -82,11 +84,15 @@ export function createDataKeyCache({ ttlMs, maxEntries, openedBudget, now = Date
     } finally {
       dataKey.fill(0);
     }
-    if (!kept && openedBytes + value.length <= openedBudget) {
-      entry.opened = { sealed, value: Buffer.from(value) };
-      openedBytes += value.length;
+    try {
+      if (!kept && openedBytes + value.length <= openedBudget) {
+        entry.opened = { sealed, value: Buffer.from(value) };
+        openedBytes += value.length;
+      }
+      return read(value);
+    } finally {
+      value.fill(0);
     }
-    return value;
   }
 
   /** Wipes the entries of one KMS key, or all. */

@@ -238,17 +238,18 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
   }
 
   /**
-   * What `sealed` opens to under a data key in the cache, without awaiting (the hot path): `open` gets the key
-   * the first time, and the opened bytes are kept with it. Undefined when the data key or its KMS key's row
-   * is not cached. Throws as an unwrap would when the KMS key is disabled or pending deletion.
+   * What `sealed` opens to under a data key in the cache, as `read` makes of it (at once: it must copy what it
+   * keeps), without awaiting (the hot path): `open` gets the key the first time, and the opened bytes are kept
+   * with it. Undefined when the data key or its KMS key's row is not cached. Throws as an unwrap would when the
+   * KMS key is disabled or pending deletion.
    */
-  function peekOpened(scope: Scope, blob: Buffer, context: string, sealed: Buffer, open: (dataKey: Buffer) => Buffer): Buffer | undefined {
+  function peekOpened<T>(scope: Scope, blob: Buffer, context: string, sealed: Buffer, open: (dataKey: Buffer) => Buffer, read: (value: Buffer) => T): T | undefined {
     const hit = dataKeys.get(context, blob);
     if (!hit) return undefined;
     const row = peekKeyRow(scope, hit.keyId);
     if (!row) return undefined;
     assertUsable(row);
-    return dataKeys.opened(hit, sealed, open);
+    return dataKeys.opened(hit, sealed, open, read);
   }
 
   /** A key row from rowCache while it is current, without awaiting; undefined on a miss. */

@@ -23,6 +23,7 @@ import type { Scope, SecretRow, VersionRow } from './secret-store.ts';
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts';
 import { createReadCache, type CachedSecret } from './read-cache.ts';
 import { AWSCURRENT, stagesByVersion, stagesOf } from './versions.ts';
+import type { SecretValue } from './value-crypto.ts';
 
 const NO_VALUE_FOR = "Secrets Manager can't find the specified secret value for ";
 
@@ -101,13 +102,17 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     requireNotDeleted(secret);
     const version = cachedVersion(entry, versionId, stage) ?? (yield* step(readVersion(entry, versionId, stage)));
     yield access.requireKms(authz, owner, version.kms_key_id, 'kms:Decrypt');
-    const value = values.decryptCached(owner, secret.id, version) ?? (yield* step(values.decrypt(owner, secret.id, version)));
+    const value =
+      values.decryptCached(owner, secret.id, version, responseValue) ??
+      (yield* step(values.decrypt(owner, secret.id, version).then((opened) => responseValue(opened.kind, opened.bytes))));
     yield touch(secret, version);
+    const text = typeof value === 'string';
     const response: GetSecretValueResponse = {
       ARN: secret.arn,
       Name: secret.name,
       VersionId: version.version_id,
-      ...(value.kind === 'string' ? { SecretString: value.bytes.toString('utf8') } : { SecretBinary: value.bytes }),
+      SecretString: text ? value : undefined,
+      SecretBinary: text ? undefined : value,
       VersionStages: stagesOf(stages, version.version_id),
       CreatedDate: new Date(version.created_at),
     };
@@ -221,4 +226,9 @@ export function describe(secret: SecretRow, stages: Map<string, string>, tags: d
     CreatedDate: toDate(secret.created_at),
     ...(secret.primary_region ? { PrimaryRegion: secret.primary_region } : {}),
   };
+}
+
+/** A value as the response carries it: the text of a string value, a copy of a binary one. */
+function responseValue(kind: SecretValue['kind'], bytes: Buffer): string | Buffer {
+  return kind === 'string' ? bytes.toString('utf8') : Buffer.from(bytes);
 }

@@ -56,17 +56,49 @@ export function createValueCrypto(keys: KeyService) {
     return { kms_key_id: key.key_id, wrapped_key: dataKey.blob, ciphertext, value_kind: value.kind };
   }
 
-  /**
-   * The value when its data key is in the key service's cache, without awaiting (the hot path); undefined
-   * otherwise, and decrypt() does the rest. The key service keeps the opened bytes with the data key, so a
-   * version read again opens nothing.
-   */
-  function decryptCached(scope: Scope, secretId: string, version: VersionRow): SecretValue | undefined {
+  // A version the read cache holds is read again and again: its sealed parts, its context and the function that
+  // opens it are worked out once per row object (and again if the row's sealed parts are not the same objects).
+  interface Prepared {
+    accountId: string;
+    region: string;
+    secretId: string;
+    versionId: string;
+    sealed: SealedValue;
+    ctx: string;
+    openWith: (dataKey: Buffer) => Buffer;
+  }
+  const prepared = new WeakMap<VersionRow, Prepared>();
+  function preparedOf(scope: Scope, secretId: string, version: VersionRow): Prepared {
+    const hit = prepared.get(version);
+    if (
+      hit &&
+      hit.accountId === scope.accountId &&
+      hit.region === scope.region &&
+      hit.secretId === secretId &&
+      hit.versionId === version.version_id &&
+      hit.sealed.wrappedKey === version.wrapped_key &&
+      hit.sealed.ciphertext === version.ciphertext &&
+      hit.sealed.kind === version.value_kind
+    ) {
+      return hit;
+    }
     const sealed = sealedValue(version);
     const ctx = context(scope, secretId, version.version_id);
+    const aad = valueAad(ctx);
+    const fresh = { accountId: scope.accountId, region: scope.region, secretId, versionId: version.version_id, sealed, ctx, openWith: (dataKey: Buffer) => open(dataKey, sealed.ciphertext, aad) };
+    prepared.set(version, fresh);
+    return fresh;
+  }
+
+  /**
+   * The value, as `read` makes of it, when its data key is in the key service's cache, without awaiting (the hot
+   * path); undefined otherwise, and decrypt() does the rest. The key service keeps the opened bytes with the data
+   * key, so a version read again opens nothing. `read` runs at once and must copy what it keeps.
+   */
+  function decryptCached<T>(scope: Scope, secretId: string, version: VersionRow, read: (kind: SecretValue['kind'], bytes: Buffer) => T): T | undefined {
+    const { sealed, ctx, openWith } = preparedOf(scope, secretId, version);
     try {
-      const bytes = keys.peekOpened(scope, sealed.wrappedKey, ctx, sealed.ciphertext, (dataKey) => open(dataKey, sealed.ciphertext, valueAad(ctx)));
-      return bytes && { kind: sealed.kind, bytes };
+      return keys.peekOpened(scope, sealed.wrappedKey, ctx, sealed.ciphertext, openWith, (bytes) => read(sealed.kind, bytes));
     } catch (err) {
       throw asDecryptionFailure(err);
     }
