@@ -66,5 +66,24 @@ export function compileArnPattern(source: string, opts: { variables: boolean }):
   if (!hasWildcard && !hasVariable) {
     return { ok: true, pattern: { source, hasWildcard, hasVariable, test: (value) => value === source } };
   }
+  // Six components and no variables (`arn:aws:secretsmanager:*:*:secret:app/*`): one anchored RegExp whose
+  // wildcards stay inside their component, instead of a slice and a test per component.
+  // (`${*}` and the like are literal characters that look like wildcards: such sources keep the general path.)
+  if (!hasVariable && last === ARN_SEGMENTS - 1 && !(opts.variables && source.includes('${'))) {
+    const re = new RegExp(`^${splitArn(source).map((segment, i) => componentRegex(segment, i === last)).join(':')}$`);
+    return { ok: true, pattern: { source, hasWildcard, hasVariable, test: (value) => re.test(value) } };
+  }
   return { ok: true, pattern: { source, hasWildcard, hasVariable, test } };
+}
+
+/** One component's wildcards as RegExp text: the first five cannot cross a `:`, the last (the resource) can. */
+function componentRegex(segment: string, isLast: boolean): string {
+  const any = isLast ? '[\\s\\S]' : '[^:]';
+  let src = '';
+  for (const ch of segment) {
+    if (ch === '*') src += `${any}*`;
+    else if (ch === '?') src += any;
+    else src += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return src;
 }

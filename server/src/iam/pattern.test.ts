@@ -161,6 +161,18 @@ describe('ARN patterns (component by component, case-sensitive)', () => {
     // `*` stays inside its component: the region wildcard cannot swallow the account.
     ['arn:aws:secretsmanager:*:secret:app/db-AbCdEf', arn, false],
     ['arn:aws:kms:us-east-1:111122223333:key/*', arn, false],
+    // Six components with wildcards (one RegExp): `*` and `?` in the first five never cross a `:`, in the
+    // sixth they do; `${*}` is a literal star; RegExp characters in the text are plain text.
+    ['arn:aws:secretsmanager:us-*:111122223333:secret:*', 'arn:aws:secretsmanager:us-east-1:x:111122223333:secret:a', false],
+    ['arn:aws:secretsmanager:us-east-?:111122223333:secret:*', arn, true],
+    ['arn:aws:secretsmanager:us-east-1?:111122223333:secret:*', 'arn:aws:secretsmanager:us-east-1::111122223333:secret:a', false],
+    ['arn:aws:secretsmanager:*:*:secret:app/*', `${arn}:more:colons`, true],
+    ['arn:aws:secretsmanager:*:*:secret:app/db?AbCdEf', arn, true],
+    ['arn:aws:secretsmanager:*:*:secret:app/db-AbCdE?:x', `${arn}:x`, true],
+    ['arn:aws:secretsmanager:*:*:secret:app/${*}', 'arn:aws:secretsmanager:us-east-1:111122223333:secret:app/*', true],
+    ['arn:aws:secretsmanager:*:*:secret:app/${*}', arn, false],
+    ['arn:aws:secretsmanager:*:*:secret:a.p/(x)+*', 'arn:aws:secretsmanager:r:1:secret:a.p/(x)+y', true],
+    ['arn:aws:secretsmanager:*:*:secret:a.p/(x)+*', 'arn:aws:secretsmanager:r:1:secret:axp/(x)+y', false],
   ];
   for (const [pattern, value, expected] of cases) {
     it(`${pattern} ${expected ? 'matches' : 'does not match'}`, () => {
