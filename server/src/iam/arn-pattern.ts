@@ -3,7 +3,7 @@
 // can include multi-character match wildcards (*) or single-character match wildcards (?)" (IAM, ARN
 // condition operators). The sixth component keeps any further colons, so `secret:app/*` is one component
 // and matches `secret:app/db-AbCdEf`. Matching is case-sensitive.
-import { compilePattern, type PatternResult } from './pattern.ts';
+import { compilePattern, escapeRegExp, type PatternResult } from './pattern.ts';
 import type { ContextLookup, Pattern } from './types.ts';
 
 const ARN_SEGMENTS = 6;
@@ -83,7 +83,7 @@ function componentRegex(segment: string, isLast: boolean): string {
   for (const ch of segment) {
     if (ch === '*') src += `${any}*`;
     else if (ch === '?') src += any;
-    else src += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    else src += escapeRegExp(ch);
   }
   return src;
 }

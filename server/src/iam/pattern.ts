@@ -66,7 +66,7 @@ function tokenize(source: string, opts: PatternOptions): Token[] | string {
   return tokens;
 }
 
-function escapeRegExp(s: string): string {
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 

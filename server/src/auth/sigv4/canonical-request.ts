@@ -4,6 +4,7 @@ import { canonicalHeaders } from './canonical-headers.ts';
 import { canonicalQuery } from './canonical-query.ts';
 import { canonicalUri } from './canonical-uri.ts';
 import type { HeaderReader } from './header-values.ts';
+import { rememberLast } from './last-value.ts';
 import type { SignedRequest } from './types.ts';
 
 export function canonicalRequest(
@@ -18,13 +19,5 @@ export function canonicalRequest(
   );
 }
 
-// A client's requests share one SignedHeaders list (parse-authorization.ts reuses the array): joined once.
-let lastNames: readonly string[] | undefined;
-let lastText = '';
-function signedHeaderText(names: readonly string[]): string {
-  if (names !== lastNames) {
-    lastText = names.join(';');
-    lastNames = names;
-  }
-  return lastText;
-}
+// A client's requests share one SignedHeaders list (parse-authorization.ts reuses the frozen array): joined once.
+const signedHeaderText = rememberLast((names: readonly string[]) => names.join(';'));
