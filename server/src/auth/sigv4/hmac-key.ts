@@ -15,6 +15,8 @@ export class HmacSha256Key {
   // Calls are synchronous, so one key's scratch buffers are never used by two calls at once.
   private readonly inner = Buffer.alloc(BLOCK + MESSAGE_ROOM);
   private readonly outer = Buffer.alloc(BLOCK + DIGEST);
+  // The inner block's view for the last message size: a client's strings to sign all have one length.
+  private view = this.inner.subarray(0, BLOCK);
 
   constructor(readonly key: Buffer) {
     // A key longer than a block would be hashed first; SigV4 keys are 32 bytes.
@@ -30,14 +32,17 @@ export class HmacSha256Key {
   hex(message: string): string {
     if (!oneShot) return crypto.createHmac('sha256', this.key).update(message, 'utf8').digest('hex');
     const size = Buffer.byteLength(message);
-    let inner = this.inner;
+    let view: Buffer;
     if (size > MESSAGE_ROOM) {
-      inner = Buffer.alloc(BLOCK + size);
-      this.inner.copy(inner, 0, 0, BLOCK);
+      view = Buffer.alloc(BLOCK + size);
+      this.inner.copy(view, 0, 0, BLOCK);
+    } else {
+      if (this.view.length !== BLOCK + size) this.view = this.inner.subarray(0, BLOCK + size);
+      view = this.view;
     }
-    inner.write(message, BLOCK, 'utf8');
+    view.write(message, BLOCK, 'utf8');
     // 'binary' (latin1) carries the digest's bytes through a string unchanged, one byte per character.
-    this.outer.write(crypto.hash('sha256', inner.subarray(0, BLOCK + size), 'binary'), BLOCK, 'binary');
+    this.outer.write(crypto.hash('sha256', view, 'binary'), BLOCK, 'binary');
     return crypto.hash('sha256', this.outer, 'hex');
   }
 }

@@ -76,7 +76,12 @@ export function createDataKeyCache({ ttlMs, maxEntries, openedBudget, now = Date
    */
   function opened<T>(entry: DataKeyEntry, sealed: Buffer, open: (dataKey: Buffer) => Buffer, read: (value: Buffer) => T): T {
     const kept = entry.opened;
-    if (kept && (kept.sealed === sealed || kept.sealed.equals(sealed))) return read(kept.value);
+    if (kept && kept.sealed === sealed) return read(kept.value);
+    if (kept && kept.sealed.equals(sealed)) {
+      // The same bytes in another Buffer (the row was read again): compare by identity from now on.
+      kept.sealed = sealed;
+      return read(kept.value);
+    }
     const dataKey = Buffer.from(entry.plaintext);
     let value: Buffer;
     try {
