@@ -139,7 +139,10 @@ class BodyTooLarge extends Error {}
 
 /** Content-Length from rawHeaders: reading req.headers would make node build the whole header map. */
 function contentLength(rawHeaders: string[]): string | undefined {
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === 'content-length') return rawHeaders[i + 1];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return rawHeaders[i + 1];
+  }
   return undefined;
 }
 

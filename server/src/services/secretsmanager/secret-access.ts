@@ -86,16 +86,21 @@ export function createSecretAccess(keys: KeyService) {
   ): void | Promise<void> {
     const rp = resourcePolicyOf(secret);
     if (access.unrestricted(secret.account_id, rp?.policy)) return;
-    const check = (tagKeys?: Context) =>
-      access.require({
-        action: actionOf(operation),
-        resource: secret.arn,
-        resourceAccountId: secret.account_id,
-        resourcePolicy: rp?.policy,
-        context: { ...context, 'secretsmanager:SecretId': secret.arn, ...tagKeys },
-      });
-    if (!tagsNeeded(access, rp)) return check();
-    return (tags ? tags() : db.getTags(executor, secret.id)).then((list) => check(tagContext('aws:ResourceTag', tagRecord(list))));
+    if (!tagsNeeded(access, rp)) return requireChecked(access, secret, operation, rp, context);
+    return (tags ? tags() : db.getTags(executor, secret.id)).then((list) =>
+      requireChecked(access, secret, operation, rp, context, tagContext('aws:ResourceTag', tagRecord(list))),
+    );
+  }
+
+  function requireChecked(access: RequestAccess, secret: SecretRow, operation: SecretsManagerOperation, rp: ResourcePolicy | undefined, context?: Context, tagKeys?: Context): void {
+    access.require({
+      action: actionOf(operation),
+      resource: secret.arn,
+      resourceAccountId: secret.account_id,
+      resourcePolicy: rp?.policy,
+      // A plain read (no request keys, no tags) builds its one key without spreading.
+      context: context === undefined && tagKeys === undefined ? { 'secretsmanager:SecretId': secret.arn } : { ...context, 'secretsmanager:SecretId': secret.arn, ...tagKeys },
+    });
   }
 
   /**
