@@ -3,7 +3,7 @@
 // can include multi-character match wildcards (*) or single-character match wildcards (?)" (IAM, ARN
 // condition operators). The sixth component keeps any further colons, so `secret:app/*` is one component
 // and matches `secret:app/db-AbCdEf`. Matching is case-sensitive.
-import { compilePattern, escapeRegExp, type PatternResult } from './pattern.ts';
+import { compilePattern, wildcardSource, type PatternResult } from './pattern.ts';
 import type { ContextLookup, Pattern } from './types.ts';
 
 const ARN_SEGMENTS = 6;
@@ -67,23 +67,12 @@ export function compileArnPattern(source: string, opts: { variables: boolean }):
     return { ok: true, pattern: { source, hasWildcard, hasVariable, test: (value) => value === source } };
   }
   // Six components and no variables (`arn:aws:secretsmanager:*:*:secret:app/*`): one anchored RegExp whose
-  // wildcards stay inside their component, instead of a slice and a test per component.
+  // wildcards stay inside their component (the first five cannot cross a `:`, the last, the resource, can),
+  // instead of a slice and a test per component.
   // (`${*}` and the like are literal characters that look like wildcards: such sources keep the general path.)
   if (!hasVariable && last === ARN_SEGMENTS - 1 && !(opts.variables && source.includes('${'))) {
-    const re = new RegExp(`^${splitArn(source).map((segment, i) => componentRegex(segment, i === last)).join(':')}$`);
+    const re = new RegExp(`^${splitArn(source).map((segment, i) => wildcardSource(segment, i === last ? undefined : '[^:]')).join(':')}$`);
     return { ok: true, pattern: { source, hasWildcard, hasVariable, test: (value) => re.test(value) } };
   }
   return { ok: true, pattern: { source, hasWildcard, hasVariable, test } };
-}
-
-/** One component's wildcards as RegExp text: the first five cannot cross a `:`, the last (the resource) can. */
-function componentRegex(segment: string, isLast: boolean): string {
-  const any = isLast ? '[\\s\\S]' : '[^:]';
-  let src = '';
-  for (const ch of segment) {
-    if (ch === '*') src += `${any}*`;
-    else if (ch === '?') src += any;
-    else src += escapeRegExp(ch);
-  }
-  return src;
 }

@@ -66,20 +66,34 @@ function tokenize(source: string, opts: PatternOptions): Token[] | string {
   return tokens;
 }
 
-export function escapeRegExp(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-function regexSource(tokens: readonly Token[], resolved?: readonly string[]): string {
-  let src = '^';
+/** Any character (the default) or a narrower class, such as an ARN component's `[^:]`. */
+const ANY_CHARACTER = '[\\s\\S]';
+
+/** Unanchored RegExp text of the tokens; `any` is what `?` matches one of and `*` a run of. */
+function tokensSource(tokens: readonly Token[], resolved?: readonly string[], any = ANY_CHARACTER): string {
+  let src = '';
   let v = 0;
   for (const tok of tokens) {
     if (tok.t === 'text') src += escapeRegExp(tok.s);
-    else if (tok.t === 'star') src += '[\\s\\S]*';
-    else if (tok.t === 'one') src += '[\\s\\S]';
+    else if (tok.t === 'star') src += `${any}*`;
+    else if (tok.t === 'one') src += any;
     else src += escapeRegExp(resolved![v++]);
   }
-  return src + '$';
+  return src;
+}
+
+function regexSource(tokens: readonly Token[], resolved?: readonly string[]): string {
+  return `^${tokensSource(tokens, resolved)}$`;
+}
+
+/** Unanchored RegExp text of a `*`/`?` pattern without variables, its wildcards limited to `any` (default: any character). */
+export function wildcardSource(text: string, any = ANY_CHARACTER): string {
+  // Without variables tokenize has nothing to refuse: it always returns tokens.
+  return tokensSource(tokenize(text, { wildcards: true, variables: false, ignoreCase: false }) as Token[], undefined, any);
 }
 
 /** A matcher for patterns without variables: pick the cheapest exact form. */

@@ -141,8 +141,7 @@ export function createSecretAccess(keys: KeyService) {
 
   function kmsDecisionOn(access: RequestAccess, caller: AccessCaller, owner: Scope, row: KeyRef, action: KmsAction): string | undefined {
     const sameAccount = caller.accountId === owner.accountId;
-    const head = () => `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${row.arn}`;
-    if (row.key_manager === 'AWS') return sameAccount ? undefined : `${head()} because no resource-based policy allows the ${action} action`;
+    if (row.key_manager === 'AWS') return sameAccount ? undefined : `${kmsDenial(caller, action, row)} because no resource-based policy allows the ${action} action`;
     const decision = access.decide({
       action,
       resource: row.arn,
@@ -150,7 +149,8 @@ export function createSecretAccess(keys: KeyService) {
       context: { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com`, 'kms:CallerAccount': caller.accountId },
     });
     if (decision.allowed) return undefined;
-    return decision.reason === 'explicit-deny' ? `${head()} with an explicit deny in an identity-based policy` : `${head()} because no identity-based policy allows the ${action} action`;
+    const head = kmsDenial(caller, action, row);
+    return decision.reason === 'explicit-deny' ? `${head} with an explicit deny in an identity-based policy` : `${head} because no identity-based policy allows the ${action} action`;
   }
 
   /** Throws AccessDenied unless the KMS action is allowed; a promise only when the key's row must be read. */
@@ -168,6 +168,11 @@ export function createSecretAccess(keys: KeyService) {
 }
 
 export type SecretAccess = ReturnType<typeof createSecretAccess>;
+
+/** The start of a KMS AccessDenied message (built only for a denial: allowed calls are the hot path). */
+function kmsDenial(caller: AccessCaller, action: KmsAction, row: KeyRef): string {
+  return `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${row.arn}`;
+}
 
 function throwIfDenied(denied: string | undefined): void {
   if (denied) throw awsErrors.accessDenied(denied);

@@ -102,9 +102,7 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     requireNotDeleted(secret);
     const version = cachedVersion(entry, versionId, stage) ?? (yield* step(readVersion(entry, versionId, stage)));
     yield access.requireKms(authz, owner, version.kms_key_id, 'kms:Decrypt');
-    const value =
-      values.decryptCached(owner, secret.id, version, responseValue) ??
-      (yield* step(values.decrypt(owner, secret.id, version).then(readAndWipe)));
+    const value = yield* step(values.readValue(owner, secret.id, version, responseValue));
     yield touch(secret, version);
     const text = typeof value === 'string';
     const response: GetSecretValueResponse = {
@@ -231,13 +229,4 @@ export function describe(secret: SecretRow, stages: Map<string, string>, tags: d
 /** A value as the response carries it: the text of a string value, a copy of a binary one. */
 function responseValue(kind: SecretValue['kind'], bytes: Buffer): string | Buffer {
   return kind === 'string' ? bytes.toString('utf8') : Buffer.from(bytes);
-}
-
-/** The response's value of a freshly decrypted one, whose bytes are then wiped. */
-function readAndWipe(value: SecretValue): string | Buffer {
-  try {
-    return responseValue(value.kind, value.bytes);
-  } finally {
-    value.bytes.fill(0);
-  }
 }

@@ -91,17 +91,26 @@ export function createValueCrypto(keys: KeyService) {
   }
 
   /**
-   * The value, as `read` makes of it, when its data key is in the key service's cache, without awaiting (the hot
-   * path); undefined otherwise, and decrypt() does the rest. The key service keeps the opened bytes with the data
-   * key, so a version read again opens nothing. `read` runs at once and must copy what it keeps.
+   * The value as `read` makes of it (`read` runs at once and must copy what it keeps): without awaiting when its
+   * data key is in the key service's cache (the hot path; the opened bytes are kept with the data key, so a
+   * version read again opens nothing), else a promise, after decrypt(). Bytes opened afresh are wiped once read.
    */
-  function decryptCached<T>(scope: Scope, secretId: string, version: VersionRow, read: (kind: SecretValue['kind'], bytes: Buffer) => T): T | undefined {
+  function readValue<T extends object | string>(scope: Scope, secretId: string, version: VersionRow, read: (kind: SecretValue['kind'], bytes: Buffer) => T): T | Promise<T> {
     const { sealed, ctx, openWith } = preparedOf(scope, secretId, version);
+    let cached: T | undefined;
     try {
-      return keys.peekOpened(scope, sealed.wrappedKey, ctx, sealed.ciphertext, openWith, (bytes) => read(sealed.kind, bytes));
+      cached = keys.peekOpened(scope, sealed.wrappedKey, ctx, sealed.ciphertext, openWith, (bytes) => read(sealed.kind, bytes));
     } catch (err) {
       throw asDecryptionFailure(err);
     }
+    if (cached !== undefined) return cached;
+    return decrypt(scope, secretId, version).then((opened) => {
+      try {
+        return read(opened.kind, opened.bytes);
+      } finally {
+        opened.bytes.fill(0);
+      }
+    });
   }
 
   async function decrypt(scope: Scope, secretId: string, version: VersionRow, db?: Executor): Promise<SecretValue> {
@@ -136,7 +145,7 @@ export function createValueCrypto(keys: KeyService) {
     }
   }
 
-  return { encrypt, decryptCached, decrypt, rewrap };
+  return { encrypt, readValue, decrypt, rewrap };
 }
 
 export type ValueCrypto = ReturnType<typeof createValueCrypto>;
