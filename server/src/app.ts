@@ -10,6 +10,7 @@ import { createAuthenticator, createDevAuthenticator } from './auth/authenticate
 import { loadOrCreateRootKeyFile, parseRootKeys, readRootKeyFile, ROOT_KEY_FILE, rootKeyring } from './crypto/root-key.ts';
 import { newKey } from './crypto/aead.ts';
 import { openStore, type Store, type StoreLocation } from './store/db.ts';
+import { createReadCache, type ReadCache } from './store/read-cache.ts';
 import { resetUserData } from './store/reset.ts';
 import { createHttpServer, type HttpRoutes } from './http/server.ts';
 import { AwsError } from './protocol/errors.ts';
@@ -54,6 +55,8 @@ export interface App {
   audit: AuditTrail;
   /** the key service, for the background work tests drive directly (rotateDueKeys, purgeDeletedKeys) */
   keys: KeyService;
+  /** the request path's cache (tests check what it holds) */
+  cache: ReadCache;
   /** rotation: the function registry, one scheduler pass (tick), settled() for tests */
   rotation: Rotation;
   /**
@@ -122,14 +125,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     // Access control: who each caller is (users' compiled identity policies, cached) and the admin API.
     // The installation's first account is the operator's: its root may also create accounts.
-    const directory = createIdentityDirectory(store);
+    // The request path's one cache: rows under the store's change token, unwrapped data keys for a short time.
+    const cache = createReadCache({ changeToken: store.changeToken });
+    const directory = createIdentityDirectory(store, cache);
     const authorizer = createAuthorizer({ directory, now });
-    const admin = createAdminService({ store, authorizer, directory, accessKeys, operatorAccountId: accountId, now, randomBytes });
+    const admin = createAdminService({ store, authorizer, accessKeys, operatorAccountId: accountId, now, randomBytes });
     await admin.ensureAccount(accountId);
 
-    const keys = createKeyService({ store, rootKey, now });
+    const keys = createKeyService({ store, cache, rootKey, now });
     const secretDeps = {
       store,
+      cache,
       keys,
       values: createValueCrypto(keys),
       now,
@@ -207,8 +213,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ? () =>
             resetUserData(store.db).then(() => {
               keys.clearCache();
+              cache.clear();
               accessKeys.clear();
-              directory.clear();
             })
         : undefined,
     });
@@ -217,7 +223,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       secrets.purgeExpired().catch((err) => logger.error('deletion purge failed', { error: String(err) }));
       keys.purgeDeletedKeys().catch((err) => logger.error('key deletion failed', { error: String(err) }));
       keys.rotateDueKeys().catch((err) => logger.error('key rotation failed', { error: String(err) }));
-      keys.wipeExpiredDataKeys();
+      cache.sweepDataKeys();
       rotation.tick().catch((err) => logger.error('secret rotation sweep failed', { error: String(err) }));
       if (!config.dev) follower.sync().catch((err) => logger.error('following the root key failed', { error: String(err) }));
     }, config.sweepIntervalSeconds * 1000);
@@ -232,6 +238,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       admin,
       audit,
       keys,
+      cache,
       rotation,
       rotateRootKey: rotateRoot,
       followRootKey: follower.sync,

@@ -26,21 +26,10 @@ export function newSecretAccessKey(): string {
   return randomBytes(30).toString('base64');
 }
 
-/**
- * How long a cached key is trusted without a change token (PostgreSQL): a key deactivated or deleted through
- * another server stops working there within this time; through this server it stops at once (forget()).
- */
-const KEY_TTL_MS = 1000;
-
 interface CacheEntry {
   record: AccessKeyRecord | null;
   sealed?: Buffer;
-  token: string | undefined;
-  until: number;
-}
-
-function isTrusted(entry: CacheEntry, token: string | undefined, now: number): boolean {
-  return token !== undefined ? entry.token === token : entry.until > now;
+  token: string;
 }
 
 export function createAccessKeyStore(store: Store, rootKey: RootKey) {
@@ -49,12 +38,11 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
   let forgets = 0;
 
   async function find(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    // On SQLite the store's change token moves with every commit, by any process (another worker may have
-    // deactivated the key); on PostgreSQL an entry is trusted for KEY_TTL_MS.
-    const token = store.changeToken?.();
-    const t = Date.now();
+    // The store's change token moves with every committed write, by any process or server (another one may
+    // have deactivated the key).
+    const token = await store.changeToken();
     const cached = cache.get(accessKeyId);
-    if (cached && isTrusted(cached, token, t)) return cached.record ?? undefined;
+    if (cached && cached.token === token) return cached.record ?? undefined;
     const generation = forgets;
     const row = await store.db.selectFrom('access_keys').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
     let record: AccessKeyRecord | null = null;
@@ -69,18 +57,9 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
     }
     // Unknown ids are remembered too, bounded, so a flood of bad ids does not become a flood of queries.
     if (generation === forgets && (record || cache.size < 10_000)) {
-      cache.set(accessKeyId, { record, sealed: row?.secret_sealed, token, until: t + KEY_TTL_MS });
+      cache.set(accessKeyId, { record, sealed: row?.secret_sealed, token });
     }
     return record ?? undefined;
-  }
-
-  /**
-   * What find() would answer from memory, synchronously (authentication runs on every request, and most of
-   * them find their key here): the record, null for a remembered unknown id, undefined when only find() knows.
-   */
-  function findCached(accessKeyId: string): AccessKeyRecord | null | undefined {
-    const cached = cache.get(accessKeyId);
-    return cached && isTrusted(cached, store.changeToken?.(), Date.now()) ? cached.record : undefined;
   }
 
   function openSecret(accessKeyId: string, sealed: Buffer, known: string | undefined): string {
@@ -150,7 +129,7 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
     return rows.length;
   }
 
-  return { find, findCached, create, forget, clear, countForPrincipal, rewrapSecrets };
+  return { find, create, forget, clear, countForPrincipal, rewrapSecrets };
 }
 
 export type AccessKeyStore = ReturnType<typeof createAccessKeyStore>;

@@ -1,7 +1,6 @@
 // Who is calling: SigV4 verification against the access-key store, or, in dev mode, whatever
 // credentials the request names (as local AWS emulators do), in the configured account.
 import { AwsError } from '../protocol/errors.ts';
-import type { MaybePromise } from '../protocol/maybe-promise.ts';
 import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
 import type { AccessKeyRecord, AccessKeyStore, Principal } from './access-keys.ts';
 
@@ -18,8 +17,7 @@ export interface RequestMeta {
 }
 
 export interface Authenticator {
-  /** The caller at once when its access key is in memory (nearly always), else a promise of it. */
-  authenticate(request: SignedRequest, services: string[]): MaybePromise<Caller>;
+  authenticate(request: SignedRequest, services: string[]): Promise<Caller>;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -37,20 +35,16 @@ export function createAuthenticator(keys: AccessKeyStore, now: () => number): Au
   }
 
   return {
-    authenticate(request, services) {
+    async authenticate(request, services) {
       const scope = readCredentialScope(request);
-      if (!scope) return verify(request, services, undefined);
-      // A known key is nearly always in memory: then the caller is answered without a promise.
-      const cached = keys.findCached(scope.accessKeyId);
-      if (cached !== undefined) return verify(request, services, cached ?? undefined);
-      return keys.find(scope.accessKeyId).then((record) => verify(request, services, record));
+      return verify(request, services, scope ? await keys.find(scope.accessKeyId) : undefined);
     },
   };
 }
 
 export function createDevAuthenticator(accountId: string): Authenticator {
   return {
-    authenticate(request) {
+    async authenticate(request) {
       const scope = readCredentialScope(request);
       const region = scope?.region || DEFAULT_REGION;
       if (!/^[a-z]{2,}(-[a-z]+)+-\d+$/.test(region) && region !== DEFAULT_REGION) {

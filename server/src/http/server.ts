@@ -4,7 +4,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
-import { isPromiseLike, type MaybePromise } from '../protocol/maybe-promise.ts';
 import type { HeaderReader, SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
@@ -13,8 +12,7 @@ import { createStaticFiles, type StaticFiles } from './static-files.ts';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpRoutes {
-  /** The answer at once when the call needed no I/O, else a promise of it. */
-  api(request: SignedRequest, requestId: string, meta: RequestMeta): MaybePromise<PipelineResponse>;
+  api(request: SignedRequest, requestId: string, meta: RequestMeta): Promise<PipelineResponse>;
   health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
   /** Present only in dev mode. */
   reset?: () => Promise<void>;
@@ -47,19 +45,10 @@ export function createHttpServer(routes: HttpRoutes): Server {
     const path = q === -1 ? url : url.slice(0, q);
     if (req.method === 'POST' && path === '/') {
       const request = new ApiRequest(req, path, q === -1 ? '' : url.slice(q + 1), body);
-      // Most calls are answered at once, and then written in the same turn.
-      let result: MaybePromise<PipelineResponse>;
-      try {
-        result = routes.api(request, requestId, { sourceIp: clientAddress(req) });
-        if (!isPromiseLike(result)) {
-          answerApi(res, result);
-          return;
-        }
-      } catch (err) {
-        failed(res, requestId, err);
-        return;
-      }
-      result.then((answer) => answerApi(res, answer)).catch((err: unknown) => failed(res, requestId, err));
+      routes
+        .api(request, requestId, { sourceIp: clientAddress(req) })
+        .then((answer) => answerApi(res, answer))
+        .catch((err: unknown) => failed(res, requestId, err));
       return;
     }
     routeOther(req, res, path, requestId).catch((err: unknown) => failed(res, requestId, err));

@@ -112,17 +112,10 @@ const ipOp: OperatorDef['compile'] = (values) => {
     if (!b) return { ok: false, error: `'${v}' is not an IPv4 or IPv6 address or CIDR block` };
     blocks.push(b);
   }
-  // A client's requests come from one address: the last one parsed is kept.
-  let lastValue: string | undefined;
-  let lastIp: ReturnType<typeof parseIp>;
   return {
     ok: true,
     matchesAny: (value) => {
-      if (value !== lastValue) {
-        lastIp = parseIp(value);
-        lastValue = value;
-      }
-      const ip = lastIp;
+      const ip = parseIp(value);
       if (ip === undefined) return false;
       for (const b of blocks) if (blockContains(b, ip)) return true;
       return false;

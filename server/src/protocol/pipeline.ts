@@ -6,11 +6,9 @@
 import type { Authenticator, Caller, RequestMeta } from '../auth/authenticate.ts';
 import { headerReader, type SignedRequest } from '../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from './errors.ts';
-import { runSteps, step, type MaybePromise } from './maybe-promise.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
 
-/** Answers with the output, or a promise of it: a service that has everything in memory answers at once. */
-export type Handler = (caller: Caller, input: Record<string, unknown>) => MaybePromise<unknown>;
+export type Handler = (caller: Caller, input: Record<string, unknown>) => Promise<unknown>;
 
 export interface ServiceBinding {
   model: ServiceModel;
@@ -107,19 +105,14 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     }
   }
 
-  // A call whose every step answers at once (a cached access key, a service with what it needs in memory)
-  // runs to the end without a promise (runSteps).
-  function handle(request: SignedRequest, requestId: string, meta: RequestMeta = {}): MaybePromise<PipelineResponse> {
-    const headers = headerReader(request);
-    const call: Call = { request, requestId, sourceIp: meta.sourceIp, userAgent: headers.first('user-agent'), operationName: '?' };
-    return runSteps(callSteps(call, headers.joined('x-amz-target')));
-  }
-
   /**
    * Route and authenticate > decode and invoke > encode and audit; any failure is answered by fail().
-   * `target` is X-Amz-Target; repeated, its values are joined (as node:http's header map does), which names no operation.
+   * X-Amz-Target repeated is joined (as node:http's header map does), which names no operation.
    */
-  function* callSteps(call: Call, target: string | undefined): Generator<unknown, PipelineResponse, unknown> {
+  async function handle(request: SignedRequest, requestId: string, meta: RequestMeta = {}): Promise<PipelineResponse> {
+    const headers = headerReader(request);
+    const call: Call = { request, requestId, sourceIp: meta.sourceIp, userAgent: headers.first('user-agent'), operationName: '?' };
+    const target = headers.joined('x-amz-target');
     try {
       const dot = target ? target.lastIndexOf('.') : -1;
       const route = dot > 0 ? byPrefix.get(target!.slice(0, dot)) : undefined;
@@ -128,7 +121,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       call.binding = binding;
       call.operationName = target!.slice(dot + 1);
 
-      const caller = yield* step(authenticator.authenticate(call.request, route.signingNames));
+      const caller = await authenticator.authenticate(request, route.signingNames);
       call.caller = caller;
       caller.sourceIp = call.sourceIp;
       caller.userAgent = call.userAgent;
@@ -138,13 +131,13 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       const handler = binding.handlers[call.operationName];
       if (!handler) throw awsErrors.notImplemented(`Coffer does not implement ${binding.model.targetPrefix}.${call.operationName} yet.`);
 
-      const input = operation.decodeInput(parseBody(call.request.body));
+      const input = operation.decodeInput(parseBody(request.body));
       call.input = input;
-      const output = (yield* step(handler(caller, input))) as Record<string, unknown>;
+      const output = (await handler(caller, input)) as Record<string, unknown>;
       const encoded = operation.encodeOutput(output);
       // A change is answered only once its audit event is stored (record returns a promise for those).
-      yield record(call, output);
-      return reply(call.requestId, 200, encoded);
+      await record(call, output);
+      return reply(requestId, 200, encoded);
     } catch (err) {
       return fail(call, err);
     }

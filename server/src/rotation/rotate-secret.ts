@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-secrets-manager';
 import { awsErrors } from '../protocol/errors.ts';
 import type { Tx } from '../store/db.ts';
-import type { RequestScope } from '../services/admin/authorizer.ts';
+import type { RequestAccess, RequestScope } from '../services/admin/authorizer.ts';
 import { secretScope } from '../services/secretsmanager/arn.ts';
 import { createSecretAccess } from '../services/secretsmanager/secret-access.ts';
 import { requireToken, type SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';
@@ -35,10 +35,10 @@ export interface RotateSecretDeps extends SecretServiceDeps {
 
 export function createRotateSecret(deps: RotateSecretDeps) {
   const { store, now, authorizer } = deps;
-  const access = createSecretAccess(deps.keys);
+  const access = createSecretAccess();
 
-  async function locked(tx: Tx, scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret') {
-    const authz = await authorizer.forRequest(scope);
+  /** `authz` is read before the transaction: on SQLite a read outside it would wait for the transaction itself. */
+  async function locked(tx: Tx, authz: RequestAccess, scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret') {
     const owner = secretScope(scope, secretId);
     const secret = await findSecret(tx, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation), store.forUpdate);
     await access.requireOnSecret(authz, tx, secret, operation);
@@ -54,8 +54,9 @@ export function createRotateSecret(deps: RotateSecretDeps) {
     const rules = input.RotationRules as RotationRules | undefined;
     parseRotationRules(rules); // the rules are checked before anything is looked up
     const mode = input.RotateImmediately === false ? 'test' : 'rotate';
+    const authz = await authorizer.forRequest(scope);
     const result = await store.db.transaction().execute(async (tx) => {
-      const { owner, secret } = await locked(tx, scope, input.SecretId!, 'RotateSecret');
+      const { owner, secret } = await locked(tx, authz, scope, input.SecretId!, 'RotateSecret');
       const row = await db.findRotation(tx, secret.id);
       const lambdaArn = input.RotationLambdaARN || row?.lambda_arn;
       if (!lambdaArn) throw awsErrors.invalidRequest(NO_FUNCTION);
@@ -134,8 +135,9 @@ export function createRotateSecret(deps: RotateSecretDeps) {
   }
 
   async function cancelRotateSecret(scope: RequestScope, input: CancelRotateSecretRequest): Promise<CancelRotateSecretResponse> {
+    const authz = await authorizer.forRequest(scope);
     return store.db.transaction().execute(async (tx) => {
-      const { secret } = await locked(tx, scope, input.SecretId!, 'CancelRotateSecret');
+      const { secret } = await locked(tx, authz, scope, input.SecretId!, 'CancelRotateSecret');
       const row = await db.findRotation(tx, secret.id);
       const pending = (await secrets.getStages(tx, secret.id)).get(AWSPENDING);
       if (row) {

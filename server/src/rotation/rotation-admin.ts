@@ -33,7 +33,7 @@ interface CreateFunctionInput {
 export function createRotationAdmin(deps: RotationAdminDeps) {
   const { secretDeps, functions } = deps;
   const { store, authorizer } = secretDeps;
-  const access = createSecretAccess(secretDeps.keys);
+  const access = createSecretAccess();
 
   async function requireLambda(scope: RequestScope, action: string, resource: string): Promise<void> {
     (await authorizer.forRequest(scope)).require({ action: `lambda:${action}`, resource, resourceAccountId: scope.accountId });

@@ -5,13 +5,18 @@ import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import {
   sql,
+  CompiledQuery,
   Kysely,
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  SqliteDriver,
   type ColumnDataType,
   type ColumnDefinitionBuilder,
+  type DatabaseConnection,
+  type Driver,
   type Migration,
+  type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
 import type { Database } from './schema.ts';
@@ -20,6 +25,7 @@ import * as kms from './migrations/002-kms.ts';
 import * as access from './migrations/003-access.ts';
 import * as rotation from './migrations/004-rotation.ts';
 import * as auditSegments from './migrations/005-audit-segments.ts';
+import * as changeGeneration from './migrations/006-change-generation.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -32,6 +38,8 @@ export interface ColumnTypes {
   time: ColumnDataType;
   serial: ColumnDataType;
   autoIncrement(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** Makes every write to `table` move the change token in the writing transaction (see changeToken). */
+  trackChanges(db: Kysely<unknown>, table: string): Promise<void>;
 }
 
 export interface Store {
@@ -40,11 +48,11 @@ export interface Store {
   /** Locks a row for the rest of the transaction on PostgreSQL; SQLite transactions are already serial. */
   forUpdate: boolean;
   /**
-   * A value that changes whenever anything in the database may have changed, by this process or another;
-   * read caches compare it before trusting what they hold. Only SQLite has one this cheap; undefined on
-   * PostgreSQL, where reads are not cached.
+   * A value that moves with every committed write to a table a cache may hold, by any process or server
+   * (triggers move it in the writing transaction: migrations/006-change-generation.ts). Read through the
+   * query layer, so on SQLite it waits for a transaction this process has open, as every query does.
    */
-  changeToken?: () => string;
+  changeToken(): Promise<string>;
   /**
    * Pushes deleted rows out of the files where they could linger (crypto-shredding of key material): on
    * SQLite, with secure_delete on, a truncating checkpoint also empties the write-ahead log. PostgreSQL
@@ -61,9 +69,35 @@ export interface Store {
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
-const columnTypes: Record<Dialect, ColumnTypes> = {
-  sqlite: { blob: 'blob', time: 'integer', serial: 'integer', autoIncrement: (c) => c.autoIncrement() },
-  postgres: { blob: 'bytea', time: 'bigint', serial: 'serial', autoIncrement: (c) => c },
+/** Each dialect's column types and DDL for migrations (tests that build an old schema use them too). */
+export const columnTypes: Record<Dialect, ColumnTypes> = {
+  sqlite: {
+    blob: 'blob',
+    time: 'integer',
+    serial: 'integer',
+    autoIncrement: (c) => c.autoIncrement(),
+    // SQLite writers take turns (BEGIN IMMEDIATE), so a trigger per statement kind is all it needs.
+    async trackChanges(db, table) {
+      for (const event of ['insert', 'update', 'delete']) {
+        await sql`create trigger ${sql.id(`${table}_${event}_changes`)} after ${sql.raw(event)} on ${sql.table(table)}
+          begin update change_generation set value = value + 1; end`.execute(db);
+      }
+    },
+  },
+  postgres: {
+    blob: 'bytea',
+    time: 'bigint',
+    serial: 'serial',
+    autoIncrement: (c) => c,
+    // Deferred to the commit: the generation row is the last lock a writer takes, so two writers holding
+    // row locks never wait for each other through it.
+    async trackChanges(db, table) {
+      await sql`create or replace function coffer_count_change() returns trigger language plpgsql as
+        $$ begin update change_generation set value = value + 1; return null; end $$`.execute(db);
+      await sql`create constraint trigger ${sql.id(`${table}_changes`)} after insert or update or delete on ${sql.table(table)}
+        deferrable initially deferred for each row execute function coffer_count_change()`.execute(db);
+    },
+  },
 };
 
 const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Promise<void>]> = [
@@ -72,18 +106,17 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['003-access', access.up],
   ['004-rotation', rotation.up],
   ['005-audit-segments', auditSegments.up],
+  ['006-change-generation', changeGeneration.up],
 ];
 
 export async function openStore(location: StoreLocation): Promise<Store> {
   const dialect: Dialect = location.kind;
   let db: Db;
-  let changeToken: (() => string) | undefined;
-  let trackGeneration: (() => void) | undefined;
-  let scrub = async (): Promise<void> => {};
+  let sqlite: Sqlite.Database | undefined;
   if (location.kind === 'sqlite') {
     // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
     if (location.path !== ':memory:') closeSync(openSync(location.path, 'a', 0o600));
-    const sqlite = new Sqlite(location.path);
+    sqlite = new Sqlite(location.path);
     // WAL keeps readers off the writer's back; synchronous=FULL makes every commit durable even
     // against power loss, not only against kill -9.
     sqlite.pragma('journal_mode = WAL');
@@ -92,47 +125,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     sqlite.pragma('foreign_keys = ON');
     // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
     sqlite.pragma('secure_delete = ON');
-    const statements = cachingStatements(sqlite);
-    trackGeneration = statements.trackGeneration;
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-    // This connection's own writes are counted as they run (the audit log excepted: nothing caches it, and
-    // counting its batched appends would empty every read cache once a second). Another connection's (another
-    // worker process's) commit moves data_version; the token then follows the generation counter, which only
-    // commits that write cached tables move, so other workers' audit appends leave the caches alone.
-    // Both are read once per turn of the event loop: better-sqlite3 is synchronous, so within a turn only this
-    // connection's own writes can land.
-    const dataVersion = sqlite.prepare('pragma data_version').pluck();
-    let seenVersion: unknown;
-    let generation: unknown;
-    let turnStarted = false;
-    const endTurn = () => {
-      turnStarted = false;
-    };
-    // The token's text is kept while neither part moves: the hot path asks for it several times per request.
-    let token = '';
-    let tokenGeneration: unknown;
-    let tokenWrites = -1;
-    changeToken = () => {
-      if (!turnStarted) {
-        turnStarted = true;
-        setImmediate(endTurn);
-        const version = dataVersion.get();
-        if (version !== seenVersion) {
-          seenVersion = version;
-          generation = statements.generation();
-        }
-      }
-      const writes = statements.localWrites();
-      if (generation !== tokenGeneration || writes !== tokenWrites) {
-        tokenGeneration = generation;
-        tokenWrites = writes;
-        token = `${generation}:${writes}`;
-      }
-      return token;
-    };
-    scrub = async () => {
-      sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    };
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -144,81 +137,54 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   await migrate(db, dialect);
-  trackGeneration?.();
+  const tokenQuery = db.selectFrom('change_generation').select('value').where('id', '=', 1).compile();
+  const queryToken = async (): Promise<string> => String((await db.executeQuery(tokenQuery)).rows[0].value);
   const lockTables = async (tx: Tx, tables: Array<keyof Database>): Promise<void> => {
     if (dialect === 'postgres') await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share row exclusive mode`.execute(tx);
   };
-  return { db, dialect, forUpdate: dialect === 'postgres', changeToken, scrub, lockTables, close: () => db.destroy() };
-}
-
-/**
- * better-sqlite3 behind Kysely, with three changes. Prepared statements are cached by SQL text: preparing
- * costs more than running a small query, and the hot path runs the same few queries all the time.
- * Transactions begin IMMEDIATE: they take the write lock up front, so writers in several processes wait
- * for each other (busy_timeout) instead of failing with SQLITE_BUSY when a read lock cannot be upgraded.
- * A write to a cached table moves the generation counter in the same commit (other connections' read
- * caches follow it: see changeToken).
- */
-function cachingStatements(sqlite: Sqlite.Database) {
-  const statements = new Map<string, { statement: Sqlite.Statement; changesData: boolean; autocommit?: Sqlite.Statement }>();
-  let writes = 0;
-  let wroteInTransaction = false;
-  // Prepared once the migrations have made the meta table and its row (trackGeneration).
-  let bump: Sqlite.Statement | undefined;
-  let readGeneration: Sqlite.Statement | undefined;
-  const withBump = sqlite.transaction((run: () => unknown) => {
-    const result = run();
-    bump!.run();
-    return result;
-  });
-  /** A write outside a transaction, run in one with the generation's move (Kysely calls all() or run()). */
-  const bumping = (statement: Sqlite.Statement) =>
-    ({
-      reader: statement.reader,
-      all: (...args: unknown[]) => withBump(() => statement.all(...args)),
-      run: (...args: unknown[]) => withBump(() => statement.run(...args)),
-    }) as unknown as Sqlite.Statement;
+  // With secure_delete on, a truncating checkpoint also empties SQLite's write-ahead log.
+  const checkpoint = sqlite && (() => sqlite.pragma('wal_checkpoint(TRUNCATE)'));
   return {
-    close: () => sqlite.close(),
-    /** How many data-changing statements this connection has run (Kysely runs each right after preparing it). */
-    localWrites: () => writes,
-    /** Starts moving the generation counter (its row exists from now on). */
-    trackGeneration() {
-      sqlite.prepare(`insert or ignore into meta (key, value) values ('${GENERATION_KEY}', '0')`).run();
-      bump = sqlite.prepare(`update meta set value = cast(value as integer) + 1 where key = '${GENERATION_KEY}'`);
-      readGeneration = sqlite.prepare(`select value from meta where key = '${GENERATION_KEY}'`).pluck();
-    },
-    /** The generation counter as committed (by any connection). */
-    generation: (): unknown => readGeneration?.get(),
-    prepare(text: string) {
-      const sql = text === 'begin' ? 'begin immediate' : text;
-      let entry = statements.get(sql);
-      if (!entry) {
-        const statement = sqlite.prepare(sql);
-        entry = { statement, changesData: !statement.readonly && !TRANSACTION_CONTROL.test(sql) && !UNCACHED_TABLES.test(sql) };
-        if (statements.size >= 500) statements.clear();
-        statements.set(sql, entry);
-      }
-      if (sql === 'commit' && wroteInTransaction) bump!.run();
-      if (sql === 'commit' || sql === 'rollback' || sql === 'begin immediate') wroteInTransaction = false;
-      if (!entry.changesData) return entry.statement;
-      writes++;
-      if (!bump) return entry.statement;
-      if (sqlite.inTransaction) {
-        wroteInTransaction = true;
-        return entry.statement;
-      }
-      return (entry.autocommit ??= bumping(entry.statement));
-    },
+    db,
+    dialect,
+    forUpdate: dialect === 'postgres',
+    changeToken: sqlite ? sqliteToken(sqlite, queryToken) : queryToken,
+    scrub: async () => void checkpoint?.(),
+    lockTables,
+    close: () => db.destroy(),
   };
 }
 
-/** The meta row every commit that writes a cached table moves (SQLite). */
-const GENERATION_KEY = 'change-generation';
+/**
+ * SQLite's change token. Every request reads it, so through a statement prepared once (Kysely prepares each
+ * query again, which costs more than this read), except while this process's connection has a transaction
+ * open: a direct read would see its uncommitted writes, so then the read waits its turn through Kysely.
+ */
+function sqliteToken(sqlite: Sqlite.Database, queryToken: () => Promise<string>): () => Promise<string> {
+  const generation = sqlite.prepare('select value from change_generation where id = 1').pluck();
+  return async () => (sqlite.inTransaction ? queryToken() : String(generation.get()));
+}
 
-const TRANSACTION_CONTROL = /^(begin|commit|rollback|savepoint|release)\b/i;
-/** Append-only tables no read cache holds: writes to them do not move the change token. */
-const UNCACHED_TABLES = /^insert into "audit_segments"/;
+/**
+ * Kysely's better-sqlite3 dialect with transactions that begin IMMEDIATE: they take the write lock up front,
+ * so writers in several processes wait for each other (busy_timeout) instead of failing with SQLITE_BUSY
+ * when a read lock cannot be upgraded.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
 
 async function migrate(db: Db, dialect: Dialect): Promise<void> {
   const types = columnTypes[dialect];

@@ -7,6 +7,12 @@ export interface MetaTable {
   value: string;
 }
 
+/** One row (id 1): the change token, moved by triggers with every write to a tracked table (store/db.ts). */
+export interface ChangeGenerationTable {
+  id: number;
+  value: number;
+}
+
 export interface AccessKeyTable {
   access_key_id: string;
   account_id: string;
@@ -214,6 +220,7 @@ export interface LeaseTable {
 
 export interface Database {
   meta: MetaTable;
+  change_generation: ChangeGenerationTable;
   access_keys: AccessKeyTable;
   kms_keys: KmsKeyTable;
   kms_aliases: KmsAliasTable;

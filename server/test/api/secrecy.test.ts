@@ -62,6 +62,18 @@ function foundOnDisk(needles: Array<string | Buffer>): string[] {
   return found;
 }
 
+/** Every string and byte array reachable from `value` (objects, arrays, Maps, Sets), as bytes. */
+function heldBytes(value: unknown, out: Buffer[] = [], seen = new Set<object>()): Buffer[] {
+  if (typeof value === 'string') out.push(Buffer.from(value, 'utf8'));
+  else if (value instanceof Uint8Array) out.push(Buffer.from(value));
+  else if (value !== null && typeof value === 'object' && !seen.has(value)) {
+    seen.add(value);
+    const parts = value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : Object.values(value);
+    for (const part of parts) heldBytes(part, out, seen);
+  }
+  return out;
+}
+
 before(async () => {
   server = await startTestServer({ dataDir });
   sm = server.client();
@@ -85,6 +97,15 @@ describe('secrets stay secret', () => {
     assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: `${NAME_MARK}-a`, VersionStage: 'AWSPENDING' }))).SecretString, marks[3]);
     const batch = await sm.send(new BatchGetSecretValueCommand({ SecretIdList: [`${NAME_MARK}-a`, `${NAME_MARK}-b`] }));
     assert.equal(Buffer.compare(Buffer.from(batch.SecretValues![1].SecretBinary!), binaryMark), 0);
+  });
+
+  it('keeps no opened value in memory: the read cache holds rows and data keys, never a value', async () => {
+    const { rows, dataKeys } = server.app.cache.contents();
+    const held = heldBytes(rows);
+    const holds = (needle: Buffer) => held.some((bytes) => bytes.includes(needle));
+    assert.ok(holds(Buffer.from(NAME_MARK)), 'the secrets just read are cached (their names are not secret)');
+    assert.ok(dataKeys.length > 0, 'their data keys are kept');
+    for (const mark of [...marks.map((m) => Buffer.from(m)), binaryMark]) assert.equal(holds(mark), false, `an opened value is cached: ${mark}`);
   });
 
   it('prints nothing of a value during failing requests', async () => {

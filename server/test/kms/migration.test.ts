@@ -11,10 +11,11 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { newKey, seal } from '../../src/crypto/aead.ts';
 import { rootKeyFromBytes } from '../../src/crypto/root-key.ts';
-import { openStore, type ColumnTypes, type StoreLocation } from '../../src/store/db.ts';
+import { columnTypes, openStore, type ColumnTypes, type StoreLocation } from '../../src/store/db.ts';
 import * as initial from '../../src/store/migrations/001-initial.ts';
 import { encodeBlob } from '../../src/services/kms/ciphertext-blob.ts';
 import { createKeyService } from '../../src/services/kms/key-service.ts';
+import { createReadCache } from '../../src/store/read-cache.ts';
 import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -35,7 +36,7 @@ const cases: Case[] = [
       return {
         location: { kind: 'sqlite', path },
         dialect: () => new SqliteDialect({ database: new Sqlite(path) }),
-        types: { blob: 'blob', time: 'integer', serial: 'integer', autoIncrement: (c) => c.autoIncrement() },
+        types: columnTypes.sqlite,
         dispose: async () => rmSync(dir, { recursive: true, force: true }),
       };
     },
@@ -48,7 +49,7 @@ const cases: Case[] = [
       return {
         location: { kind: 'postgres', url: database.url },
         dialect: () => new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) }),
-        types: { blob: 'bytea', time: 'bigint', serial: 'serial', autoIncrement: (c) => c },
+        types: columnTypes.postgres,
         dispose: () => database.drop(),
       };
     },
@@ -87,7 +88,7 @@ for (const c of cases) {
 
         const store = await openStore(target.location);
         try {
-          const keys = createKeyService({ store, rootKey, now: () => created + 1000 });
+          const keys = createKeyService({ store, cache: createReadCache({ changeToken: store.changeToken }), rootKey, now: () => created + 1000 });
           assert.deepEqual(await keys.decryptDataKey(scope, wrapped, 'ctx'), dataKey);
           const row = await keys.resolve(scope, undefined);
           assert.deepEqual(

@@ -4,7 +4,6 @@
 // ...), as in IAM; CreateAccount and ListAccounts are never delegated.
 import type { Store, Executor } from '../../store/db.ts';
 import { requireOperator, type Authorizer, type RequestScope } from './authorizer.ts';
-import type { IdentityDirectory } from './identity-directory.ts';
 import { awsErrors } from '../../protocol/errors.ts';
 import { adminErrors } from './admin-errors.ts';
 
@@ -18,7 +17,6 @@ export interface AccessKeyPort {
 export interface AdminDeps {
   store: Store;
   authorizer: Authorizer;
-  directory: IdentityDirectory;
   accessKeys: AccessKeyPort;
   /** The account whose root is the operator (the installation's first account). */
   operatorAccountId: string;

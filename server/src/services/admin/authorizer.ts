@@ -7,6 +7,7 @@
 // (AWS: the root user has full access to its account's resources). Only users pay for an evaluation, a few µs.
 import { accessDeniedMessage, evaluate, type CompiledPolicy, type ContextValue, type Decision } from '../../iam/index.ts';
 import { awsErrors } from '../../protocol/errors.ts';
+import type { ReadView } from '../../store/read-cache.ts';
 import { ROOT_IDENTITY, isRootArn, type Identity, type IdentityDirectory } from './identity-directory.ts';
 
 /** The authenticated caller as services see it (the pipeline's Caller has these fields). */
@@ -53,19 +54,12 @@ const ALLOWED: Decision = Object.freeze({ allowed: true, reason: 'allowed' });
 
 export function createAuthorizer(deps: { directory: IdentityDirectory; now: () => number }) {
   const { directory, now } = deps;
-  const clock = secondsClock(now);
 
-  /** The request's access; synchronous when the caller's identity is known without a read (the root, or cached). */
-  function forRequest(scope: RequestScope): RequestAccess | Promise<RequestAccess> {
+  /** The request's access; a user's identity comes through `view` (the request's view of the read cache) when given. */
+  async function forRequest(scope: RequestScope, view?: ReadView): Promise<RequestAccess> {
     const caller = scope.caller;
-    if (!caller || isRootArn(caller.arn)) return accessOf(scope, ROOT_IDENTITY);
-    const cached = directory.peekIdentity(caller.arn);
-    if (cached) return accessOf(scope, cached);
-    return directory.identityOf(caller.accountId, caller.arn).then((identity) => accessOf(scope, identity));
-  }
-
-  function accessOf(scope: RequestScope, identity: Identity): RequestAccess {
-    return new ScopedAccess(scope, identity, clock);
+    const identity = !caller || isRootArn(caller.arn) ? ROOT_IDENTITY : await directory.identityOf(caller.accountId, caller.arn, view);
+    return new ScopedAccess(scope, identity, now);
   }
 
   return { forRequest };
@@ -79,7 +73,7 @@ class ScopedAccess implements RequestAccess {
   constructor(
     private readonly scope: RequestScope,
     readonly identity: Identity,
-    private readonly clock: () => TimeKeys,
+    private readonly now: () => number,
   ) {
     this.caller = scope.caller;
   }
@@ -120,11 +114,12 @@ class ScopedAccess implements RequestAccess {
   /** The global condition keys, built once per request and only when a policy is evaluated. */
   private globalContext(): Record<string, ContextValue> {
     if (this.base) return this.base;
-    const time = this.clock();
+    const seconds = Math.floor(this.now() / 1000);
     const caller = this.caller;
     const base: Record<string, ContextValue> = {
-      'aws:CurrentTime': time.currentTime,
-      'aws:EpochTime': time.epochTime,
+      // ISO 8601 to the second, as AWS writes it
+      'aws:CurrentTime': new Date(seconds * 1000).toISOString().replace('.000Z', 'Z'),
+      'aws:EpochTime': String(seconds),
       // Coffer serves plain HTTP (put TLS in front of it): as far as it knows, no request is secure.
       'aws:SecureTransport': 'false',
       'aws:RequestedRegion': this.scope.region,
@@ -136,27 +131,6 @@ class ScopedAccess implements RequestAccess {
 }
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;
-
-interface TimeKeys {
-  /** aws:CurrentTime, ISO 8601 to the second */
-  currentTime: string;
-  /** aws:EpochTime, seconds */
-  epochTime: string;
-}
-
-/** The time condition keys, formatted once per second rather than once per evaluated request. */
-function secondsClock(now: () => number): () => TimeKeys {
-  let second = NaN;
-  let keys: TimeKeys = { currentTime: '', epochTime: '' };
-  return () => {
-    const s = Math.floor(now() / 1000);
-    if (s !== second) {
-      second = s;
-      keys = { currentTime: new Date(s * 1000).toISOString().replace('.000Z', 'Z'), epochTime: String(s) };
-    }
-    return keys;
-  };
-}
 
 /**
  * Operator-only operations (accounts, the audit chain's check, the root key): the root of the installation's

@@ -1,14 +1,13 @@
-// Who a caller is, for authorization: the principal's kind, its inline identity policies compiled once,
-// and its tags (aws:PrincipalTag/*). Compiled policies are cached by document (a compile costs a few hundred
-// µs, an evaluation a few µs); a principal's entry is dropped at once when this server changes its policies
-// or tags (forget), and is re-read when the store's change token moves (SQLite: any process wrote) or, on
-// PostgreSQL, after IDENTITY_TTL_MS, so a change made through another server applies within that time.
+// Who a caller is, for authorization: the principal's kind, its inline identity policies compiled, and its
+// tags (aws:PrincipalTag/*). A user's compiled identity is kept in the read cache (a compile costs a few
+// hundred µs, an evaluation a few µs) under the store's change token, so a change to the user's policies or
+// tags made through any server applies to the next request.
 import { parsePolicy, formatPolicyErrors, type CompiledPolicy } from '../../iam/index.ts';
 import type { Store } from '../../store/db.ts';
+import type { ReadCache, ReadView } from '../../store/read-cache.ts';
 import { policiesOf, findUser } from './principal-store.ts';
 import { usesResourceTags } from './policy-keys.ts';
 
-const IDENTITY_TTL_MS = 1000;
 const USER_ARN = /^arn:[^:]+:iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/;
 const ROOT_ARN = /^arn:[^:]+:iam::(\d{12}):root$/;
 
@@ -32,25 +31,7 @@ export function userNameOf(arn: string): string | undefined {
   return USER_ARN.exec(arn)?.[2];
 }
 
-export function createIdentityDirectory(store: Store) {
-  const cache = new Map<string, { identity: Identity; token: string | undefined; until: number }>();
-  const compiled = new Map<string, CompiledPolicy>();
-  let forgets = 0;
-
-  function compile(name: string, document: string): CompiledPolicy {
-    const key = `${name}\u0000${document}`;
-    let policy = compiled.get(key);
-    if (!policy) {
-      const result = parsePolicy(document, { kind: 'identity', name });
-      // Documents are validated when they are put; one that no longer compiles fails closed, loudly.
-      if (!result.ok) throw new Error(`stored policy ${name} does not compile: ${formatPolicyErrors(result.errors)}`);
-      policy = result.policy;
-      if (compiled.size >= 10_000) compiled.clear();
-      compiled.set(key, policy);
-    }
-    return policy;
-  }
-
+export function createIdentityDirectory(store: Store, cache: ReadCache) {
   async function load(accountId: string, userName: string): Promise<Identity> {
     const user = await findUser(store.db, accountId, userName);
     if (!user) return { kind: 'user', userName, policies: [], tags: {}, usesResourceTags: false };
@@ -61,42 +42,24 @@ export function createIdentityDirectory(store: Store) {
     return { kind: 'user', userName: user.user_name, policies, tags, usesResourceTags: usesResourceTags(policies) };
   }
 
-  /** The identity behind a principal ARN of `accountId`: the root, or a user with its policies and tags. */
-  async function identityOf(accountId: string, arn: string): Promise<Identity> {
+  /**
+   * The identity behind a principal ARN of `accountId`: the root, or a user with its policies and tags,
+   * through the request's view of the read cache (a view of its own when the caller has none).
+   */
+  async function identityOf(accountId: string, arn: string, view?: ReadView): Promise<Identity> {
     const userName = userNameOf(arn);
     if (userName === undefined) return ROOT_IDENTITY;
-    const hit = peekIdentity(arn);
-    if (hit) return hit;
-    const token = store.changeToken?.();
-    const t = Date.now();
-    const generation = forgets;
-    const identity = await load(accountId, userName);
-    if (generation === forgets) {
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(arn, { identity, token, until: t + IDENTITY_TTL_MS });
-    }
-    return identity;
+    return (view ?? (await cache.view())).row(['identity', accountId, arn], () => load(accountId, userName));
   }
 
-  /** A user's identity from the cache while it is current, without awaiting (the hot path); undefined on a miss. */
-  function peekIdentity(arn: string): Identity | undefined {
-    const hit = cache.get(arn);
-    if (!hit) return undefined;
-    const token = store.changeToken?.();
-    return (token !== undefined ? hit.token === token : hit.until > Date.now()) ? hit.identity : undefined;
-  }
+  return { identityOf };
+}
 
-  function forget(arn: string): void {
-    forgets += 1;
-    cache.delete(arn);
-  }
-
-  function clear(): void {
-    forgets += 1;
-    cache.clear();
-  }
-
-  return { identityOf, peekIdentity, forget, clear };
+function compile(name: string, document: string): CompiledPolicy {
+  const result = parsePolicy(document, { kind: 'identity', name });
+  // Documents are validated when they are put; one that no longer compiles fails closed, loudly.
+  if (!result.ok) throw new Error(`stored policy ${name} does not compile: ${formatPolicyErrors(result.errors)}`);
+  return result.policy;
 }
 
 export type IdentityDirectory = ReturnType<typeof createIdentityDirectory>;

@@ -9,13 +9,13 @@ import * as db from './principal-store.ts';
 import type { Users } from './users.ts';
 
 export function createUserPolicies(deps: AdminDeps, users: Users) {
-  const { store, now, directory } = deps;
+  const { store, now } = deps;
 
   async function putUserPolicy(scope: RequestScope, input: { UserName: string; PolicyName: string; PolicyDocument: string }) {
     await authorizeAdmin(deps, scope, 'PutUserPolicy', await users.arnFor(scope.accountId, input.UserName));
     const parsed = parsePolicy(input.PolicyDocument, { kind: 'identity', name: input.PolicyName });
     if (!parsed.ok) throw adminErrors.malformedPolicy(formatPolicyErrors(parsed.errors));
-    const arn = await store.db.transaction().execute(async (tx) => {
+    await store.db.transaction().execute(async (tx) => {
       const user = await users.requireUser(scope.accountId, input.UserName, store.forUpdate, tx);
       // IAM's quota counts every inline policy of the user together, white space not counted.
       const others = (await db.policiesOf(tx, scope.accountId, input.UserName)).filter((p) => p.policy_name !== input.PolicyName);
@@ -28,9 +28,7 @@ export function createUserPolicies(deps: AdminDeps, users: Users) {
         document: input.PolicyDocument,
         updated_at: now(),
       });
-      return user.arn;
     });
-    directory.forget(arn);
     return {};
   }
 
@@ -59,9 +57,8 @@ export function createUserPolicies(deps: AdminDeps, users: Users) {
 
   async function deleteUserPolicy(scope: RequestScope, input: { UserName: string; PolicyName: string }) {
     await authorizeAdmin(deps, scope, 'DeleteUserPolicy', await users.arnFor(scope.accountId, input.UserName));
-    const user = await users.requireUser(scope.accountId, input.UserName);
+    await users.requireUser(scope.accountId, input.UserName);
     if (!(await db.deletePolicy(store.db, scope.accountId, input.UserName, input.PolicyName))) throw adminErrors.noSuchPolicy(input.PolicyName);
-    directory.forget(user.arn);
     return {};
   }
 

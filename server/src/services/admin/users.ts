@@ -53,7 +53,7 @@ function checkTags(tags: Tag[]): void {
 }
 
 export function createUsers(deps: AdminDeps) {
-  const { store, now, directory } = deps;
+  const { store, now } = deps;
 
   /** The user, or NoSuchEntity. */
   async function requireUser(accountId: string, userName: string, forUpdate = false, executor: Executor = store.db) {
@@ -89,7 +89,6 @@ export function createUsers(deps: AdminDeps) {
       if (isUniqueViolation(err)) throw adminErrors.userExists(input.UserName);
       throw err;
     }
-    directory.forget(arn);
     return { User: userShape(row, true) };
   }
 
@@ -103,14 +102,12 @@ export function createUsers(deps: AdminDeps) {
 
   async function deleteUser(scope: RequestScope, input: { UserName: string }) {
     await authorizeAdmin(deps, scope, 'DeleteUser', await arnFor(scope.accountId, input.UserName));
-    const arn = await store.db.transaction().execute(async (tx) => {
+    await store.db.transaction().execute(async (tx) => {
       const user = await requireUser(scope.accountId, input.UserName, store.forUpdate, tx);
       if ((await db.accessKeysOf(tx, user.arn)).length > 0) throw adminErrors.deleteConflict('access keys');
       if ((await db.policiesOf(tx, scope.accountId, input.UserName)).length > 0) throw adminErrors.deleteConflict('policies');
       await db.deleteUser(tx, scope.accountId, input.UserName);
-      return user.arn;
     });
-    directory.forget(arn);
     return {};
   }
 
@@ -127,14 +124,12 @@ export function createUsers(deps: AdminDeps) {
 
   async function changeTags(scope: RequestScope, operation: 'TagUser' | 'UntagUser', userName: string, change: (tags: Tag[]) => Tag[]) {
     await authorizeAdmin(deps, scope, operation, await arnFor(scope.accountId, userName));
-    const arn = await store.db.transaction().execute(async (tx) => {
+    await store.db.transaction().execute(async (tx) => {
       const user = await requireUser(scope.accountId, userName, store.forUpdate, tx);
       const tags = change(JSON.parse(user.tags) as Tag[]);
       checkTags(tags);
       await db.updateUserTags(tx, scope.accountId, userName, JSON.stringify(tags));
-      return user.arn;
     });
-    directory.forget(arn);
     return {};
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { newKey } from '../../crypto/aead.ts';
 import { rootKeyFromBytes } from '../../crypto/root-key.ts';
 import { openStore, type Store } from '../../store/db.ts';
+import { createReadCache } from '../../store/read-cache.ts';
 import { decodeBlob, encodeBlob } from './ciphertext-blob.ts';
 import { createKeyService, KeyUnavailableError } from './key-service.ts';
 
@@ -16,7 +17,7 @@ after(() => store.close());
 
 const rootKey = rootKeyFromBytes(newKey());
 function service() {
-  return createKeyService({ store, rootKey, now: () => 1_700_000_000_000 });
+  return createKeyService({ store, cache: createReadCache({ changeToken: store.changeToken }), rootKey, now: () => 1_700_000_000_000 });
 }
 
 test('ciphertext blobs carry key id and material version', () => {

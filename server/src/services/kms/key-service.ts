@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { newKey, open, seal, CryptoError } from '../../crypto/aead.ts';
 import { UnknownRootKeyError, type RootKey } from '../../crypto/root-key.ts';
 import type { Executor, Store, Tx } from '../../store/db.ts';
+import type { ReadCache, ReadView } from '../../store/read-cache.ts';
 import { isUniqueViolation } from '../../store/db.ts';
 import { findAliasTarget, insertAlias } from './alias-store.ts';
 import { decodeBlob, encodeBlob } from './ciphertext-blob.ts';
@@ -15,7 +16,6 @@ import * as keys from './key-store.ts';
 import type { KeyRow, RowLock, Scope } from './key-store.ts';
 import { KeyUnavailableError } from './key-errors.ts';
 import { createKeySweep } from './key-sweep.ts';
-import { createDataKeyCache } from './data-key-cache.ts';
 
 export { KeyUnavailableError } from './key-errors.ts';
 export type { KeyRow };
@@ -23,36 +23,24 @@ export type { KeyRow };
 export const DEFAULT_SECRETS_ALIAS = 'alias/aws/secretsmanager';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const AWS_MANAGED_ROTATION_DAYS = 365;
-const KEY_ROW_TTL_MS = 1000;
-const DATA_KEY_TTL_MS = 5 * 60_000;
-const MAX_DATA_KEYS = 10_000;
-/** Opened secret values kept with their data keys, in bytes (a read of a version kept here opens nothing). */
-const MAX_OPENED_BYTES = 64 * 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_ARN = /^arn:aws:kms:([^:]+):(\d{12}):key\/(.+)$/;
 const ALIAS_ARN = /^arn:aws:kms:([^:]+):(\d{12}):(alias\/.+)$/;
 
 export interface KeyServiceDeps {
   store: Store;
+  /** key rows and unwrapped data keys for the read path (store/read-cache.ts) */
+  cache: ReadCache;
   rootKey: RootKey;
   now: () => number;
 }
 
 export type KeyService = ReturnType<typeof createKeyService>;
 
-export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
+export function createKeyService({ store, cache, rootKey, now }: KeyServiceDeps) {
+  // Opened key material by (key id, version), which never changes: the KMS keyring of this process, as the
+  // root key is the root keyring. A destroyed key's material is wiped and dropped (forget).
   const materialCache = new Map<string, Buffer>();
-  // Key rows read outside transactions (the GetSecretValue hot path), so that path usually runs no key
-  // query. Every state change made through this server clears the entry at once (forget). On SQLite an
-  // entry is also dropped as soon as the store's change token moves, so a change made by another worker
-  // process shows at once too; on PostgreSQL a change made by another server shows within KEY_ROW_TTL_MS.
-  const rowCache = new Map<string, { row: KeyRow; until: number; token: string | undefined }>();
-  // Counts forget() calls: a read that began before a change committed must not cache what it read after.
-  let forgets = 0;
-  // Data keys unwrapped on the hot path, with the values opened under them. A hit still reads the key's row
-  // (from rowCache) and checks its state, so disabling or deleting the key refuses the read exactly as an
-  // unwrap would.
-  const dataKeys = createDataKeyCache({ ttlMs: DATA_KEY_TTL_MS, maxEntries: MAX_DATA_KEYS, openedBudget: MAX_OPENED_BYTES });
 
   function keyArn(scope: Scope, keyId: string): string {
     return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
@@ -196,24 +184,42 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     return encodeBlob({ keyId: row.key_id, materialVersion: row.material_version, sealed });
   }
 
-  /** Opens a blob made by wrap(); `cached` lets the hot path use the key row cache. */
-  async function unwrap(scope: Scope, blob: Buffer, aad: Buffer, db: Executor = store.db, cached = false): Promise<{ row: KeyRow; plaintext: Buffer }> {
-    const parts = decodeBlob(blob);
-    if (!parts) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext is not a valid Coffer KMS ciphertext blob.');
-    const row = cached ? await findKeyForRead(scope, parts.keyId) : await keys.findKeyById(db, scope, parts.keyId);
+  /**
+   * The usable key a blob names, its row found by `findRow`: a destroyed key says so (its versions are
+   * unrecoverable), a disabled or pending one refuses as an unwrap would.
+   */
+  async function usableKey(scope: Scope, keyId: string, db: Executor, findRow: (keyId: string) => Promise<KeyRow | undefined>): Promise<KeyRow> {
+    const row = await findRow(keyId);
     if (!row) {
-      const deleted = await keys.findDeletedKey(db, scope, parts.keyId);
+      const deleted = await keys.findDeletedKey(db, scope, keyId);
       if (deleted) throw new KeyUnavailableError('deleted', `Key '${deleted.arn}' does not exist`, deleted.deletion_date ?? undefined);
-      throw notFound(keyArn(scope, parts.keyId));
+      throw notFound(keyArn(scope, keyId));
     }
     assertUsable(row);
+    return row;
+  }
+
+  function blobParts(blob: Buffer) {
+    const parts = decodeBlob(blob);
+    if (!parts) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext is not a valid Coffer KMS ciphertext blob.');
+    return parts;
+  }
+
+  async function openBlob(db: Executor, row: KeyRow, parts: ReturnType<typeof blobParts>, aad: Buffer): Promise<Buffer> {
     const material = await materialOf(db, row, parts.materialVersion);
     try {
-      return { row, plaintext: open(material, parts.sealed, aad) };
+      return open(material, parts.sealed, aad);
     } catch (err) {
       if (err instanceof CryptoError) throw new KeyUnavailableError('bad-ciphertext', 'The ciphertext failed authentication.');
       throw err;
     }
+  }
+
+  /** Opens a blob made by wrap(), reading the key's row with `db` (a transaction, or the store). */
+  async function unwrap(scope: Scope, blob: Buffer, aad: Buffer, db: Executor = store.db): Promise<{ row: KeyRow; plaintext: Buffer }> {
+    const parts = blobParts(blob);
+    const row = await usableKey(scope, parts.keyId, db, (keyId) => keys.findKeyById(db, scope, keyId));
+    return { row, plaintext: await openBlob(db, row, parts, aad) };
   }
 
   /** A fresh data key and its wrapped form; the context is bound into the wrapping as AAD. */
@@ -227,50 +233,29 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     return wrap(row, plaintext, Buffer.from(context));
   }
 
-  /** The plaintext data key (the caller's own copy: it may wipe it). */
+  /** The plaintext data key (the caller's own copy: it may wipe it), read with `db` (e.g. in a transaction). */
   async function decryptDataKey(scope: Scope, blob: Buffer, context: string, db: Executor = store.db): Promise<Buffer> {
-    if (db !== store.db) return (await unwrap(scope, blob, Buffer.from(context), db)).plaintext;
-    const t = Date.now();
-    const generation = forgets;
-    const { row, plaintext } = await unwrap(scope, blob, Buffer.from(context), db, true);
-    if (generation === forgets) dataKeys.set(context, blob, row.key_id, plaintext, t);
-    return plaintext;
+    return (await unwrap(scope, blob, Buffer.from(context), db)).plaintext;
+  }
+
+  /** A key row through the read cache (outside transactions): what reads and their authorization need of a key. */
+  function keyForRead(view: ReadView, scope: Scope, keyId: string): Promise<KeyRow | undefined> {
+    return view.row(['kms-key', scope.accountId, scope.region, keyId], () => keys.findKeyById(store.db, scope, keyId));
   }
 
   /**
-   * What `sealed` opens to under a data key in the cache, as `read` makes of it (at once: it must copy what it
-   * keeps), without awaiting (the hot path): `open` gets the key the first time, and the opened bytes are kept
-   * with it. Undefined when the data key or its KMS key's row is not cached. Throws as an unwrap would when the
-   * KMS key is disabled or pending deletion.
+   * The plaintext data key for a read (the caller's own copy: it may wipe it). The key's row comes through
+   * the request's view and its state is checked on every call, as an unwrap would, so a key disabled or
+   * deleted anywhere refuses the next read; the unwrapped key itself is kept for a short time (read-cache.ts).
    */
-  function peekOpened<T>(scope: Scope, blob: Buffer, context: string, sealed: Buffer, open: (dataKey: Buffer) => Buffer, read: (value: Buffer) => T): T | undefined {
-    const hit = dataKeys.get(context, blob);
-    if (!hit) return undefined;
-    const row = peekKeyRow(scope, hit.keyId);
-    if (!row) return undefined;
-    assertUsable(row);
-    return dataKeys.opened(hit, sealed, open, read);
-  }
-
-  /** A key row from rowCache while it is current, without awaiting; undefined on a miss. */
-  function peekKeyRow(scope: Scope, keyId: string): KeyRow | undefined {
-    const hit = rowCache.get(keyId);
-    if (!hit || hit.until <= Date.now() || hit.token !== store.changeToken?.()) return undefined;
-    return hit.row.account_id === scope.accountId && hit.row.region === scope.region ? hit.row : undefined;
-  }
-
-  async function findKeyForRead(scope: Scope, keyId: string): Promise<KeyRow | undefined> {
-    const hit = peekKeyRow(scope, keyId);
-    if (hit) return hit;
-    const t = Date.now();
-    const token = store.changeToken?.();
-    const generation = forgets;
-    const row = await keys.findKeyById(store.db, scope, keyId);
-    if (row && generation === forgets) {
-      if (rowCache.size >= 10_000) rowCache.clear();
-      rowCache.set(keyId, { row, until: t + KEY_ROW_TTL_MS, token });
-    }
-    return row;
+  async function readDataKey(view: ReadView, scope: Scope, blob: Buffer, context: string): Promise<Buffer> {
+    const parts = blobParts(blob);
+    const row = await usableKey(scope, parts.keyId, store.db, (keyId) => keyForRead(view, scope, keyId));
+    const kept = cache.dataKey(context, blob);
+    if (kept) return kept;
+    const plaintext = await openBlob(store.db, row, parts, Buffer.from(context));
+    cache.keepDataKey(context, blob, row.key_id, plaintext);
+    return plaintext;
   }
 
   /** New material for a key (old versions stay for decryption); the caller holds the key row locked. */
@@ -298,25 +283,28 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
       await keys.resealMaterial(tx, row.key_id, row.material_version, to.seal(material, aad));
       material.fill(0);
     }
-    // Rows cached here hold the material sealed under the old key; drop them (the opened material stays).
-    forgets += 1;
-    rowCache.clear();
     return rows.length;
   }
 
-  /** Drops what this process remembers of a key after a change; `material` also drops its opened material. */
+  /**
+   * Wipes what this process holds of a key after a change: its unwrapped data keys, and with `material` its
+   * opened material (a destroyed key). Its row needs nothing: the change moved the store's change token.
+   */
   function forget(keyId: string, material = false): void {
-    forgets += 1;
-    rowCache.delete(keyId);
-    dataKeys.drop(keyId);
+    cache.dropDataKeys(keyId);
     if (!material) return;
-    for (const cacheKey of materialCache.keys()) if (cacheKey.startsWith(`${keyId}:`)) materialCache.delete(cacheKey);
+    for (const [cacheKey, value] of materialCache) {
+      if (!cacheKey.startsWith(`${keyId}:`)) continue;
+      value.fill(0);
+      materialCache.delete(cacheKey);
+    }
   }
 
+  /** Wipes every opened material and data key this process holds. */
   function clearCache(): void {
+    for (const value of materialCache.values()) value.fill(0);
     materialCache.clear();
-    rowCache.clear();
-    dataKeys.drop();
+    cache.dropDataKeys();
   }
 
   return {
@@ -334,14 +322,10 @@ export function createKeyService({ store, rootKey, now }: KeyServiceDeps) {
     rotateMaterial,
     rewrapMaterials,
     ...createKeySweep({ store, now, rotateMaterial, forget }),
+    readDataKey,
+    keyForRead,
     forget,
     keyArn,
-    /** A key row from the read cache (outside transactions only): what authorization needs to know of a key. */
-    cachedKey: findKeyForRead,
-    peekKeyRow,
-    peekOpened,
-    /** Wipes the cached data keys (and the values opened with them) that expired. */
-    wipeExpiredDataKeys: () => dataKeys.sweep(),
     clearCache,
     defaultAlias: DEFAULT_SECRETS_ALIAS,
   };

@@ -40,8 +40,8 @@ export function requireEnabled(row: KeyRow): void {
 
 /**
  * Runs a change to one key in a transaction, the key row locked (PostgreSQL) and found by key id or key ARN
- * only (AWS: aliases are not accepted by the management operations). The key row cache forgets the key once
- * the change is committed, so this server never serves the old state afterwards.
+ * only (AWS: aliases are not accepted by the management operations). The commit moves the store's change
+ * token, so no server reads the old row from its cache afterwards; this one also wipes the key's data keys.
  */
 export function createKeyMutator({ store, keys }: KmsServiceDeps) {
   return async function mutate<T>(scope: KmsScope, keyRef: string, action: string, work: (tx: Tx, row: KeyRow) => Promise<T>): Promise<T> {

@@ -19,9 +19,8 @@ import {
 } from '../../iam/index.ts';
 import { awsErrors } from '../../protocol/errors.ts';
 import type { Executor } from '../../store/db.ts';
-import type { AccessCaller, RequestAccess } from '../admin/authorizer.ts';
+import type { AccessCaller, AccessCheck, RequestAccess } from '../admin/authorizer.ts';
 import { usesResourceTags } from '../admin/policy-keys.ts';
-import type { KeyService } from '../kms/key-service.ts';
 import { unresolvedSecretArn } from './arn.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow, Tag } from './secret-store.ts';
@@ -33,7 +32,7 @@ interface ResourcePolicy {
   usesTags: boolean;
 }
 
-export function createSecretAccess(keys: KeyService) {
+export function createSecretAccess() {
   const compiled = new Map<string, { text: string; value: ResourcePolicy }>();
 
   /** The secret's resource policy, compiled (cached by secret id while its text stays the same). */
@@ -62,45 +61,34 @@ export function createSecretAccess(keys: KeyService) {
   function allowsOnSecret(access: RequestAccess, secret: SecretRow, operation: SecretsManagerOperation, tags: Tag[], context?: Context): boolean {
     const rp = resourcePolicyOf(secret);
     if (access.unrestricted(secret.account_id, rp?.policy)) return true;
-    return access.allows({
-      action: actionOf(operation),
-      resource: secret.arn,
-      resourceAccountId: secret.account_id,
-      resourcePolicy: rp?.policy,
-      context: { ...context, 'secretsmanager:SecretId': secret.arn, ...tagContext('aws:ResourceTag', tagRecord(tags)) },
-    });
+    return access.allows(secretCheck(secret, operation, rp, context, tags));
   }
 
   /**
    * Requires `operation` on a found secret; the secret's tags are read (with `executor`, the transaction
-   * when there is one) only when a policy looks at them. `tags` may supply them from a cache. Returns a
-   * promise only when it reads the tags: the hot path checks without awaiting.
+   * when there is one, or through `tags`, the read cache) only when a policy looks at them.
    */
-  function requireOnSecret(
+  async function requireOnSecret(
     access: RequestAccess,
     executor: Executor,
     secret: SecretRow,
     operation: SecretsManagerOperation,
     context?: Context,
-    tags?: () => Promise<Tag[]>,
-  ): void | Promise<void> {
+    tags: () => Promise<Tag[]> = () => db.getTags(executor, secret.id),
+  ): Promise<void> {
     const rp = resourcePolicyOf(secret);
     if (access.unrestricted(secret.account_id, rp?.policy)) return;
-    if (!tagsNeeded(access, rp)) return requireChecked(access, secret, operation, rp, context);
-    return (tags ? tags() : db.getTags(executor, secret.id)).then((list) =>
-      requireChecked(access, secret, operation, rp, context, tagContext('aws:ResourceTag', tagRecord(list))),
-    );
+    access.require(secretCheck(secret, operation, rp, context, tagsNeeded(access, rp) ? await tags() : undefined));
   }
 
-  function requireChecked(access: RequestAccess, secret: SecretRow, operation: SecretsManagerOperation, rp: ResourcePolicy | undefined, context?: Context, tagKeys?: Context): void {
-    access.require({
+  function secretCheck(secret: SecretRow, operation: SecretsManagerOperation, rp: ResourcePolicy | undefined, context?: Context, tags?: Tag[]): AccessCheck {
+    return {
       action: actionOf(operation),
       resource: secret.arn,
       resourceAccountId: secret.account_id,
       resourcePolicy: rp?.policy,
-      // A plain read (no request keys, no tags) builds its one key without spreading.
-      context: context === undefined && tagKeys === undefined ? { 'secretsmanager:SecretId': secret.arn } : { ...context, 'secretsmanager:SecretId': secret.arn, ...tagKeys },
-    });
+      context: { ...context, 'secretsmanager:SecretId': secret.arn, ...(tags && tagContext('aws:ResourceTag', tagRecord(tags))) },
+    };
   }
 
   /**
@@ -120,48 +108,34 @@ export function createSecretAccess(keys: KeyService) {
   }
 
   /**
-   * Decision of a KMS action on the key (a row, or a key id looked up through the key cache outside
-   * transactions): the denial message, or undefined when allowed. A promise only when the key's row must be read.
+   * Decision of a KMS action on the key that protects (or will protect) a value: the denial message, or
+   * undefined when allowed. A key that is gone (undefined) fails the operation with its own error when used.
    */
-  function kmsDecision(
-    access: RequestAccess,
-    owner: Scope,
-    key: KeyRef | string | null,
-    action: KmsAction,
-  ): string | undefined | Promise<string | undefined> {
+  function kmsDecision(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): string | undefined {
     const caller = access.caller;
-    if (!caller || key === null) return undefined;
-    if (caller.accountId === owner.accountId && access.identity.kind === 'root') return undefined;
-    if (typeof key !== 'string') return kmsDecisionOn(access, caller, owner, key, action);
-    const row = keys.peekKeyRow(owner, key);
-    if (row) return kmsDecisionOn(access, caller, owner, row, action);
-    // A key that is gone fails the operation with its own error when it is used.
-    return keys.cachedKey(owner, key).then((found) => found && kmsDecisionOn(access, caller, owner, found, action));
-  }
-
-  function kmsDecisionOn(access: RequestAccess, caller: AccessCaller, owner: Scope, row: KeyRef, action: KmsAction): string | undefined {
+    if (!caller || !key) return undefined;
     const sameAccount = caller.accountId === owner.accountId;
-    if (row.key_manager === 'AWS') return sameAccount ? undefined : `${kmsDenial(caller, action, row)} because no resource-based policy allows the ${action} action`;
+    if (sameAccount && access.identity.kind === 'root') return undefined;
+    if (key.key_manager === 'AWS') return sameAccount ? undefined : `${kmsDenial(caller, action, key)} because no resource-based policy allows the ${action} action`;
     const decision = access.decide({
       action,
-      resource: row.arn,
+      resource: key.arn,
       resourceAccountId: caller.accountId,
       context: { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com`, 'kms:CallerAccount': caller.accountId },
     });
     if (decision.allowed) return undefined;
-    const head = kmsDenial(caller, action, row);
+    const head = kmsDenial(caller, action, key);
     return decision.reason === 'explicit-deny' ? `${head} with an explicit deny in an identity-based policy` : `${head} because no identity-based policy allows the ${action} action`;
   }
 
-  /** Throws AccessDenied unless the KMS action is allowed; a promise only when the key's row must be read. */
-  function requireKms(access: RequestAccess, owner: Scope, key: KeyRef | string | null, action: KmsAction): void | Promise<void> {
+  /** Throws AccessDenied unless the KMS action on the key is allowed. */
+  function requireKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): void {
     const denied = kmsDecision(access, owner, key, action);
-    if (denied instanceof Promise) return denied.then(throwIfDenied);
-    throwIfDenied(denied);
+    if (denied) throw awsErrors.accessDenied(denied);
   }
 
-  async function allowsKms(access: RequestAccess, owner: Scope, key: KeyRef | string | null, action: KmsAction): Promise<boolean> {
-    return (await kmsDecision(access, owner, key, action)) === undefined;
+  function allowsKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): boolean {
+    return kmsDecision(access, owner, key, action) === undefined;
   }
 
   return { resourcePolicyOf, allowsOnSecret, requireOnSecret, requireOnMissing, requireOnAccount, requireKms, allowsKms };
@@ -172,10 +146,6 @@ export type SecretAccess = ReturnType<typeof createSecretAccess>;
 /** The start of a KMS AccessDenied message (built only for a denial: allowed calls are the hot path). */
 function kmsDenial(caller: AccessCaller, action: KmsAction, row: KeyRef): string {
   return `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${row.arn}`;
-}
-
-function throwIfDenied(denied: string | undefined): void {
-  if (denied) throw awsErrors.accessDenied(denied);
 }
 
 function tagRecord(tags: Tag[]): Record<string, string> {

@@ -2,6 +2,7 @@
 // randomness (dependencies, so tests can freeze them), and the tag rules shared by create and tag.
 import { awsErrors } from '../../protocol/errors.ts';
 import type { Store } from '../../store/db.ts';
+import type { ReadCache } from '../../store/read-cache.ts';
 import type { Authorizer } from '../admin/authorizer.ts';
 import type { KeyService } from '../kms/key-service.ts';
 import type { Tag } from './secret-store.ts';
@@ -9,6 +10,8 @@ import type { ValueCrypto, SecretValue } from './value-crypto.ts';
 
 export interface SecretServiceDeps {
   store: Store;
+  /** the request path's cache of rows and data keys (store/read-cache.ts) */
+  cache: ReadCache;
   keys: KeyService;
   values: ValueCrypto;
   now: () => number;

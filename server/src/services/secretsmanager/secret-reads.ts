@@ -12,24 +12,40 @@ import type {
   SecretVersionsListEntry,
 } from '@aws-sdk/client-secrets-manager';
 import { AwsError, awsErrors } from '../../protocol/errors.ts';
-import { runSteps, step, type MaybePromise } from '../../protocol/maybe-promise.ts';
 import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
 import { secretScope } from './arn.ts';
 import type { SecretAccess } from './secret-access.ts';
 import { startOfDay, toDate, type SecretServiceDeps } from './secret-context.ts';
 import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
-import type { Scope, SecretRow, VersionRow } from './secret-store.ts';
+import type { Scope, SecretRow, Tag, VersionRow } from './secret-store.ts';
+import type { ReadView } from '../../store/read-cache.ts';
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts';
-import { createReadCache, type CachedSecret } from './read-cache.ts';
 import { AWSCURRENT, stagesByVersion, stagesOf } from './versions.ts';
-import type { SecretValue } from './value-crypto.ts';
 
 const NO_VALUE_FOR = "Secrets Manager can't find the specified secret value for ";
 
+/**
+ * What GetSecretValue needs to find a value, as the read cache holds it (ciphertext and rows that are not
+ * secret): the secret row, its labels, the version rows read so far, and its tags once a policy needed them.
+ */
+interface CachedSecret {
+  secret: SecretRow;
+  stages: Map<string, string>;
+  versions: Map<string, VersionRow>;
+  tags?: Tag[];
+}
+
 export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess) {
-  const { store, values, now, authorizer } = deps;
-  const cache = createReadCache(store);
+  const { store, cache, keys, values, now, authorizer } = deps;
+
+  /** The secret a read names, through the request's view of the read cache. */
+  function cachedSecret(view: ReadView, owner: Scope, secretId: string, onMissing: () => void): Promise<CachedSecret> {
+    return view.row(['secret', owner.accountId, owner.region, secretId], async () => {
+      const secret = await findSecret(store.db, owner, secretId, onMissing);
+      return { secret, stages: await db.getStages(store.db, secret.id), versions: new Map<string, VersionRow>() };
+    });
+  }
 
   async function findVersion(entry: CachedSecret, versionId: string): Promise<VersionRow | undefined> {
     let version = entry.versions.get(versionId);
@@ -56,69 +72,45 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     return version;
   }
 
-  /** The version a plain read names when the cache has it (the hot path); undefined sends it to readVersion. */
-  function cachedVersion(entry: CachedSecret, versionId: string | undefined, stage: string | undefined): VersionRow | undefined {
-    const id = stage === undefined ? (versionId ?? entry.stages.get(AWSCURRENT)) : entry.stages.get(stage);
-    if (id === undefined || (versionId !== undefined && id !== versionId)) return undefined;
-    const version = entry.versions.get(id);
-    return version?.ciphertext ? version : undefined;
-  }
-
   /** Records the read, once a day at most per secret and version (LastAccessedDate is a day). */
-  function touch(secret: SecretRow, version: VersionRow): Promise<void> | undefined {
+  async function touch(secret: SecretRow, version: VersionRow): Promise<void> {
     const day = startOfDay(now());
-    if (secret.last_accessed_at === day && version.last_accessed_at === day) return undefined;
-    return (async () => {
-      if (secret.last_accessed_at !== day) await db.touchSecretAccess(store.db, secret.id, day);
-      if (version.last_accessed_at !== day) await db.touchVersionAccess(store.db, secret.id, version.version_id, day);
-    })();
+    if (secret.last_accessed_at !== day) await db.touchSecretAccess(store.db, secret.id, day);
+    if (version.last_accessed_at !== day) await db.touchVersionAccess(store.db, secret.id, version.version_id, day);
   }
 
-  /** The value a read names; synchronous when every step answers from the caches (the hot path). */
-  function valueOf(scope: RequestScope, authz: MaybePromise<RequestAccess>, secretId: string, versionId?: string, stage?: string): MaybePromise<GetSecretValueResponse> {
-    return runSteps(valueSteps(scope, authz, secretId, versionId, stage));
-  }
-
-  // Each step yields what it waits for: a cached answer goes on at once, a read from the store is a promise.
-  function* valueSteps(scope: RequestScope, authzOrPending: MaybePromise<RequestAccess>, secretId: string, versionId?: string, stage?: string) {
-    const authz = yield* step(authzOrPending);
+  /** The value a read names; the secret, its version and its key's row through the request's view. */
+  async function valueOf(view: ReadView, scope: RequestScope, authz: RequestAccess, secretId: string, versionId?: string, stage?: string): Promise<GetSecretValueResponse> {
     const owner = secretScope(scope, secretId);
-    const context =
-      versionId === undefined && stage === undefined
-        ? undefined
-        : {
-            ...(versionId !== undefined ? { 'secretsmanager:VersionId': versionId } : {}),
-            ...(stage !== undefined ? { 'secretsmanager:VersionStage': stage } : {}),
-          };
-    const entry = yield* step(
-      cache.peek(owner, secretId) ??
-        cache.load(owner, secretId, async () => {
-          const secret = await findSecret(store.db, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, 'GetSecretValue', context));
-          return { secret, stages: await db.getStages(store.db, secret.id), versions: new Map() };
-        }),
-    );
+    const context = {
+      ...(versionId !== undefined ? { 'secretsmanager:VersionId': versionId } : {}),
+      ...(stage !== undefined ? { 'secretsmanager:VersionStage': stage } : {}),
+    };
+    const entry = await cachedSecret(view, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, 'GetSecretValue', context));
     const { secret, stages } = entry;
-    yield access.requireOnSecret(authz, store.db, secret, 'GetSecretValue', context, async () => (entry.tags ??= await db.getTags(store.db, secret.id)));
+    await access.requireOnSecret(authz, store.db, secret, 'GetSecretValue', context, async () => (entry.tags ??= await db.getTags(store.db, secret.id)));
     requireNotDeleted(secret);
-    const version = cachedVersion(entry, versionId, stage) ?? (yield* step(readVersion(entry, versionId, stage)));
-    yield access.requireKms(authz, owner, version.kms_key_id, 'kms:Decrypt');
-    const value = yield* step(values.readValue(owner, secret.id, version, responseValue));
-    yield touch(secret, version);
-    const text = typeof value === 'string';
-    const response: GetSecretValueResponse = {
+    const version = await readVersion(entry, versionId, stage);
+    const key = version.kms_key_id === null ? undefined : await keys.keyForRead(view, owner, version.kms_key_id);
+    access.requireKms(authz, owner, key, 'kms:Decrypt');
+    const opened = await values.readValue(view, owner, secret.id, version);
+    // The response's own copy (the text of a string value, a copy of a binary one); the opened bytes are wiped.
+    const value = opened.kind === 'string' ? { SecretString: opened.bytes.toString('utf8') } : { SecretBinary: Buffer.from(opened.bytes) };
+    opened.bytes.fill(0);
+    await touch(secret, version);
+    return {
       ARN: secret.arn,
       Name: secret.name,
       VersionId: version.version_id,
-      SecretString: text ? value : undefined,
-      SecretBinary: text ? undefined : value,
+      ...value,
       VersionStages: stagesOf(stages, version.version_id),
       CreatedDate: new Date(version.created_at),
     };
-    return response;
   }
 
-  function getSecretValue(scope: RequestScope, input: GetSecretValueRequest): MaybePromise<GetSecretValueResponse> {
-    return valueOf(scope, authorizer.forRequest(scope), input.SecretId!, input.VersionId, input.VersionStage);
+  async function getSecretValue(scope: RequestScope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
+    const view = await cache.view();
+    return valueOf(view, scope, await authorizer.forRequest(scope, view), input.SecretId!, input.VersionId, input.VersionStage);
   }
 
   /**
@@ -127,7 +119,8 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
    * listing shows only the secrets the caller may list (ListSecrets, see secret-listing.ts).
    */
   async function batchGetSecretValue(scope: RequestScope, input: BatchGetSecretValueRequest, listNames: ListNames): Promise<BatchGetSecretValueResponse> {
-    const authz = await authorizer.forRequest(scope);
+    const view = await cache.view();
+    const authz = await authorizer.forRequest(scope, view);
     access.requireOnAccount(authz, scope, 'BatchGetSecretValue');
     const ids = input.SecretIdList;
     if ((ids === undefined) === (input.Filters === undefined)) {
@@ -149,7 +142,7 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     const Errors: NonNullable<BatchGetSecretValueResponse['Errors']> = [];
     for (const secretId of secretIds) {
       try {
-        SecretValues.push(await valueOf(scope, authz, secretId));
+        SecretValues.push(await valueOf(view, scope, authz, secretId));
       } catch (err) {
         if (!(err instanceof AwsError) || err.fault) throw err;
         Errors.push({ SecretId: secretId, ErrorCode: err.code, Message: err.message });
@@ -224,9 +217,4 @@ export function describe(secret: SecretRow, stages: Map<string, string>, tags: d
     CreatedDate: toDate(secret.created_at),
     ...(secret.primary_region ? { PrimaryRegion: secret.primary_region } : {}),
   };
-}
-
-/** A value as the response carries it: the text of a string value, a copy of a binary one. */
-function responseValue(kind: SecretValue['kind'], bytes: Buffer): string | Buffer {
-  return kind === 'string' ? bytes.toString('utf8') : Buffer.from(bytes);
 }

@@ -17,7 +17,7 @@ import type { BatchGetSecretValueRequest } from '@aws-sdk/client-secrets-manager
 export type SecretService = ReturnType<typeof createSecretService>;
 
 export function createSecretService(deps: SecretServiceDeps) {
-  const access = createSecretAccess(deps.keys);
+  const access = createSecretAccess();
   const writes = createSecretWrites(deps, access);
   const reads = createSecretReads(deps, access);
   const listing = createSecretListing(deps, access);

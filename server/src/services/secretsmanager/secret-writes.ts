@@ -130,8 +130,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     }
     const key = await resolveKey(scope, input.KmsKeyId);
     if (value) {
-      await access.requireKms(authz, scope, key, 'kms:GenerateDataKey');
-      await access.requireKms(authz, scope, key, 'kms:Decrypt');
+      access.requireKms(authz, scope, key, 'kms:GenerateDataKey');
+      access.requireKms(authz, scope, key, 'kms:Decrypt');
     }
 
     return inTransaction(async (tx) => {
@@ -192,7 +192,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       requireNotDeleted(secret);
       const secretKey = async () => {
         const key = await resolveKey(owner, secret.kms_key_id, tx);
-        await access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
+        access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
         return key;
       };
       const existing = await db.findVersion(tx, secret.id, token);
@@ -240,8 +240,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
         // The old key: a customer managed one needs kms:Decrypt; aws/secretsmanager (null) only its own account.
         const oldKeyAllowed = secret.kms_key_id === null
           ? authz.caller?.accountId === owner.accountId
-          : await access.allowsKms(authz, owner, await resolveKey(owner, secret.kms_key_id, tx), 'kms:Decrypt');
-        rekey = oldKeyAllowed && (await access.allowsKms(authz, owner, newKey!, 'kms:Encrypt'));
+          : access.allowsKms(authz, owner, await resolveKey(owner, secret.kms_key_id, tx), 'kms:Decrypt');
+        rekey = oldKeyAllowed && access.allowsKms(authz, owner, newKey!, 'kms:Encrypt');
       }
       const patch: Partial<db.NewSecretRow> = {};
       if (input.Description !== undefined) patch.description = input.Description;
@@ -255,8 +255,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       // Unlike PutSecretValue, UpdateSecret never reuses an existing version id, even for the same value.
       if (await db.findVersion(tx, secret.id, token)) throw awsErrors.resourceExists(VERSION_EXISTS);
       const key = newKey ?? (await resolveKey(owner, secret.kms_key_id, tx));
-      await access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
-      await access.requireKms(authz, owner, key, 'kms:Decrypt');
+      access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
+      access.requireKms(authz, owner, key, 'kms:Decrypt');
       await addVersion(tx, owner, secret, token, value, undefined, key);
       return { ARN: secret.arn, Name: secret.name, VersionId: token };
     }, () => awsErrors.resourceExists(VERSION_EXISTS));

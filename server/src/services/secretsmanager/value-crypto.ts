@@ -6,6 +6,7 @@ import { awsErrors } from '../../protocol/errors.ts';
 import { KeyUnavailableError, type KeyService } from '../kms/key-service.ts';
 import type { KeyRow } from '../kms/key-service.ts';
 import type { Executor } from '../../store/db.ts';
+import type { ReadView } from '../../store/read-cache.ts';
 import type { Scope, VersionRow } from './secret-store.ts';
 
 export interface SecretValue {
@@ -56,71 +57,29 @@ export function createValueCrypto(keys: KeyService) {
     return { kms_key_id: key.key_id, wrapped_key: dataKey.blob, ciphertext, value_kind: value.kind };
   }
 
-  // A version the read cache holds is read again and again: its sealed parts, its context and the function that
-  // opens it are worked out once per row object (and again if the row's sealed parts are not the same objects).
-  interface Prepared {
-    accountId: string;
-    region: string;
-    secretId: string;
-    versionId: string;
-    sealed: SealedValue;
-    ctx: string;
-    openWith: (dataKey: Buffer) => Buffer;
-  }
-  const prepared = new WeakMap<VersionRow, Prepared>();
-  function preparedOf(scope: Scope, secretId: string, version: VersionRow): Prepared {
-    const hit = prepared.get(version);
-    if (
-      hit &&
-      hit.accountId === scope.accountId &&
-      hit.region === scope.region &&
-      hit.secretId === secretId &&
-      hit.versionId === version.version_id &&
-      hit.sealed.wrappedKey === version.wrapped_key &&
-      hit.sealed.ciphertext === version.ciphertext &&
-      hit.sealed.kind === version.value_kind
-    ) {
-      return hit;
-    }
+  /** Opens a version's value with the data key `dataKeyOf` gives for its wrapped key and context. */
+  async function openVersion(scope: Scope, secretId: string, version: VersionRow, dataKeyOf: (blob: Buffer, ctx: string) => Promise<Buffer>): Promise<SecretValue> {
     const sealed = sealedValue(version);
     const ctx = context(scope, secretId, version.version_id);
-    const aad = valueAad(ctx);
-    const fresh = { accountId: scope.accountId, region: scope.region, secretId, versionId: version.version_id, sealed, ctx, openWith: (dataKey: Buffer) => open(dataKey, sealed.ciphertext, aad) };
-    prepared.set(version, fresh);
-    return fresh;
+    try {
+      return openValue(await dataKeyOf(sealed.wrappedKey, ctx), sealed, ctx);
+    } catch (err) {
+      throw asDecryptionFailure(err);
+    }
   }
 
   /**
-   * The value as `read` makes of it (`read` runs at once and must copy what it keeps): without awaiting when its
-   * data key is in the key service's cache (the hot path; the opened bytes are kept with the data key, so a
-   * version read again opens nothing), else a promise, after decrypt(). Bytes opened afresh are wiped once read.
+   * The value of a version for a read: the data key through the request's view (read-cache.ts keeps
+   * unwrapped data keys briefly, never values), the value opened afresh. The caller wipes the bytes once
+   * it has what it answers with.
    */
-  function readValue<T extends object | string>(scope: Scope, secretId: string, version: VersionRow, read: (kind: SecretValue['kind'], bytes: Buffer) => T): T | Promise<T> {
-    const { sealed, ctx, openWith } = preparedOf(scope, secretId, version);
-    let cached: T | undefined;
-    try {
-      cached = keys.peekOpened(scope, sealed.wrappedKey, ctx, sealed.ciphertext, openWith, (bytes) => read(sealed.kind, bytes));
-    } catch (err) {
-      throw asDecryptionFailure(err);
-    }
-    if (cached !== undefined) return cached;
-    return decrypt(scope, secretId, version).then((opened) => {
-      try {
-        return read(opened.kind, opened.bytes);
-      } finally {
-        opened.bytes.fill(0);
-      }
-    });
+  function readValue(view: ReadView, scope: Scope, secretId: string, version: VersionRow): Promise<SecretValue> {
+    return openVersion(scope, secretId, version, (blob, ctx) => keys.readDataKey(view, scope, blob, ctx));
   }
 
-  async function decrypt(scope: Scope, secretId: string, version: VersionRow, db?: Executor): Promise<SecretValue> {
-    const sealed = sealedValue(version);
-    const ctx = context(scope, secretId, version.version_id);
-    try {
-      return openValue(await keys.decryptDataKey(scope, sealed.wrappedKey, ctx, db), sealed, ctx);
-    } catch (err) {
-      throw asDecryptionFailure(err);
-    }
+  /** The value of a version, its key read with `db` (in a transaction: rotation, idempotent writes). */
+  function decrypt(scope: Scope, secretId: string, version: VersionRow, db?: Executor): Promise<SecretValue> {
+    return openVersion(scope, secretId, version, (blob, ctx) => keys.decryptDataKey(scope, blob, ctx, db));
   }
 
   /**
