@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomFillSync } from 'node:crypto';
-import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
 import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { openStore } from '../../src/store/db.ts';
 import { createAuditTrail } from '../../src/audit/audit-trail.ts';
@@ -17,6 +24,7 @@ import { readCredentials } from '../support/test-server.ts';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { COFFER_BIN, spawnServer, type ServerProcess } from './server-process.ts';
+import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
 
 /** A `--workers 2` server in a data directory of its own, for the tests of the enclosing describe. */
 function workersServer() {
@@ -67,12 +75,70 @@ describe('coffer server --workers 2 (SQLite)', () => {
   });
 });
 
+/**
+ * Read-your-writes: each write is acknowledged through `writer`, and right after it every reader (separate
+ * connections, so other worker processes or other servers, whose caches hold the secret from the reads before)
+ * sees it: a new value, a moved label, a deletion.
+ */
+async function readsSeeEveryWrite(writer: SecretsManagerClient, readers: SecretsManagerClient[], name: string): Promise<void> {
+  const readAll = (input: { VersionStage?: string } = {}) =>
+    Promise.allSettled(readers.map((r) => r.send(new GetSecretValueCommand({ SecretId: name, ...input }))));
+  const values = (results: Awaited<ReturnType<typeof readAll>>) =>
+    results.map((r) => (r.status === 'fulfilled' ? r.value.SecretString : (r.reason as Error).name));
+  await writer.send(new CreateSecretCommand({ Name: name, SecretString: 'v0' }));
+  for (let i = 1; i <= 8; i++) {
+    assert.deepEqual(values(await readAll()), readers.map(() => `v${i - 1}`), 'the caches are warm with the value before');
+    await writer.send(new PutSecretValueCommand({ SecretId: name, SecretString: `v${i}` }));
+    assert.deepEqual(values(await readAll()), readers.map(() => `v${i}`), `every reader sees write ${i} at once`);
+  }
+  const previous = await writer.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }));
+  const current = await writer.send(new GetSecretValueCommand({ SecretId: name }));
+  await writer.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: 'AWSCURRENT', MoveToVersionId: previous.VersionId, RemoveFromVersionId: current.VersionId }));
+  assert.deepEqual(values(await readAll()), readers.map(() => 'v7'), 'a moved label is seen at once');
+  await writer.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
+  assert.deepEqual(values(await readAll()), readers.map(() => 'InvalidRequestException'), 'a deletion is seen at once');
+}
+
+describe('coffer server --workers 2: read-your-writes across workers (SQLite)', () => {
+  const t = workersServer();
+
+  test('a write answered by one worker is seen by the next read on any worker', async () => {
+    const readers = Array.from({ length: 6 }, () => t.server.client());
+    await readsSeeEveryWrite(t.server.client(), readers, 'workers/read-your-writes');
+  });
+});
+
+const pgSkip = await postgresSkipReason();
+
+describe('two servers on one PostgreSQL database: read-your-writes across servers', { skip: pgSkip }, () => {
+  const t = {} as { dataDir: string; servers: ServerProcess[]; drop(): Promise<void> };
+  before(async () => {
+    const database = await createTestDatabase();
+    t.drop = database.drop;
+    // One data directory: the servers share its root key file (the second starts once the first wrote it).
+    t.dataDir = mkdtempSync(join(tmpdir(), 'coffer-servers-'));
+    t.servers = [];
+    for (let i = 0; i < 2; i++) t.servers.push(await spawnServer({ dataDir: t.dataDir, args: ['--database-url', database.url] }));
+  });
+  after(async () => {
+    await Promise.all((t.servers ?? []).map((s) => s.stop()));
+    await t.drop?.();
+    rmSync(t.dataDir, { recursive: true, force: true });
+  });
+
+  test('a write answered by one server is seen by the next read on the other', async () => {
+    const readers = t.servers.flatMap((s) => [s.client(), s.client()]);
+    await readsSeeEveryWrite(t.servers[0].client(), readers, 'servers/read-your-writes');
+    await readsSeeEveryWrite(t.servers[1].client(), readers, 'servers/read-your-writes-2');
+  });
+});
+
 describe('coffer server --workers 2: key state across workers', () => {
   const t = workersServer();
 
-  // Each worker keeps the values it opened with their data keys; a DisableKey answered by one worker must stop
-  // the reads on the other at once, and EnableKey bring them back.
-  test('a key disabled through one worker stops reads of values the other worker has cached', async () => {
+  // Each worker keeps the data keys it unwrapped; a DisableKey answered by one worker must stop the reads on
+  // the other at once, and EnableKey bring them back.
+  test('a key disabled through one worker stops reads the other worker would answer with a kept data key', async () => {
     const credentials = readCredentials(join(t.dataDir, 'credentials'));
     const config = { endpoint: t.server.url, region: 'us-east-1', credentials, maxAttempts: 1 };
     const clients = Array.from({ length: 6 }, () => new SecretsManagerClient(config));
