@@ -12,7 +12,7 @@ import { newKey } from './crypto/aead.ts';
 import { openStore, type Store, type StoreLocation } from './store/db.ts';
 import { resetUserData } from './store/reset.ts';
 import { createHttpServer, type HttpRoutes } from './http/server.ts';
-import { AwsError } from './protocol/errors.ts';
+import { AwsError } from './errors/aws-errors.ts';
 import { loadServiceModel } from './protocol/model/index.ts';
 import { createPipeline, type Logger } from './protocol/pipeline.ts';
 import { kmsHandlers } from './services/kms/api.ts';

@@ -8,7 +8,7 @@ import type {
   RotateSecretRequest,
   RotateSecretResponse,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrors } from '../protocol/errors.ts';
+import { awsErrors } from '../errors/aws-errors.ts';
 import type { Tx } from '../store/db.ts';
 import type { RequestScope } from '../services/admin/authorizer.ts';
 import { secretScope } from '../services/secretsmanager/arn.ts';

@@ -31,14 +31,15 @@ function imports(): Array<[string, string]> {
 
 const layer = (path: string) => path.split('/')[0];
 const allowed: Record<string, string[]> = {
+  errors: ['errors'],
   crypto: ['crypto'],
   iam: ['iam'],
-  store: ['store'],
-  protocol: ['protocol', 'auth'],
-  auth: ['auth', 'protocol', 'crypto', 'store'],
-  services: ['services', 'protocol', 'store', 'crypto', 'iam'],
-  http: ['http', 'protocol', 'auth'],
-  rotation: ['rotation', 'services', 'store', 'crypto', 'protocol'],
+  store: ['store', 'errors'],
+  protocol: ['protocol', 'errors', 'auth'],
+  auth: ['auth', 'errors', 'protocol', 'crypto', 'store'],
+  services: ['services', 'errors', 'protocol', 'store', 'crypto', 'iam'],
+  http: ['http', 'errors', 'protocol', 'auth'],
+  rotation: ['rotation', 'errors', 'services', 'store', 'crypto', 'protocol'],
 };
 
 test('imports follow the layering rules', () => {

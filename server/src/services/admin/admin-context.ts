@@ -5,7 +5,7 @@
 import type { Store, Executor } from '../../store/db.ts';
 import { requireOperator, type Authorizer, type RequestScope } from './authorizer.ts';
 import type { IdentityDirectory } from './identity-directory.ts';
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import { adminErrors } from './admin-errors.ts';
 
 /** The access-key store as the admin service uses it (auth/access-keys.ts implements it; app.ts wires it). */

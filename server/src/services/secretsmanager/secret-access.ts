@@ -17,7 +17,7 @@ import {
   type KmsAction,
   type SecretsManagerOperation,
 } from '../../iam/index.ts';
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import type { Executor } from '../../store/db.ts';
 import type { AccessCaller, RequestAccess } from '../admin/authorizer.ts';
 import { usesResourceTags } from '../admin/policy-keys.ts';

@@ -1,6 +1,6 @@
 // What every part of the Secrets Manager service needs: the store, keys, value crypto, clock and
 // randomness (dependencies, so tests can freeze them), and the tag rules shared by create and tag.
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import type { Store } from '../../store/db.ts';
 import type { Authorizer } from '../admin/authorizer.ts';
 import type { KeyService } from '../kms/key-service.ts';

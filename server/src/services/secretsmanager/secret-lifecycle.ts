@@ -8,7 +8,7 @@ import type {
   TagResourceRequest,
   UntagResourceRequest,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import type { ContextValue } from '../../iam/index.ts';
 import type { Tx } from '../../store/db.ts';
 import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';

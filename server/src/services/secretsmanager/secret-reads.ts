@@ -11,7 +11,7 @@ import type {
   ListSecretVersionIdsResponse,
   SecretVersionsListEntry,
 } from '@aws-sdk/client-secrets-manager';
-import { AwsError, awsErrors } from '../../protocol/errors.ts';
+import { AwsError, awsErrors } from '../../errors/aws-errors.ts';
 import { runSteps, step, type MaybePromise } from '../../protocol/maybe-promise.ts';
 import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
 import { secretScope } from './arn.ts';

@@ -11,7 +11,7 @@ import type {
   UpdateSecretVersionStageRequest,
   UpdateSecretVersionStageResponse,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import { isUniqueViolation, type Tx } from '../../store/db.ts';
 import type { KeyRow } from '../kms/key-service.ts';
 import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
