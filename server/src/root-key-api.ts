@@ -3,7 +3,7 @@
 // the new key was written; it never carries key material. The pipeline audits the call like any other.
 import type { Handler } from './protocol/pipeline.ts';
 import { AwsError } from './errors/aws-errors.ts';
-import { requireOperator } from './services/admin/authorizer.ts';
+import { requireOperator } from './access/authorizer.ts';
 import { RootKeyConflictError, type RootKeyRotationResult } from './root-key-rotation.ts';
 
 export function rootKeyHandlers(rotate: () => Promise<RootKeyRotationResult>, operatorAccountId: string): Record<string, Handler> {

@@ -4,7 +4,7 @@
 // so only the operator may run it.
 import type { Handler } from '../protocol/pipeline.ts';
 import { AwsError } from '../errors/aws-errors.ts';
-import { requireOperator, type Authorizer, type RequestScope } from '../services/admin/authorizer.ts';
+import { requireOperator, type Authorizer, type RequestScope } from '../access/authorizer.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import { createEventMemo } from './cloudtrail-event.ts';
 import { readStored } from './stored-event.ts';

@@ -1,7 +1,7 @@
 // Rotation, composed: RotateSecret/CancelRotateSecret, the function registry with the built-in templates,
 // the engine and the scheduler. app.ts builds it once and adds its handlers to Secrets Manager's.
 import type { RootKey } from '../crypto/root-key.ts';
-import type { RequestScope } from '../services/admin/authorizer.ts';
+import type { RequestScope } from '../access/authorizer.ts';
 import { parseSecretArnScope } from './secret-arn.ts';
 import type { SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';
 import type { SecretService } from '../services/secretsmanager/secret-service.ts';

@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-secrets-manager';
 import { awsErrors } from '../errors/aws-errors.ts';
 import type { Tx } from '../store/db.ts';
-import type { RequestScope } from '../services/admin/authorizer.ts';
+import type { RequestScope } from '../access/authorizer.ts';
 import { secretScope } from '../services/secretsmanager/arn.ts';
 import { createSecretAccess } from '../services/secretsmanager/secret-access.ts';
 import { requireToken, type SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';

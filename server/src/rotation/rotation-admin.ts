@@ -2,8 +2,8 @@
 // GetFunction, DeleteFunction, InvokeFunction, shaped after Lambda's and authorized with Lambda's actions on
 // the function's ARN) and GetRotationStatus. Every call is audited by the pipeline like any other; the
 // model marks SecretAccessKey and SigningKey sensitive, so neither reaches the trail.
-import type { RequestScope } from '../services/admin/authorizer.ts';
-import { adminErrors } from '../services/admin/admin-errors.ts';
+import type { RequestScope } from '../access/authorizer.ts';
+import { adminErrors } from '../errors/admin-errors.ts';
 import { secretScope } from '../services/secretsmanager/arn.ts';
 import { createSecretAccess } from '../services/secretsmanager/secret-access.ts';
 import type { SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';

@@ -35,11 +35,12 @@ const allowed: Record<string, string[]> = {
   crypto: ['crypto'],
   iam: ['iam'],
   store: ['store', 'errors'],
+  access: ['access', 'iam', 'store', 'errors'],
   protocol: ['protocol', 'errors', 'auth'],
   auth: ['auth', 'errors', 'protocol', 'crypto', 'store'],
-  services: ['services', 'errors', 'protocol', 'store', 'crypto', 'iam'],
+  services: ['services', 'errors', 'access', 'protocol', 'store', 'crypto', 'iam'],
   http: ['http', 'errors', 'protocol', 'auth'],
-  rotation: ['rotation', 'errors', 'services', 'store', 'crypto', 'protocol'],
+  rotation: ['rotation', 'errors', 'access', 'services', 'store', 'crypto', 'protocol'],
 };
 
 test('imports follow the layering rules', () => {

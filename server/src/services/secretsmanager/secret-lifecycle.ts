@@ -11,7 +11,7 @@ import type {
 import { awsErrors } from '../../errors/aws-errors.ts';
 import type { ContextValue } from '../../iam/index.ts';
 import type { Tx } from '../../store/db.ts';
-import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { buildSecretArn, randomSuffix, secretScope } from './arn.ts';
 import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { mergeTags, type SecretServiceDeps } from './secret-context.ts';

@@ -3,7 +3,7 @@
 // (secret-access.ts). Methods take the request scope (the caller's account and region, and the caller) and the
 // decoded AWS request and return the AWS response shape.
 import type { GetRandomPasswordRequest, GetRandomPasswordResponse } from '@aws-sdk/client-secrets-manager';
-import type { RequestScope } from '../admin/authorizer.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
 import { generateRandomPassword } from './random-password.ts';
 import { createSecretAccess } from './secret-access.ts';
 import type { SecretServiceDeps } from './secret-context.ts';

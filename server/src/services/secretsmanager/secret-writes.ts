@@ -14,7 +14,7 @@ import type {
 import { awsErrors } from '../../errors/aws-errors.ts';
 import { isUniqueViolation, type Tx } from '../../store/db.ts';
 import type { KeyRow } from '../kms/key-service.ts';
-import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { buildSecretArn, randomSuffix, secretScope, validateSecretName } from './arn.ts';
 import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { checkTags, mergeTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';
