@@ -144,8 +144,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const audit = createAuditTrail({ store, now, eventId: createEventIds({ now, randomFill: randomFillSync }), logger, append: toPrimary });
     let endpoint: string | undefined;
     const rotation = createRotation({
-      secretDeps,
+      store,
       secretService: secrets,
+      authorizer,
+      now,
+      randomBytes,
+      randomUUID,
       rootKey,
       logger: { error: logger.error, info: () => {} },
       holder: randomUUID(),
