@@ -1,6 +1,6 @@
 // RotateSecret and CancelRotateSecret, and the rotation fields DescribeSecret shows. The configuration and
-// the AWSPENDING placeholder are written in one transaction with the secret row locked; the engine then runs
-// the steps (engine.ts). AWS's contract is in shared/reference/aws-behaviours.md, "Rotation".
+// the AWSPENDING placeholder are written in one transaction, which the secret service opens with the secret row
+// locked (secret-rotation.ts); the engine then runs the steps (engine.ts). AWS's contract is in shared/reference/aws-behaviours.md, "Rotation".
 import type {
   CancelRotateSecretRequest,
   CancelRotateSecretResponse,
