@@ -12,7 +12,7 @@ import { newKey } from './crypto/aead.ts';
 import { openStore, type Store, type StoreLocation } from './store/db.ts';
 import { resetUserData } from './store/reset.ts';
 import { createHttpServer, type HttpRoutes } from './http/server.ts';
-import { AwsError } from './protocol/errors.ts';
+import { AwsError } from './errors/aws-errors.ts';
 import { loadServiceModel } from './protocol/model/index.ts';
 import { createPipeline, type Logger } from './protocol/pipeline.ts';
 import { kmsHandlers } from './services/kms/api.ts';
@@ -27,8 +27,8 @@ import { primaryAppender, serveWorkerAppends } from './audit/cluster-writer.ts';
 import { createEventIds } from './audit/event-id.ts';
 import { adminHandlers } from './services/admin/api.ts';
 import { createAdminService, type AdminService } from './services/admin/admin-service.ts';
-import { createAuthorizer } from './services/admin/authorizer.ts';
-import { createIdentityDirectory } from './services/admin/identity-directory.ts';
+import { createAuthorizer } from './access/authorizer.ts';
+import { createIdentityDirectory } from './access/identity-directory.ts';
 import { checkRootKey, ensureAdminCredential, resolveAccountId, type AdminCredential } from './bootstrap.ts';
 import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.ts';
 import { createRootKeyFollower, type FollowResult } from './root-key-follower.ts';
@@ -144,8 +144,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const audit = createAuditTrail({ store, now, eventId: createEventIds({ now, randomFill: randomFillSync }), logger, append: toPrimary });
     let endpoint: string | undefined;
     const rotation = createRotation({
-      secretDeps,
+      store,
       secretService: secrets,
+      authorizer,
+      now,
+      randomBytes,
+      randomUUID,
       rootKey,
       logger: { error: logger.error, info: () => {} },
       holder: randomUUID(),

@@ -2,7 +2,7 @@
 // memory once used (SigV4 needs the secret itself to recompute the signature).
 import { randomBytes } from 'node:crypto';
 import { UnknownRootKeyError, type RootKey } from '../crypto/root-key.ts';
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError } from '../errors/aws-errors.ts';
 import type { Executor, Store } from '../store/db.ts';
 
 export interface Principal {

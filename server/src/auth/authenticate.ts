@@ -1,6 +1,6 @@
 // Who is calling: SigV4 verification against the access-key store, or, in dev mode, whatever
 // credentials the request names (as local AWS emulators do), in the configured account.
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError } from '../errors/aws-errors.ts';
 import type { MaybePromise } from '../protocol/maybe-promise.ts';
 import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
 import type { AccessKeyRecord, AccessKeyStore, Principal } from './access-keys.ts';

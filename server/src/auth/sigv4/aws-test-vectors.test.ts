@@ -11,7 +11,7 @@ import { deriveSigningKey } from './signing-key.ts';
 import { stringToSign } from './string-to-sign.ts';
 import type { SignedRequest } from './types.ts';
 import { verifySigV4 } from './verify-sigv4.ts';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 
 const ACCESS_KEY = 'AKIDEXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';

@@ -1,7 +1,7 @@
 // The errors AWS JSON services (the "coral" front end of Secrets Manager, KMS, DynamoDB) answer for
 // authentication failures, with their texts. Sources: captured responses quoted in dynalite and in
 // aws-sdk issues, and scratchstack-aws-signature, which reproduces AWS's auth error ordering.
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 
 export const MISSING_TOKEN = 'MissingAuthenticationTokenException';
 export const INCOMPLETE = 'IncompleteSignatureException';

@@ -1,7 +1,7 @@
 // Every refusal, with the exact error type and text AWS JSON services give (see sigv4-errors.ts for sources).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import { signWithSmithy, withAuthParam, withHeaders } from './test-signer.ts';
 import type { SignedRequest, VerifyOptions } from './types.ts';
 import { createSigningKeyCache, readCredentialScope, verifySigV4 } from './index.ts';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import { SIGNATURE_MISMATCH_MESSAGE } from './sigv4-errors.ts';
 import { signWithSmithy, smithySigner, withAuthParam, withHeaders, type SignInput } from './test-signer.ts';
 import type { SignedRequest, VerifyOptions } from './types.ts';

@@ -3,10 +3,10 @@
 // call an operation when its identity policies allow the IAM action (`iam:CreateUser` on the user's ARN,
 // ...), as in IAM; CreateAccount and ListAccounts are never delegated.
 import type { Store, Executor } from '../../store/db.ts';
-import { requireOperator, type Authorizer, type RequestScope } from './authorizer.ts';
-import type { IdentityDirectory } from './identity-directory.ts';
-import { awsErrors } from '../../protocol/errors.ts';
-import { adminErrors } from './admin-errors.ts';
+import { requireOperator, type Authorizer, type RequestScope } from '../../access/authorizer.ts';
+import type { IdentityDirectory } from '../../access/identity-directory.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
+import { adminErrors } from '../../errors/admin-errors.ts';
 
 /** The access-key store as the admin service uses it (auth/access-keys.ts implements it; app.ts wires it). */
 export interface AccessKeyPort {

@@ -2,7 +2,7 @@
 // account regardless of case; a user with access keys or inline policies cannot be deleted (IAM:
 // DeleteConflictException); tags become aws:PrincipalTag/<key> in policies.
 import { isUniqueViolation, type Executor } from '../../store/db.ts';
-import { adminErrors } from './admin-errors.ts';
+import { adminErrors } from '../../errors/admin-errors.ts';
 import {
   authorizeAdmin,
   decodeMarker,
@@ -12,9 +12,9 @@ import {
   userArn,
   type AdminDeps,
 } from './admin-context.ts';
-import type { RequestScope } from './authorizer.ts';
-import { userNameOf } from './identity-directory.ts';
-import * as db from './principal-store.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
+import { userNameOf } from '../../access/identity-directory.ts';
+import * as db from '../../store/principal-store.ts';
 
 export interface Tag {
   Key: string;

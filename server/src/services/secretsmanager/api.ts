@@ -3,7 +3,7 @@
 // missing from this table answer NotImplementedException (see protocol/pipeline.ts).
 import type { Handler } from '../../protocol/pipeline.ts';
 import type { MaybePromise } from '../../protocol/maybe-promise.ts';
-import type { RequestScope } from '../admin/authorizer.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
 import type { SecretService } from './secret-service.ts';
 
 type Method = (scope: RequestScope, input: never) => MaybePromise<unknown>;

@@ -1,8 +1,9 @@
 // SQL for accounts, IAM users, their inline policies and their access keys' metadata. No rules: the admin
-// service decides, this file reads and writes rows. Every user lookup carries the account.
+// service decides what to write and access/ reads who a caller is; this file reads and writes rows. Every user
+// lookup carries the account.
 import { sql } from 'kysely';
-import type { Executor } from '../../store/db.ts';
-import type { AccountTable, IamUserPolicyTable, IamUserTable } from '../../store/schema.ts';
+import type { Executor } from './db.ts';
+import type { AccountTable, IamUserPolicyTable, IamUserTable } from './schema.ts';
 
 export type UserRow = IamUserTable;
 export type AccountRow = AccountTable;

@@ -3,9 +3,9 @@
 // µs, an evaluation a few µs); a principal's entry is dropped at once when this server changes its policies
 // or tags (forget), and is re-read when the store's change token moves (SQLite: any process wrote) or, on
 // PostgreSQL, after IDENTITY_TTL_MS, so a change made through another server applies within that time.
-import { parsePolicy, formatPolicyErrors, type CompiledPolicy } from '../../iam/index.ts';
-import type { Store } from '../../store/db.ts';
-import { policiesOf, findUser } from './principal-store.ts';
+import { parsePolicy, formatPolicyErrors, type CompiledPolicy } from '../iam/index.ts';
+import type { Store } from '../store/db.ts';
+import { policiesOf, findUser } from '../store/principal-store.ts';
 import { usesResourceTags } from './policy-keys.ts';
 
 const IDENTITY_TTL_MS = 1000;
