@@ -6,7 +6,7 @@ import { adminErrors } from './admin-errors.ts';
 import { authorizeAdmin, MAX_ACCESS_KEYS, rootArn, type AdminDeps } from './admin-context.ts';
 import type { RequestScope } from './authorizer.ts';
 import { isRootArn, userNameOf } from './identity-directory.ts';
-import * as db from './principal-store.ts';
+import * as db from '../../store/access-key-store.ts';
 import type { Users } from './users.ts';
 
 interface Owner {
