@@ -1,6 +1,6 @@
 // Access keys: the id is public, the secret is sealed by the root key in the database. SigV4 needs the secret
-// itself to recompute a signature, so find() opens it. The row is read through the store on every request:
-// a key deleted or set Inactive (by this server or another) stops working with the next request.
+// itself to recompute a signature, so find() opens it. A key deleted or set Inactive, by this server or
+// another, stops working with the next request: see find().
 import { randomBytes } from 'node:crypto';
 import { UnknownRootKeyError, type RootKey } from '../crypto/root-key.ts';
 import { AwsError } from '../protocol/errors.ts';
@@ -19,8 +19,8 @@ export interface AccessKeyRecord extends Principal {
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-/** Opened secrets kept for keys in use; past this many the oldest is dropped (and opened again when used). */
-const MAX_OPENED = 10_000;
+/** Rows and opened secrets kept for keys in use; past this many the oldest is dropped (and read again when used). */
+const MAX_KEPT = 10_000;
 
 export function newAccessKeyId(): string {
   return 'AKIA' + [...randomBytes(16)].map((b) => ID_ALPHABET[b % 32]).join('');
@@ -32,15 +32,41 @@ export function newSecretAccessKey(): string {
 
 const aad = (accessKeyId: string): string => `access-key:${accessKeyId}`;
 
+/** Sets an entry of a bounded map, dropping the oldest entry when a new one would pass MAX_KEPT. */
+function keep<V>(map: Map<string, V>, key: string, value: V): void {
+  if (!map.has(key) && map.size >= MAX_KEPT) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}
+
 export function createAccessKeyStore(store: Store, rootKey: RootKey) {
   // A key id's secret never changes, only its sealing (under a new root key). What was opened is kept per
   // key id, with the sealed bytes it came from: the same bytes need no second opening, and after another
   // server rotated the root key (before this one holds the new key) the secret is still known. Whether the
   // key exists and is Active always comes from the row just read, never from here.
   const opened = new Map<string, { sealed: Buffer; secret: string }>();
+  // Rows read since the store's change token last moved (undefined: an unknown id). The token moves with every
+  // commit, by any process, so a kept row is never older than the last acknowledged change. On SQLite a query
+  // costs about as much CPU as the whole signature check; PostgreSQL has no such token, and there every
+  // request reads the row.
+  const rows = new Map<string, keyStore.AccessKeyRow | undefined>();
+  let rowsToken: string | undefined;
+
+  async function readRow(accessKeyId: string): Promise<keyStore.AccessKeyRow | undefined> {
+    const token = store.changeToken?.();
+    if (token === undefined) return keyStore.findAccessKey(store.db, accessKeyId);
+    if (token !== rowsToken) {
+      rows.clear();
+      rowsToken = token;
+    }
+    if (rows.has(accessKeyId)) return rows.get(accessKeyId);
+    const row = await keyStore.findAccessKey(store.db, accessKeyId);
+    // A commit while the query ran may have changed the row: then it is not kept.
+    if (rowsToken === token) keep(rows, accessKeyId, row);
+    return row;
+  }
 
   async function find(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    const row = await keyStore.findAccessKey(store.db, accessKeyId);
+    const row = await readRow(accessKeyId);
     if (!row) {
       opened.delete(accessKeyId);
       return undefined;
@@ -70,8 +96,7 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
         true,
       );
     }
-    if (!known && opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value as string);
-    opened.set(accessKeyId, { sealed, secret });
+    keep(opened, accessKeyId, { sealed, secret });
     return secret;
   }
 
@@ -82,6 +107,7 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
 
   function clear(): void {
     opened.clear();
+    rows.clear();
   }
 
   /** A new Active key for the principal; in the caller's transaction when `db` is one. */

@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto';
 import { CreateSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { allEvents } from '../../src/audit/audit-store.ts';
 import { readStored } from '../../src/audit/stored-event.ts';
-import { allow, BACKENDS, startAccessServer, type AccessServer, type Credentials } from '../access/helpers.ts';
+import { allow, BACKENDS, expectAwsError, startAccessServer, type AccessServer, type Credentials } from '../access/helpers.ts';
+import { createTestDatabase } from '../support/postgres.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { assertRawError, scopeState, token, type RawResponse } from './helpers.ts';
 import { addHeader, headerOf, sendWire, setAuthParam, setHeader, signWire, type SignSpec, type Wire } from './raw-sigv4.ts';
 
@@ -229,12 +231,14 @@ const rows: Row[] = [
 
 for (const backend of BACKENDS) describe(`strict SigV4 over raw HTTP (${backend.name})`, { skip: backend.skip }, () => {
   let t: AccessServer;
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   let sm: SecretsManagerClient;
   let keys: UserKeys;
   const refusals: Array<{ name: string; requestId: string | null; type: string }> = [];
 
   before(async () => {
-    t = await startAccessServer({ backend: backend.name });
+    database = backend.name === 'postgres' ? await createTestDatabase() : undefined;
+    t = await startAccessServer({ databaseUrl: database?.url });
     sm = t.sm(t.root);
     await sm.send(new CreateSecretCommand({ Name: 'target', SecretString: 'value-first' }));
     const everything = { p: allow('secretsmanager:*') };
@@ -250,7 +254,10 @@ for (const backend of BACKENDS) describe(`strict SigV4 over raw HTTP (${backend.
     await t.admin('DeleteUserPolicy', { UserName: 'deleted-user', PolicyName: 'p' });
     await t.admin('DeleteUser', { UserName: 'deleted-user' });
   });
-  after(() => t.close());
+  after(async () => {
+    await t.close();
+    await database?.drop();
+  });
 
   const specFor = (template: Template, body: string): SignSpec => ({
     endpoint: t.server.endpoint,
@@ -302,5 +309,22 @@ for (const backend of BACKENDS) describe(`strict SigV4 over raw HTTP (${backend.
     }
     assert.ok(refusals.length >= 40);
     for (const refusal of refusals) assert.equal(errorByRequest.get(refusal.requestId!), refusal.type, refusal.name);
+  });
+
+  it('stops a key set Inactive or deleted through another server on the same store at its next request', async () => {
+    const other: TestServer = await startTestServer({ dataDir: t.server.dataDir, databaseUrl: database?.url });
+    try {
+      const credentials = await t.user('moving-user', { p: allow('secretsmanager:*') });
+      const read = () => other.client({ credentials }).send(new GetSecretValueCommand({ SecretId: 'target' }));
+      await read();
+      await t.admin('UpdateAccessKey', { UserName: 'moving-user', AccessKeyId: credentials.accessKeyId, Status: 'Inactive' });
+      await expectAwsError(read(), 'UnrecognizedClientException', BAD_TOKEN);
+      await t.admin('UpdateAccessKey', { UserName: 'moving-user', AccessKeyId: credentials.accessKeyId, Status: 'Active' });
+      await read();
+      await t.admin('DeleteAccessKey', { UserName: 'moving-user', AccessKeyId: credentials.accessKeyId });
+      await expectAwsError(read(), 'UnrecognizedClientException', BAD_TOKEN);
+    } finally {
+      await other.close();
+    }
   });
 });
