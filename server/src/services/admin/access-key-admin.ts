@@ -1,7 +1,7 @@
 // CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey, shaped like IAM's. Without UserName
 // they act on the caller's own keys (the account root rotating its credential, or a user its own, when its
-// policies allow). At most two keys per principal. A key set Inactive or deleted stops authenticating at
-// once on this server (the authentication cache forgets it) and within a second on others.
+// policies allow). At most two keys per principal. A key set Inactive or deleted stops authenticating at its
+// next request, on every server.
 import { adminErrors } from './admin-errors.ts';
 import { authorizeAdmin, MAX_ACCESS_KEYS, rootArn, type AdminDeps } from './admin-context.ts';
 import type { RequestScope } from './authorizer.ts';
