@@ -1,8 +1,8 @@
 // `npm run bench:sigv4 [N]`: CPU time per SigV4 authentication of a GetSecretValue request in-process: the
 // authenticator the server uses (access-key store on SQLite, derived-key cache), over 100 requests signed by
 // @smithy/signature-v4 with the headers the SDK sends, rawHeaders included as node:http gives them.
-// Three rounds of N calls (default 100,000). The key record and the signing key are cached after the first
-// call, as on a live server; the calls run back to back, so SQLite's change token is read once per round.
+// Three rounds of N calls (default 100,000). Every call reads the access key's row from SQLite, as on a live
+// server; its opened secret and the derived signing key are kept after the first call.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createAccessKeyStore } from '../src/auth/access-keys.ts';
 import { createAuthenticator } from '../src/auth/authenticate.ts';

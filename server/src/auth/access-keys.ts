@@ -1,8 +1,10 @@
-// Access keys: the id is public, the secret is sealed by the root key in the database and kept opened in
-// memory once used (SigV4 needs the secret itself to recompute the signature).
+// Access keys: the id is public, the secret is sealed by the root key in the database. SigV4 needs the secret
+// itself to recompute a signature, so find() opens it. A key deleted or set Inactive, by this server or
+// another, stops working with the next request: see find().
 import { randomBytes } from 'node:crypto';
 import { UnknownRootKeyError, type RootKey } from '../crypto/root-key.ts';
 import { AwsError } from '../errors/aws-errors.ts';
+import * as keyStore from '../store/access-key-store.ts';
 import type { Executor, Store } from '../store/db.ts';
 
 export interface Principal {
@@ -17,6 +19,8 @@ export interface AccessKeyRecord extends Principal {
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** Rows and opened secrets kept for keys in use; past this many the oldest is dropped (and read again when used). */
+const MAX_KEPT = 10_000;
 
 export function newAccessKeyId(): string {
   return 'AKIA' + [...randomBytes(16)].map((b) => ID_ALPHABET[b % 32]).join('');
@@ -26,69 +30,65 @@ export function newSecretAccessKey(): string {
   return randomBytes(30).toString('base64');
 }
 
-/**
- * How long a cached key is trusted without a change token (PostgreSQL): a key deactivated or deleted through
- * another server stops working there within this time; through this server it stops at once (forget()).
- */
-const KEY_TTL_MS = 1000;
+const aad = (accessKeyId: string): string => `access-key:${accessKeyId}`;
 
-interface CacheEntry {
-  record: AccessKeyRecord | null;
-  sealed?: Buffer;
-  token: string | undefined;
-  until: number;
-}
-
-function isTrusted(entry: CacheEntry, token: string | undefined, now: number): boolean {
-  return token !== undefined ? entry.token === token : entry.until > now;
+/** Sets an entry of a bounded map, dropping the oldest entry when a new one would pass MAX_KEPT. */
+function keep<V>(map: Map<string, V>, key: string, value: V): void {
+  if (!map.has(key) && map.size >= MAX_KEPT) map.delete(map.keys().next().value as string);
+  map.set(key, value);
 }
 
 export function createAccessKeyStore(store: Store, rootKey: RootKey) {
-  const cache = new Map<string, CacheEntry>();
-  // Counts forget() calls: a lookup that began before a change committed must not cache what it read.
-  let forgets = 0;
+  // A key id's secret never changes, only its sealing (under a new root key). What was opened is kept per
+  // key id, with the sealed bytes it came from: the same bytes need no second opening, and after another
+  // server rotated the root key (before this one holds the new key) the secret is still known. Whether the
+  // key exists and is Active always comes from the row just read, never from here.
+  const opened = new Map<string, { sealed: Buffer; secret: string }>();
+  // Rows read since the store's change token last moved (undefined: an unknown id). The token moves with every
+  // commit, by any process, so a kept row is never older than the last acknowledged change. On SQLite a query
+  // costs about as much CPU as the whole signature check; PostgreSQL has no such token, and there every
+  // request reads the row.
+  const rows = new Map<string, keyStore.AccessKeyRow | undefined>();
+  let rowsToken: string | undefined;
+
+  async function readRow(accessKeyId: string): Promise<keyStore.AccessKeyRow | undefined> {
+    const token = store.changeToken?.();
+    if (token === undefined) return keyStore.findAccessKey(store.db, accessKeyId);
+    if (token !== rowsToken) {
+      rows.clear();
+      rowsToken = token;
+    }
+    if (rows.has(accessKeyId)) return rows.get(accessKeyId);
+    const row = await keyStore.findAccessKey(store.db, accessKeyId);
+    // A commit while the query ran may have changed the row: then it is not kept.
+    if (rowsToken === token) keep(rows, accessKeyId, row);
+    return row;
+  }
 
   async function find(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    // On SQLite the store's change token moves with every commit, by any process (another worker may have
-    // deactivated the key); on PostgreSQL an entry is trusted for KEY_TTL_MS.
-    const token = store.changeToken?.();
-    const t = Date.now();
-    const cached = cache.get(accessKeyId);
-    if (cached && isTrusted(cached, token, t)) return cached.record ?? undefined;
-    const generation = forgets;
-    const row = await store.db.selectFrom('access_keys').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
-    let record: AccessKeyRecord | null = null;
-    if (row) {
-      // The secret never changes for a key id (only its sealing does, under a new root key): reuse what was
-      // opened. That also keeps this server authenticating its callers when another server rotated the root
-      // key and this one does not hold the new key yet.
-      const secretAccessKey = cached?.record && cached.sealed?.equals(row.secret_sealed)
-        ? cached.record.secretAccessKey
-        : openSecret(accessKeyId, row.secret_sealed, cached?.record?.secretAccessKey);
-      record = { accessKeyId, accountId: row.account_id, arn: row.principal_arn, secretAccessKey, active: row.status === 'Active' };
+    const row = await readRow(accessKeyId);
+    if (!row) {
+      opened.delete(accessKeyId);
+      return undefined;
     }
-    // Unknown ids are remembered too, bounded, so a flood of bad ids does not become a flood of queries.
-    if (generation === forgets && (record || cache.size < 10_000)) {
-      cache.set(accessKeyId, { record, sealed: row?.secret_sealed, token, until: t + KEY_TTL_MS });
-    }
-    return record ?? undefined;
+    return {
+      accessKeyId,
+      accountId: row.account_id,
+      arn: row.principal_arn,
+      secretAccessKey: secretOf(accessKeyId, row.secret_sealed),
+      active: row.status === 'Active',
+    };
   }
 
-  /**
-   * What find() would answer from memory, synchronously (authentication runs on every request, and most of
-   * them find their key here): the record, null for a remembered unknown id, undefined when only find() knows.
-   */
-  function findCached(accessKeyId: string): AccessKeyRecord | null | undefined {
-    const cached = cache.get(accessKeyId);
-    return cached && isTrusted(cached, store.changeToken?.(), Date.now()) ? cached.record : undefined;
-  }
-
-  function openSecret(accessKeyId: string, sealed: Buffer, known: string | undefined): string {
+  function secretOf(accessKeyId: string, sealed: Buffer): string {
+    const known = opened.get(accessKeyId);
+    if (known?.sealed.equals(sealed)) return known.secret;
+    let secret: string;
     try {
-      return rootKey.open(sealed, `access-key:${accessKeyId}`).toString('utf8');
+      secret = rootKey.open(sealed, aad(accessKeyId)).toString('utf8');
     } catch (err) {
       if (!(err instanceof UnknownRootKeyError)) throw err;
-      if (known !== undefined) return known;
+      if (known) return known.secret;
       throw new AwsError(
         'InternalFailure',
         `The secret of access key ${accessKeyId} is sealed with root key ${err.rootKeyId}, which this server does not hold: the root key was rotated and this server's key file lacks the new key.`,
@@ -96,61 +96,51 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
         true,
       );
     }
+    keep(opened, accessKeyId, { sealed, secret });
+    return secret;
   }
 
-  /** Drops what this process remembers of a key: a deactivated or deleted key stops working at once. */
+  /** Drops the opened secret of a key that was deactivated or deleted (it is not needed any more). */
   function forget(accessKeyId: string): void {
-    forgets += 1;
-    cache.delete(accessKeyId);
+    opened.delete(accessKeyId);
   }
 
   function clear(): void {
-    forgets += 1;
-    cache.clear();
+    opened.clear();
+    rows.clear();
   }
 
   /** A new Active key for the principal; in the caller's transaction when `db` is one. */
   async function create(principal: Omit<Principal, 'accessKeyId'>, now: number, db: Executor = store.db): Promise<AccessKeyRecord> {
     const accessKeyId = newAccessKeyId();
     const secretAccessKey = newSecretAccessKey();
-    await db
-      .insertInto('access_keys')
-      .values({
-        access_key_id: accessKeyId,
-        account_id: principal.accountId,
-        principal_arn: principal.arn,
-        secret_sealed: rootKey.seal(Buffer.from(secretAccessKey, 'utf8'), `access-key:${accessKeyId}`),
-        status: 'Active',
-        created_at: now,
-      })
-      .execute();
-    forget(accessKeyId);
+    await keyStore.insertAccessKey(db, {
+      access_key_id: accessKeyId,
+      account_id: principal.accountId,
+      principal_arn: principal.arn,
+      secret_sealed: rootKey.seal(Buffer.from(secretAccessKey, 'utf8'), aad(accessKeyId)),
+      status: 'Active',
+      created_at: now,
+    });
     return { ...principal, accessKeyId, secretAccessKey, active: true };
   }
 
   async function countForPrincipal(arn: string): Promise<number> {
-    const row = await store.db
-      .selectFrom('access_keys')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('principal_arn', '=', arn)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return (await keyStore.accessKeysOf(store.db, arn)).length;
   }
 
   /** Root-key rotation: every secret access key opened with `from`, sealed with `to`, in the caller's transaction. */
   async function rewrapSecrets(tx: Executor, from: RootKey, to: RootKey): Promise<number> {
-    const rows = await tx.selectFrom('access_keys').select(['access_key_id', 'secret_sealed']).execute();
+    const rows = await keyStore.listSealedSecrets(tx);
     for (const row of rows) {
-      const aad = `access-key:${row.access_key_id}`;
-      const secret = from.open(row.secret_sealed, aad);
-      await tx.updateTable('access_keys').set({ secret_sealed: to.seal(secret, aad) }).where('access_key_id', '=', row.access_key_id).execute();
+      const secret = from.open(row.secret_sealed, aad(row.access_key_id));
+      await keyStore.updateSealedSecret(tx, row.access_key_id, to.seal(secret, aad(row.access_key_id)));
       secret.fill(0);
     }
-    clear();
     return rows.length;
   }
 
-  return { find, findCached, create, forget, clear, countForPrincipal, rewrapSecrets };
+  return { find, create, forget, clear, countForPrincipal, rewrapSecrets };
 }
 
 export type AccessKeyStore = ReturnType<typeof createAccessKeyStore>;

@@ -1,7 +1,6 @@
 // Who is calling: SigV4 verification against the access-key store, or, in dev mode, whatever
 // credentials the request names (as local AWS emulators do), in the configured account.
 import { AwsError } from '../errors/aws-errors.ts';
-import type { MaybePromise } from '../protocol/maybe-promise.ts';
 import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
 import type { AccessKeyRecord, AccessKeyStore, Principal } from './access-keys.ts';
 
@@ -18,39 +17,39 @@ export interface RequestMeta {
 }
 
 export interface Authenticator {
-  /** The caller at once when its access key is in memory (nearly always), else a promise of it. */
-  authenticate(request: SignedRequest, services: string[]): MaybePromise<Caller>;
+  /** The verified caller, or an AwsError (the AWS authentication error the request deserves). */
+  authenticate(request: SignedRequest, services: string[]): Promise<Caller>;
 }
 
 const DEFAULT_REGION = 'us-east-1';
 
 export function createAuthenticator(keys: AccessKeyStore, now: () => number): Authenticator {
   const signingKeys = createSigningKeyCache();
-  function verify(request: SignedRequest, services: string[], record: AccessKeyRecord | undefined): Caller {
-    const verified = verifySigV4(request, {
-      service: services,
-      now: now(),
-      signingKeys,
-      lookupSecretKey: (id) => (record && record.active && record.accessKeyId === id ? record.secretAccessKey : undefined),
-    });
-    return { accountId: record!.accountId, arn: record!.arn, accessKeyId: record!.accessKeyId, region: verified.region };
-  }
-
   return {
-    authenticate(request, services) {
-      const scope = readCredentialScope(request);
-      if (!scope) return verify(request, services, undefined);
-      // A known key is nearly always in memory: then the caller is answered without a promise.
-      const cached = keys.findCached(scope.accessKeyId);
-      if (cached !== undefined) return verify(request, services, cached ?? undefined);
-      return keys.find(scope.accessKeyId).then((record) => verify(request, services, record));
+    async authenticate(request, services) {
+      let key: AccessKeyRecord | undefined;
+      const verified = await verifySigV4(request, {
+        service: services,
+        now: now(),
+        signingKeys,
+        async lookupSecretKey(accessKeyId, securityToken) {
+          // Coffer issues no temporary credentials, so no session token is valid, with any key (AWS refuses a
+          // token sent with a long-term key the same way).
+          if (securityToken !== undefined) return undefined;
+          key = await keys.find(accessKeyId);
+          return key?.active ? key.secretAccessKey : undefined;
+        },
+      });
+      // verifySigV4 returns only after lookupSecretKey found an active key.
+      const { accountId, arn, accessKeyId } = key!;
+      return { accountId, arn, accessKeyId, region: verified.region };
     },
   };
 }
 
 export function createDevAuthenticator(accountId: string): Authenticator {
   return {
-    authenticate(request) {
+    async authenticate(request) {
       const scope = readCredentialScope(request);
       const region = scope?.region || DEFAULT_REGION;
       if (!/^[a-z]{2,}(-[a-z]+)+-\d+$/.test(region) && region !== DEFAULT_REGION) {

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
 import { isPromiseLike, type MaybePromise } from '../protocol/maybe-promise.ts';
-import type { HeaderReader, SignedRequest } from '../auth/sigv4/index.ts';
+import type { SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
 
@@ -92,7 +92,6 @@ export function createHttpServer(routes: HttpRoutes): Server {
 class ApiRequest implements SignedRequest {
   readonly method = 'POST';
   readonly rawHeaders: string[];
-  reader?: HeaderReader = undefined;
 
   constructor(
     private readonly req: IncomingMessage,

@@ -11,7 +11,7 @@ import { adminErrors } from '../../errors/admin-errors.ts';
 /** The access-key store as the admin service uses it (auth/access-keys.ts implements it; app.ts wires it). */
 export interface AccessKeyPort {
   create(principal: { accountId: string; arn: string }, now: number, db: Executor): Promise<{ accessKeyId: string; secretAccessKey: string }>;
-  /** Drops the key from the authentication cache: a deactivated or deleted key stops working at once. */
+  /** Drops the opened secret auth/ keeps of a key that was deactivated or deleted. */
   forget(accessKeyId: string): void;
 }
 

@@ -15,6 +15,7 @@ import {
 import type { RequestScope } from '../../access/authorizer.ts';
 import { userNameOf } from '../../access/identity-directory.ts';
 import * as db from '../../store/principal-store.ts';
+import { accessKeysOf } from '../../store/access-key-store.ts';
 
 export interface Tag {
   Key: string;
@@ -105,7 +106,7 @@ export function createUsers(deps: AdminDeps) {
     await authorizeAdmin(deps, scope, 'DeleteUser', await arnFor(scope.accountId, input.UserName));
     const arn = await store.db.transaction().execute(async (tx) => {
       const user = await requireUser(scope.accountId, input.UserName, store.forUpdate, tx);
-      if ((await db.accessKeysOf(tx, user.arn)).length > 0) throw adminErrors.deleteConflict('access keys');
+      if ((await accessKeysOf(tx, user.arn)).length > 0) throw adminErrors.deleteConflict('access keys');
       if ((await db.policiesOf(tx, scope.accountId, input.UserName)).length > 0) throw adminErrors.deleteConflict('policies');
       await db.deleteUser(tx, scope.accountId, input.UserName);
       return user.arn;
