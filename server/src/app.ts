@@ -13,7 +13,7 @@ import { openStore, type Store, type StoreLocation } from './store/db.ts';
 import { createReadCache, type ReadCache } from './store/read-cache.ts';
 import { resetUserData } from './store/reset.ts';
 import { createHttpServer, type HttpRoutes } from './http/server.ts';
-import { AwsError } from './protocol/errors.ts';
+import { AwsError } from './errors/aws-errors.ts';
 import { loadServiceModel } from './protocol/model/index.ts';
 import { createPipeline, type Logger } from './protocol/pipeline.ts';
 import { kmsHandlers } from './services/kms/api.ts';
@@ -28,8 +28,8 @@ import { primaryAppender, serveWorkerAppends } from './audit/cluster-writer.ts';
 import { createEventIds } from './audit/event-id.ts';
 import { adminHandlers } from './services/admin/api.ts';
 import { createAdminService, type AdminService } from './services/admin/admin-service.ts';
-import { createAuthorizer } from './services/admin/authorizer.ts';
-import { createIdentityDirectory } from './services/admin/identity-directory.ts';
+import { createAuthorizer } from './access/authorizer.ts';
+import { createIdentityDirectory } from './access/identity-directory.ts';
 import { checkRootKey, ensureAdminCredential, resolveAccountId, type AdminCredential } from './bootstrap.ts';
 import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.ts';
 import { createRootKeyFollower, type FollowResult } from './root-key-follower.ts';
@@ -120,13 +120,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
     await checkRootKey(store.db, rootKey);
     const accountId = await resolveAccountId(store.db, config.accountId);
-    const accessKeys = createAccessKeyStore(store, rootKey);
+    // The request path's one cache: rows under the store's change token, unwrapped data keys for a short time.
+    const cache = createReadCache({ changeToken: store.changeToken });
+    const accessKeys = createAccessKeyStore(store, rootKey, cache);
     const adminCredential = config.dev ? undefined : await ensureAdminCredential(accessKeys, accountId, config.dataDir, now());
 
     // Access control: who each caller is (users' compiled identity policies, cached) and the admin API.
     // The installation's first account is the operator's: its root may also create accounts.
-    // The request path's one cache: rows under the store's change token, unwrapped data keys for a short time.
-    const cache = createReadCache({ changeToken: store.changeToken });
     const directory = createIdentityDirectory(store, cache);
     const authorizer = createAuthorizer({ directory, now });
     const admin = createAdminService({ store, authorizer, accessKeys, operatorAccountId: accountId, now, randomBytes });
@@ -150,8 +150,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const audit = createAuditTrail({ store, now, eventId: createEventIds({ now, randomFill: randomFillSync }), logger, append: toPrimary });
     let endpoint: string | undefined;
     const rotation = createRotation({
-      secretDeps,
+      store,
       secretService: secrets,
+      authorizer,
+      now,
+      randomBytes,
+      randomUUID,
       rootKey,
       logger: { error: logger.error, info: () => {} },
       holder: randomUUID(),

@@ -3,7 +3,6 @@
 import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AccessKeyStore } from './auth/access-keys.ts';
 import { sealedRootKeyId, type RootKey, type RootKeyring } from './crypto/root-key.ts';
 import type { Db, Executor } from './store/db.ts';
 import { getMeta, initMeta, setMeta } from './store/meta.ts';
@@ -72,9 +71,15 @@ export interface AdminCredential {
   created: boolean;
 }
 
+/** The access-key store as start-up uses it (auth/'s store; app.ts passes it), so that this file stays below auth/. */
+export interface CredentialIssuer {
+  countForPrincipal(arn: string): Promise<number>;
+  create(principal: { accountId: string; arn: string }, now: number): Promise<{ accessKeyId: string; secretAccessKey: string }>;
+}
+
 /** Creates the account's admin access key on first start and writes it to the data directory. */
 export async function ensureAdminCredential(
-  keys: AccessKeyStore,
+  keys: CredentialIssuer,
   accountId: string,
   dataDir: string,
   now: number,

@@ -1,5 +1,6 @@
 // The server's configuration: command-line flags win over environment variables, which win over defaults.
 // This is the only module that reads process.env.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -34,7 +35,8 @@ export const CONFIG_ENV = {
   dev: { env: 'COFFER_DEV', default: 'false', help: 'in-memory server that accepts any credentials' },
   accountId: { env: 'COFFER_ACCOUNT_ID', default: undefined, help: 'account id (12 digits); dev default 000000000000' },
   rootKey: { env: 'COFFER_ROOT_KEY', default: undefined, help: 'root key, base64 of 32 bytes, several comma-separated newest first (the key file is read too)' },
-  workers: { env: 'COFFER_WORKERS', default: '1', help: 'worker processes serving the port (not with --dev)' },
+  // A production server does not share its cores with a load generator: one worker per core.
+  workers: { env: 'COFFER_WORKERS', default: String(availableParallelism()), help: 'worker processes serving the port, by default one per core (not with --dev)' },
 } as const;
 
 export const DEV_ACCOUNT_ID = '000000000000';

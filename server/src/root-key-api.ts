@@ -2,8 +2,8 @@
 // of the installation's first account), whatever any policy says. The answer names keys by id and says where
 // the new key was written; it never carries key material. The pipeline audits the call like any other.
 import type { Handler } from './protocol/pipeline.ts';
-import { AwsError } from './protocol/errors.ts';
-import { requireOperator } from './services/admin/authorizer.ts';
+import { AwsError } from './errors/aws-errors.ts';
+import { requireOperator } from './access/authorizer.ts';
 import { RootKeyConflictError, type RootKeyRotationResult } from './root-key-rotation.ts';
 
 export function rootKeyHandlers(rotate: () => Promise<RootKeyRotationResult>, operatorAccountId: string): Record<string, Handler> {

@@ -3,8 +3,8 @@
 // when its identity policy allows cloudtrail:LookupEvents. Verification walks the chain every account shares,
 // so only the operator may run it.
 import type { Handler } from '../protocol/pipeline.ts';
-import { AwsError } from '../protocol/errors.ts';
-import { requireOperator, type Authorizer, type RequestScope } from '../services/admin/authorizer.ts';
+import { AwsError } from '../errors/aws-errors.ts';
+import { requireOperator, type Authorizer, type RequestScope } from '../access/authorizer.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import { createEventMemo } from './cloudtrail-event.ts';
 import { readStored } from './stored-event.ts';

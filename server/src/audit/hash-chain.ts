@@ -4,7 +4,7 @@
 // array [account_id, event_name, principal_arn, resource_arn] (the record does not repeat them). Events
 // stored before compact records (stored-event.ts) hash `prev_hash \n seq \n event_id \n event_time \n record`,
 // their record holding the columns' values, which verification compares. Pure.
-import * as crypto from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256.ts';
 import { isCompact, type StoredEvent } from './stored-event.ts';
 
 export const GENESIS = '0'.repeat(64);
@@ -14,10 +14,6 @@ export interface ChainedRow extends StoredEvent {
   prev_hash: string;
   hash: string;
 }
-
-/** crypto.hash (Node 20.12+): one call, no Hash object; about half the cost of createHash for one event. */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 export function chainHash(prevHash: string, row: Omit<ChainedRow, 'prev_hash' | 'hash'>): string {
   const head = `${prevHash}\n${row.seq}\n${row.event_id}\n${row.event_time}\n`;

@@ -9,7 +9,7 @@
 // prev_hash for the first), `lengths` its six field lengths joined by commas (-1 for a missing ARN), `fields`
 // its fields as stored, one after another. Pure.
 import { endianness } from 'node:os';
-import { sha256Hex } from '../auth/sigv4/sha256.ts';
+import { sha256Hex } from '../crypto/sha256.ts';
 import type { AuditSegmentTable } from '../store/schema.ts';
 import type { ChainProblem } from './hash-chain.ts';
 import { FIELDS, NULL_LENGTH, unpackBatch, type PackedBatch } from './packed-batch.ts';

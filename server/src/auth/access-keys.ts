@@ -1,9 +1,12 @@
-// Access keys: the id is public, the secret is sealed by the root key in the database and kept opened in
-// memory once used (SigV4 needs the secret itself to recompute the signature).
+// Access keys: the id is public, the secret is sealed by the root key in the database. SigV4 needs the secret
+// itself to recompute a signature, so find() opens it. A key deleted or set Inactive, by this server or
+// another, stops working with the next request: see find().
 import { randomBytes } from 'node:crypto';
 import { UnknownRootKeyError, type RootKey } from '../crypto/root-key.ts';
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError } from '../errors/aws-errors.ts';
+import * as keyStore from '../store/access-key-store.ts';
 import type { Executor, Store } from '../store/db.ts';
+import type { ReadCache } from '../store/read-cache.ts';
 
 export interface Principal {
   accountId: string;
@@ -17,6 +20,8 @@ export interface AccessKeyRecord extends Principal {
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** Opened secrets kept for keys in use; past this many the oldest is dropped (and opened again when used). */
+const MAX_KEPT = 10_000;
 
 export function newAccessKeyId(): string {
   return 'AKIA' + [...randomBytes(16)].map((b) => ID_ALPHABET[b % 32]).join('');
@@ -26,48 +31,54 @@ export function newSecretAccessKey(): string {
   return randomBytes(30).toString('base64');
 }
 
-interface CacheEntry {
-  record: AccessKeyRecord | null;
-  sealed?: Buffer;
-  token: string;
+const aad = (accessKeyId: string): string => `access-key:${accessKeyId}`;
+
+/** Sets an entry of a bounded map, dropping the oldest entry when a new one would pass MAX_KEPT. */
+function keep<V>(map: Map<string, V>, key: string, value: V): void {
+  if (!map.has(key) && map.size >= MAX_KEPT) map.delete(map.keys().next().value as string);
+  map.set(key, value);
 }
 
-export function createAccessKeyStore(store: Store, rootKey: RootKey) {
-  const cache = new Map<string, CacheEntry>();
-  // Counts forget() calls: a lookup that began before a change committed must not cache what it read.
-  let forgets = 0;
+export function createAccessKeyStore(store: Store, rootKey: RootKey, cache: ReadCache) {
+  // A key id's secret never changes, only its sealing (under a new root key). What was opened is kept per
+  // key id, with the sealed bytes it came from: the same bytes need no second opening, and after another
+  // server rotated the root key (before this one holds the new key) the secret is still known. Whether the
+  // key exists and is Active always comes from the row just read, never from here.
+  const opened = new Map<string, { sealed: Buffer; secret: string }>();
 
-  async function find(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    // The store's change token moves with every committed write, by any process or server (another one may
-    // have deactivated the key).
-    const token = await store.changeToken();
-    const cached = cache.get(accessKeyId);
-    if (cached && cached.token === token) return cached.record ?? undefined;
-    const generation = forgets;
-    const row = await store.db.selectFrom('access_keys').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
-    let record: AccessKeyRecord | null = null;
-    if (row) {
-      // The secret never changes for a key id (only its sealing does, under a new root key): reuse what was
-      // opened. That also keeps this server authenticating its callers when another server rotated the root
-      // key and this one does not hold the new key yet.
-      const secretAccessKey = cached?.record && cached.sealed?.equals(row.secret_sealed)
-        ? cached.record.secretAccessKey
-        : openSecret(accessKeyId, row.secret_sealed, cached?.record?.secretAccessKey);
-      record = { accessKeyId, accountId: row.account_id, arn: row.principal_arn, secretAccessKey, active: row.status === 'Active' };
-    }
-    // Unknown ids are remembered too, bounded, so a flood of bad ids does not become a flood of queries.
-    if (generation === forgets && (record || cache.size < 10_000)) {
-      cache.set(accessKeyId, { record, sealed: row?.secret_sealed, token });
-    }
-    return record ?? undefined;
+  /**
+   * The key's row (its secret sealed) through the read cache (store/read-cache.ts): kept while the store's
+   * change token stays the same, which every commit by any process or server moves, so a row is never older
+   * than the last acknowledged change.
+   */
+  async function readRow(accessKeyId: string): Promise<keyStore.AccessKeyRow | undefined> {
+    return (await cache.view()).row(['access-key', accessKeyId], () => keyStore.findAccessKey(store.db, accessKeyId));
   }
 
-  function openSecret(accessKeyId: string, sealed: Buffer, known: string | undefined): string {
+  async function find(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const row = await readRow(accessKeyId);
+    if (!row) {
+      opened.delete(accessKeyId);
+      return undefined;
+    }
+    return {
+      accessKeyId,
+      accountId: row.account_id,
+      arn: row.principal_arn,
+      secretAccessKey: secretOf(accessKeyId, row.secret_sealed),
+      active: row.status === 'Active',
+    };
+  }
+
+  function secretOf(accessKeyId: string, sealed: Buffer): string {
+    const known = opened.get(accessKeyId);
+    if (known?.sealed.equals(sealed)) return known.secret;
+    let secret: string;
     try {
-      return rootKey.open(sealed, `access-key:${accessKeyId}`).toString('utf8');
+      secret = rootKey.open(sealed, aad(accessKeyId)).toString('utf8');
     } catch (err) {
       if (!(err instanceof UnknownRootKeyError)) throw err;
-      if (known !== undefined) return known;
+      if (known) return known.secret;
       throw new AwsError(
         'InternalFailure',
         `The secret of access key ${accessKeyId} is sealed with root key ${err.rootKeyId}, which this server does not hold: the root key was rotated and this server's key file lacks the new key.`,
@@ -75,57 +86,46 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey) {
         true,
       );
     }
+    keep(opened, accessKeyId, { sealed, secret });
+    return secret;
   }
 
-  /** Drops what this process remembers of a key: a deactivated or deleted key stops working at once. */
+  /** Drops the opened secret of a key that was deactivated or deleted (it is not needed any more). */
   function forget(accessKeyId: string): void {
-    forgets += 1;
-    cache.delete(accessKeyId);
+    opened.delete(accessKeyId);
   }
 
   function clear(): void {
-    forgets += 1;
-    cache.clear();
+    opened.clear();
   }
 
   /** A new Active key for the principal; in the caller's transaction when `db` is one. */
   async function create(principal: Omit<Principal, 'accessKeyId'>, now: number, db: Executor = store.db): Promise<AccessKeyRecord> {
     const accessKeyId = newAccessKeyId();
     const secretAccessKey = newSecretAccessKey();
-    await db
-      .insertInto('access_keys')
-      .values({
-        access_key_id: accessKeyId,
-        account_id: principal.accountId,
-        principal_arn: principal.arn,
-        secret_sealed: rootKey.seal(Buffer.from(secretAccessKey, 'utf8'), `access-key:${accessKeyId}`),
-        status: 'Active',
-        created_at: now,
-      })
-      .execute();
-    forget(accessKeyId);
+    await keyStore.insertAccessKey(db, {
+      access_key_id: accessKeyId,
+      account_id: principal.accountId,
+      principal_arn: principal.arn,
+      secret_sealed: rootKey.seal(Buffer.from(secretAccessKey, 'utf8'), aad(accessKeyId)),
+      status: 'Active',
+      created_at: now,
+    });
     return { ...principal, accessKeyId, secretAccessKey, active: true };
   }
 
   async function countForPrincipal(arn: string): Promise<number> {
-    const row = await store.db
-      .selectFrom('access_keys')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('principal_arn', '=', arn)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return (await keyStore.accessKeysOf(store.db, arn)).length;
   }
 
   /** Root-key rotation: every secret access key opened with `from`, sealed with `to`, in the caller's transaction. */
   async function rewrapSecrets(tx: Executor, from: RootKey, to: RootKey): Promise<number> {
-    const rows = await tx.selectFrom('access_keys').select(['access_key_id', 'secret_sealed']).execute();
+    const rows = await keyStore.listSealedSecrets(tx);
     for (const row of rows) {
-      const aad = `access-key:${row.access_key_id}`;
-      const secret = from.open(row.secret_sealed, aad);
-      await tx.updateTable('access_keys').set({ secret_sealed: to.seal(secret, aad) }).where('access_key_id', '=', row.access_key_id).execute();
+      const secret = from.open(row.secret_sealed, aad(row.access_key_id));
+      await keyStore.updateSealedSecret(tx, row.access_key_id, to.seal(secret, aad(row.access_key_id)));
       secret.fill(0);
     }
-    clear();
     return rows.length;
   }
 

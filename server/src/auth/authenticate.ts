@@ -1,6 +1,6 @@
 // Who is calling: SigV4 verification against the access-key store, or, in dev mode, whatever
 // credentials the request names (as local AWS emulators do), in the configured account.
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError } from '../errors/aws-errors.ts';
 import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
 import type { AccessKeyRecord, AccessKeyStore, Principal } from './access-keys.ts';
 
@@ -17,6 +17,7 @@ export interface RequestMeta {
 }
 
 export interface Authenticator {
+  /** The verified caller, or an AwsError (the AWS authentication error the request deserves). */
   authenticate(request: SignedRequest, services: string[]): Promise<Caller>;
 }
 
@@ -24,20 +25,24 @@ const DEFAULT_REGION = 'us-east-1';
 
 export function createAuthenticator(keys: AccessKeyStore, now: () => number): Authenticator {
   const signingKeys = createSigningKeyCache();
-  function verify(request: SignedRequest, services: string[], record: AccessKeyRecord | undefined): Caller {
-    const verified = verifySigV4(request, {
-      service: services,
-      now: now(),
-      signingKeys,
-      lookupSecretKey: (id) => (record && record.active && record.accessKeyId === id ? record.secretAccessKey : undefined),
-    });
-    return { accountId: record!.accountId, arn: record!.arn, accessKeyId: record!.accessKeyId, region: verified.region };
-  }
-
   return {
     async authenticate(request, services) {
-      const scope = readCredentialScope(request);
-      return verify(request, services, scope ? await keys.find(scope.accessKeyId) : undefined);
+      let key: AccessKeyRecord | undefined;
+      const verified = await verifySigV4(request, {
+        service: services,
+        now: now(),
+        signingKeys,
+        async lookupSecretKey(accessKeyId, securityToken) {
+          // Coffer issues no temporary credentials, so no session token is valid, with any key (AWS refuses a
+          // token sent with a long-term key the same way).
+          if (securityToken !== undefined) return undefined;
+          key = await keys.find(accessKeyId);
+          return key?.active ? key.secretAccessKey : undefined;
+        },
+      });
+      // verifySigV4 returns only after lookupSecretKey found an active key.
+      const { accountId, arn, accessKeyId } = key!;
+      return { accountId, arn, accessKeyId, region: verified.region };
     },
   };
 }

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
-import type { HeaderReader, SignedRequest } from '../auth/sigv4/index.ts';
+import type { SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
 
@@ -81,7 +81,6 @@ export function createHttpServer(routes: HttpRoutes): Server {
 class ApiRequest implements SignedRequest {
   readonly method = 'POST';
   readonly rawHeaders: string[];
-  reader?: HeaderReader = undefined;
 
   constructor(
     private readonly req: IncomingMessage,

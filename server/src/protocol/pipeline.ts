@@ -5,7 +5,7 @@
 // response already redacted by the model (sensitive members replaced by '***').
 import type { Authenticator, Caller, RequestMeta } from '../auth/authenticate.ts';
 import { headerReader, type SignedRequest } from '../auth/sigv4/index.ts';
-import { AwsError, awsErrors } from './errors.ts';
+import { AwsError, awsErrors } from '../errors/aws-errors.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
 
 export type Handler = (caller: Caller, input: Record<string, unknown>) => Promise<unknown>;

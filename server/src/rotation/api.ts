@@ -3,7 +3,7 @@
 // and the admin API's rotation operations (functions, GetRotationStatus).
 import type { DescribeSecretResponse, ListSecretsResponse } from '@aws-sdk/client-secrets-manager';
 import type { Handler } from '../protocol/pipeline.ts';
-import type { RequestScope } from '../services/admin/authorizer.ts';
+import type { RequestScope } from '../access/authorizer.ts';
 import type { Rotation } from './index.ts';
 
 export function rotationHandlers(rotation: Rotation, secretsManager: Record<string, Handler>): Record<string, Handler> {

@@ -5,8 +5,7 @@
 // leaves AWSCURRENT where it was and AWSPENDING on the pending version, and records the error, scrubbed.
 // Only the server holding a run's claim (a conditional update on its row) works on it.
 import type { Store } from '../store/db.ts';
-import * as secrets from '../services/secretsmanager/secret-store.ts';
-import { AWSCURRENT, AWSPENDING } from '../services/secretsmanager/versions.ts';
+import type { SecretRotation } from '../services/secretsmanager/secret-service.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
 import { STEPS, type Step } from './functions/types.ts';
 import * as db from './rotation-store.ts';
@@ -30,6 +29,8 @@ export interface EngineOptions {
 
 export interface EngineDeps {
   store: Store;
+  /** the Secrets Manager service's part for rotation: the secret, its versions and labels */
+  secrets: SecretRotation;
   now: () => number;
   /** this server's id in claims and leases */
   holder: string;
@@ -53,7 +54,7 @@ export interface ProgressEvent {
 }
 
 export function createRotationEngine(deps: EngineDeps) {
-  const { store, now, holder, logger, options } = deps;
+  const { store, secrets, now, holder, logger, options } = deps;
   const inflight = new Set<Promise<void>>();
 
   function track(work: Promise<void>): void {
@@ -95,7 +96,7 @@ export function createRotationEngine(deps: EngineDeps) {
     if (!row?.run_token || row.run_next_at === null || row.run_next_at > now()) return;
     const token = row.run_token;
     if (!(await db.claimRun(store.db, secretId, token, holder, now(), now() + options.claimMs))) return;
-    const secret = await secrets.findSecretById(store.db, secretId);
+    const secret = await secrets.findById(secretId);
     if (!secret) {
       await db.deleteRotation(store.db, secretId);
       return;
@@ -112,7 +113,7 @@ export function createRotationEngine(deps: EngineDeps) {
     let step: Step = steps[row.run_step] ?? 'finishSecret';
     report('started', step);
     try {
-      if (secret.deleted_at !== null) throw new Error('the secret is scheduled for deletion');
+      if (secret.deleted) throw new Error('the secret is scheduled for deletion');
       const invoke = row.lambda_arn ? await deps.functions.invoker(row.lambda_arn) : undefined;
       if (!invoke) throw new Error(`the rotation function ${row.lambda_arn ?? '(none)'} is not registered or not allowed`);
       for (let i = row.run_step; i < steps.length; i++) {
@@ -153,16 +154,11 @@ export function createRotationEngine(deps: EngineDeps) {
    * the service then takes AWSPENDING off it. A configuration test takes AWSPENDING off its version.
    */
   async function finish(secretId: string, token: string, test: boolean): Promise<void> {
-    await store.db.transaction().execute(async (tx) => {
-      await secrets.findSecretById(tx, secretId, store.forUpdate);
-      const stages = await secrets.getStages(tx, secretId);
-      if (!test && stages.get(AWSCURRENT) !== token) {
-        throw new Error(`finishSecret returned without moving ${AWSCURRENT} to version ${token}`);
+    await secrets.withSecret(secretId, async (secret, tx) => {
+      if (!test && secret?.current !== token) {
+        throw new Error(`finishSecret returned without moving AWSCURRENT to version ${token}`);
       }
-      if (stages.get(AWSPENDING) === token) {
-        stages.delete(AWSPENDING);
-        await secrets.replaceStages(tx, secretId, stages);
-      }
+      await secret?.clearPending(token);
       const row = (await db.findRotation(tx, secretId))!;
       const t = now();
       const schedule = parseRotationRules(ruleSet(row));

@@ -1,11 +1,9 @@
 // Rotation, composed: RotateSecret/CancelRotateSecret, the function registry with the built-in templates,
 // the engine and the scheduler. app.ts builds it once and adds its handlers to Secrets Manager's.
+import type { Authorizer, RequestScope } from '../access/authorizer.ts';
 import type { RootKey } from '../crypto/root-key.ts';
-import type { RequestScope } from '../services/admin/authorizer.ts';
-import { parseSecretArnScope } from './secret-arn.ts';
-import type { SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';
+import type { Store } from '../store/db.ts';
 import type { SecretService } from '../services/secretsmanager/secret-service.ts';
-import * as secrets from '../services/secretsmanager/secret-store.ts';
 import { createRotationEngine, type EngineDeps, type EngineLogger, type EngineOptions } from './engine.ts';
 import { createFunctionRegistry } from './functions/registry.ts';
 import type { SecretsApi } from './functions/templates/secrets-api.ts';
@@ -18,8 +16,14 @@ import { rotationStatusView } from './rotation-status.ts';
 import { createRotationScheduler } from './scheduler.ts';
 
 export interface RotationDeps {
-  secretDeps: SecretServiceDeps;
+  store: Store;
+  /** the Secrets Manager service: rotation reaches secrets only through it (its `rotation` part) */
   secretService: SecretService;
+  /** the admin API's function operations are authorized with Lambda's actions */
+  authorizer: Authorizer;
+  now: () => number;
+  randomBytes: (n: number) => Buffer;
+  randomUUID: () => string;
   rootKey: RootKey;
   logger: EngineLogger;
   /** this server's id in leases and claims */
@@ -36,13 +40,12 @@ export interface RotationDeps {
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { maxAttempts: 4, backoffMs: 30_000, claimMs: 15 * 60_000 };
 
 export function createRotation(deps: RotationDeps) {
-  const { secretDeps, secretService } = deps;
-  const { store, now } = secretDeps;
+  const { store, now, secretService } = deps;
+  const secrets = secretService.rotation;
   let engineRef: ReturnType<typeof createRotationEngine> | undefined;
 
   async function fieldsOf(arn: string) {
-    const scope = parseSecretArnScope(arn);
-    const secret = scope && (await secrets.findSecretByArn(store.db, scope, arn));
+    const secret = await secrets.findByArn(arn);
     return secret ? rotationFields(await db.findRotation(store.db, secret.id)) : {};
   }
 
@@ -65,20 +68,22 @@ export function createRotation(deps: RotationDeps) {
     store,
     rootKey: deps.rootKey,
     now,
-    randomBytes: secretDeps.randomBytes,
+    randomBytes: deps.randomBytes,
     allowedCommands: deps.allowedCommands ?? [],
     endpoint: deps.endpoint ?? (() => undefined),
     templates: builtInTemplates(secretsApi, deps.logger),
     timeoutMs: deps.functionTimeoutMs ?? 5 * 60_000,
   });
   const rotate = createRotateSecret({
-    ...secretDeps,
+    secrets,
+    now,
     functionExists: functions.exists,
     startRun: (secretId) => engineRef?.start(secretId),
   });
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine };
   const engine = createRotationEngine({
     store,
+    secrets,
     now,
     holder: deps.holder,
     functions,
@@ -91,7 +96,7 @@ export function createRotation(deps: RotationDeps) {
     store,
     now,
     holder: deps.holder,
-    randomUUID: secretDeps.randomUUID,
+    randomUUID: deps.randomUUID,
     engine,
     startScheduled: rotate.startScheduled,
     logger: deps.logger,
@@ -100,12 +105,11 @@ export function createRotation(deps: RotationDeps) {
 
   /** The rotation-status view of a secret ARN (internal: no authorization; the admin API's is in rotation-admin.ts). */
   async function status(arn: string) {
-    const scope = parseSecretArnScope(arn);
-    const secret = scope && (await secrets.findSecretByArn(store.db, scope, arn));
+    const secret = await secrets.findByArn(arn);
     return secret ? rotationStatusView(secret, await db.findRotation(store.db, secret.id), options.maxAttempts) : undefined;
   }
 
-  const admin = createRotationAdmin({ secretDeps, functions, maxAttempts: options.maxAttempts });
+  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, maxAttempts: options.maxAttempts });
 
   return {
     status,

@@ -1,6 +1,6 @@
 // RotateSecret and CancelRotateSecret, and the rotation fields DescribeSecret shows. The configuration and
-// the AWSPENDING placeholder are written in one transaction with the secret row locked; the engine then runs
-// the steps (engine.ts). AWS's contract is in shared/reference/aws-behaviours.md, "Rotation".
+// the AWSPENDING placeholder are written in one transaction, which the secret service opens with the secret row
+// locked (secret-rotation.ts); the engine then runs the steps (engine.ts). AWS's contract is in shared/reference/aws-behaviours.md, "Rotation".
 import type {
   CancelRotateSecretRequest,
   CancelRotateSecretResponse,
@@ -8,16 +8,10 @@ import type {
   RotateSecretRequest,
   RotateSecretResponse,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrors } from '../protocol/errors.ts';
+import { awsErrors } from '../errors/aws-errors.ts';
 import type { Tx } from '../store/db.ts';
-import type { RequestAccess, RequestScope } from '../services/admin/authorizer.ts';
-import { secretScope } from '../services/secretsmanager/arn.ts';
-import { createSecretAccess } from '../services/secretsmanager/secret-access.ts';
-import { requireToken, type SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';
-import { findSecret, requireNotDeleted } from '../services/secretsmanager/secret-lookup.ts';
-import * as secrets from '../services/secretsmanager/secret-store.ts';
-import type { Scope, SecretRow } from '../services/secretsmanager/secret-store.ts';
-import { AWSCURRENT, AWSPENDING, checkLabelQuota } from '../services/secretsmanager/versions.ts';
+import type { RequestScope } from '../access/authorizer.ts';
+import type { LockedSecret, SecretRotation } from '../services/secretsmanager/secret-service.ts';
 import * as db from './rotation-store.ts';
 import { nextWindow, parseRotationRules, type RotationRules } from './schedule-expression.ts';
 
@@ -26,7 +20,10 @@ export const IN_PROGRESS = "A previous rotation isn't complete. That rotation wi
 export const CANNOT_INVOKE =
   'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.';
 
-export interface RotateSecretDeps extends SecretServiceDeps {
+export interface RotateSecretDeps {
+  /** the Secrets Manager service's part for rotation: the secret, its versions and labels */
+  secrets: SecretRotation;
+  now: () => number;
   /** true when the ARN names a function registered in Coffer that can be invoked */
   functionExists(arn: string, tx: Tx): Promise<boolean>;
   /** the engine picks up the run now (in the background) */
@@ -34,36 +31,22 @@ export interface RotateSecretDeps extends SecretServiceDeps {
 }
 
 export function createRotateSecret(deps: RotateSecretDeps) {
-  const { store, now, authorizer } = deps;
-  const access = createSecretAccess();
-
-  /** `authz` is read before the transaction: on SQLite a read outside it would wait for the transaction itself. */
-  async function locked(tx: Tx, authz: RequestAccess, scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret') {
-    const owner = secretScope(scope, secretId);
-    const secret = await findSecret(tx, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation), store.forUpdate);
-    await access.requireOnSecret(authz, tx, secret, operation);
-    requireNotDeleted(secret);
-    return { owner, secret };
-  }
+  const { secrets, now } = deps;
 
   async function rotateSecret(scope: RequestScope, input: RotateSecretRequest): Promise<RotateSecretResponse> {
-    const token = requireToken(input.ClientRequestToken);
+    const token = secrets.requireToken(input.ClientRequestToken);
     if (input.ExternalSecretRotationMetadata !== undefined || input.ExternalSecretRotationRoleArn !== undefined) {
       throw awsErrors.notImplemented('Coffer does not rotate managed external secrets (ExternalSecretRotationMetadata, ExternalSecretRotationRoleArn) yet.');
     }
     const rules = input.RotationRules as RotationRules | undefined;
     parseRotationRules(rules); // the rules are checked before anything is looked up
     const mode = input.RotateImmediately === false ? 'test' : 'rotate';
-    const authz = await authorizer.forRequest(scope);
-    const result = await store.db.transaction().execute(async (tx) => {
-      const { owner, secret } = await locked(tx, authz, scope, input.SecretId!, 'RotateSecret');
+    const secret = await secrets.withRequestedSecret(scope, input.SecretId!, 'RotateSecret', async (secret, tx) => {
       const row = await db.findRotation(tx, secret.id);
       const lambdaArn = input.RotationLambdaARN || row?.lambda_arn;
       if (!lambdaArn) throw awsErrors.invalidRequest(NO_FUNCTION);
       // Nothing is saved when the function cannot be invoked (AWS: AccessDeniedException).
       if (!(await deps.functionExists(lambdaArn, tx))) throw awsErrors.accessDenied(CANNOT_INVOKE);
-      const stages = await secrets.getStages(tx, secret.id);
-      const pending = stages.get(AWSPENDING);
       const t = now();
       const config = {
         lambda_arn: lambdaArn,
@@ -72,24 +55,25 @@ export function createRotateSecret(deps: RotateSecretDeps) {
         duration: rules ? (rules.Duration ?? null) : (row?.duration ?? null),
         enabled: 1,
       };
-      if (pending !== undefined && pending !== stages.get(AWSCURRENT)) {
+      if (midRotation(secret)) {
         // The same token resumes the unfinished rotation (a retry of RotateSecret, or after it gave up).
-        if (pending === token && row?.run_token === token) {
+        if (secret.pending === token && row?.run_token === token) {
           await db.patchRotation(tx, secret.id, { ...config, run_attempts: 0, run_next_at: t, last_status: 'running' });
-          return { secret, resumed: true };
+          return secret;
         }
         throw awsErrors.invalidRequest(IN_PROGRESS);
       }
-      if (await secrets.findVersion(tx, secret.id, token)) {
+      if (await secret.hasVersion(token)) {
         throw awsErrors.invalidRequest(`A version with the ClientRequestToken ${token} already exists for this secret; use a new token.`);
       }
-      await addPendingVersion(tx, owner, secret, token, stages, mode === 'test');
+      // A test of the configuration gets a copy of AWSCURRENT's value; the engine takes AWSPENDING off it afterwards.
+      await secret.addPendingVersion(token, mode === 'test');
       const effective = parseRotationRules(ruleSet(config));
       const from = mode === 'test' ? (row?.last_rotated_at ?? t) : t;
       const window = effective ? nextWindow(effective, from) : undefined;
       await db.saveRotation(tx, {
         secret_id: secret.id,
-        account_id: secret.account_id,
+        account_id: secret.accountId,
         region: secret.region,
         ...config,
         last_rotated_at: row?.last_rotated_at ?? null,
@@ -106,40 +90,15 @@ export function createRotateSecret(deps: RotateSecretDeps) {
         last_error: row?.last_error ?? null,
         last_error_at: row?.last_error_at ?? null,
       });
-      return { secret, resumed: false };
+      return secret;
     });
-    deps.startRun(result.secret.id);
-    return { ARN: result.secret.arn, Name: result.secret.name, VersionId: token };
-  }
-
-  /**
-   * The version the steps work on, labelled AWSPENDING (taken off any other version; AWSCURRENT stays).
-   * For a rotation it holds no value until createSecret puts one. For RotateImmediately=false's test of
-   * the configuration it holds a copy of AWSCURRENT, so that testSecret has a value to log in with; the
-   * engine takes AWSPENDING off it again afterwards.
-   */
-  async function addPendingVersion(tx: Tx, owner: Scope, secret: SecretRow, token: string, stages: Map<string, string>, copyCurrent: boolean) {
-    const current = copyCurrent ? await secrets.findVersionByStage(tx, secret.id, AWSCURRENT) : undefined;
-    let sealed = { kms_key_id: null, wrapped_key: null, ciphertext: null, value_kind: null } as Pick<secrets.VersionRow, 'kms_key_id' | 'wrapped_key' | 'ciphertext' | 'value_kind'>;
-    if (current?.ciphertext) {
-      const value = await deps.values.decrypt(owner, secret.id, current, tx);
-      const key = await deps.keys.resolve(owner, secret.kms_key_id ?? undefined, tx);
-      sealed = deps.values.encrypt(owner, key, secret.id, token, value);
-    }
-    await secrets.insertVersion(tx, { secret_id: secret.id, version_id: token, created_at: now(), last_accessed_at: null, ...sealed });
-    const next = new Map(stages);
-    next.delete(AWSPENDING);
-    next.set(AWSPENDING, token);
-    checkLabelQuota(next);
-    await secrets.replaceStages(tx, secret.id, next);
+    deps.startRun(secret.id);
+    return { ARN: secret.arn, Name: secret.name, VersionId: token };
   }
 
   async function cancelRotateSecret(scope: RequestScope, input: CancelRotateSecretRequest): Promise<CancelRotateSecretResponse> {
-    const authz = await authorizer.forRequest(scope);
-    return store.db.transaction().execute(async (tx) => {
-      const { secret } = await locked(tx, authz, scope, input.SecretId!, 'CancelRotateSecret');
+    return secrets.withRequestedSecret(scope, input.SecretId!, 'CancelRotateSecret', async (secret, tx) => {
       const row = await db.findRotation(tx, secret.id);
-      const pending = (await secrets.getStages(tx, secret.id)).get(AWSPENDING);
       if (row) {
         await db.patchRotation(tx, secret.id, {
           enabled: 0,
@@ -154,7 +113,7 @@ export function createRotateSecret(deps: RotateSecretDeps) {
         });
       }
       // AWSPENDING stays where it is: the caller decides whether to remove it (see the operation's documentation).
-      const unfinished = row?.run_token ?? (pending !== undefined ? pending : undefined);
+      const unfinished = row?.run_token ?? secret.pending;
       return { ARN: secret.arn, Name: secret.name, ...(unfinished ? { VersionId: unfinished } : {}) };
     });
   }
@@ -164,21 +123,18 @@ export function createRotateSecret(deps: RotateSecretDeps) {
    * RotateSecret would. False (and the window moves on) when the secret is gone, deleted or mid-rotation.
    */
   async function startScheduled(secretId: string, token: string): Promise<boolean> {
-    const started = await store.db.transaction().execute(async (tx) => {
-      const secret = await secrets.findSecretById(tx, secretId, store.forUpdate);
+    const started = await secrets.withSecret(secretId, async (secret, tx) => {
       const row = await db.findRotation(tx, secretId);
       if (!secret || !row || row.enabled !== 1 || row.run_token !== null) return false;
-      const stages = await secrets.getStages(tx, secret.id);
-      const pending = stages.get(AWSPENDING);
       const t = now();
-      if (secret.deleted_at !== null || (pending !== undefined && pending !== stages.get(AWSCURRENT))) {
+      if (secret.deleted || midRotation(secret)) {
         const schedule = parseRotationRules(ruleSet(row));
         const window = schedule ? nextWindow(schedule, t) : undefined;
-        const error = secret.deleted_at !== null ? 'the secret is scheduled for deletion' : IN_PROGRESS;
+        const error = secret.deleted ? 'the secret is scheduled for deletion' : IN_PROGRESS;
         await db.patchRotation(tx, secretId, { window_start: window?.start ?? null, window_end: window?.end ?? null, last_status: 'failed', last_error: error, last_error_at: t });
         return false;
       }
-      await addPendingVersion(tx, { accountId: secret.account_id, region: secret.region }, secret, token, stages, false);
+      await secret.addPendingVersion(token, false);
       await db.patchRotation(tx, secretId, {
         run_token: token, run_mode: 'rotate', run_step: 0, run_attempts: 0, run_next_at: t, run_claimed_by: null, run_claim_until: null, last_status: 'running',
       });
@@ -189,6 +145,11 @@ export function createRotateSecret(deps: RotateSecretDeps) {
   }
 
   return { rotateSecret, cancelRotateSecret, startScheduled };
+}
+
+/** AWSPENDING on a version other than AWSCURRENT's: a rotation has not finished. */
+function midRotation(secret: LockedSecret): boolean {
+  return secret.pending !== undefined && secret.pending !== secret.current;
 }
 
 export function ruleSet(row: Pick<db.RotationRow, 'after_days' | 'schedule_expression' | 'duration'>): RotationRules | undefined {

@@ -2,12 +2,10 @@
 // GetFunction, DeleteFunction, InvokeFunction, shaped after Lambda's and authorized with Lambda's actions on
 // the function's ARN) and GetRotationStatus. Every call is audited by the pipeline like any other; the
 // model marks SecretAccessKey and SigningKey sensitive, so neither reaches the trail.
-import type { RequestScope } from '../services/admin/authorizer.ts';
-import { adminErrors } from '../services/admin/admin-errors.ts';
-import { secretScope } from '../services/secretsmanager/arn.ts';
-import { createSecretAccess } from '../services/secretsmanager/secret-access.ts';
-import type { SecretServiceDeps } from '../services/secretsmanager/secret-context.ts';
-import { findSecret } from '../services/secretsmanager/secret-lookup.ts';
+import type { Authorizer, RequestScope } from '../access/authorizer.ts';
+import { adminErrors } from '../errors/admin-errors.ts';
+import type { Store } from '../store/db.ts';
+import type { SecretRotation } from '../services/secretsmanager/secret-service.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
 import { functionArn } from './functions/registry.ts';
 import type { Step } from './functions/types.ts';
@@ -16,7 +14,10 @@ import { rotationStatusView } from './rotation-status.ts';
 import { describeError } from './scrub.ts';
 
 export interface RotationAdminDeps {
-  secretDeps: SecretServiceDeps;
+  store: Store;
+  authorizer: Authorizer;
+  /** the Secrets Manager service's part for rotation: the secret a request names, authorized */
+  secrets: SecretRotation;
   functions: FunctionRegistry;
   maxAttempts: number;
 }
@@ -31,21 +32,10 @@ interface CreateFunctionInput {
 }
 
 export function createRotationAdmin(deps: RotationAdminDeps) {
-  const { secretDeps, functions } = deps;
-  const { store, authorizer } = secretDeps;
-  const access = createSecretAccess();
+  const { store, authorizer, secrets, functions } = deps;
 
   async function requireLambda(scope: RequestScope, action: string, resource: string): Promise<void> {
     (await authorizer.forRequest(scope)).require({ action: `lambda:${action}`, resource, resourceAccountId: scope.accountId });
-  }
-
-  /** The secret a request names, authorized for `operation` (AccessDenied before NotFound, as Secrets Manager does). */
-  async function authorizedSecret(scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'DescribeSecret') {
-    const authz = await authorizer.forRequest(scope);
-    const owner = secretScope(scope, secretId);
-    const secret = await findSecret(store.db, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation));
-    await access.requireOnSecret(authz, store.db, secret, operation);
-    return secret;
   }
 
   async function requireFunction(scope: RequestScope, name: string) {
@@ -94,7 +84,7 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
     const arn = functionArn(scope, input.Name);
     await requireLambda(scope, 'InvokeFunction', arn);
     // The step acts on the secret as a rotation would: the caller must be allowed to rotate it.
-    const secret = await authorizedSecret(scope, input.SecretId, 'RotateSecret');
+    const secret = await secrets.authorize(scope, input.SecretId, 'RotateSecret');
     await requireFunction(scope, input.Name);
     const invoke = await functions.invoker(arn);
     if (!invoke) return { StatusCode: 200, FunctionError: 'Unhandled', ErrorMessage: `The function ${input.Name} is not allowed by the server's configuration.` };
@@ -107,7 +97,7 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
   }
 
   async function getRotationStatus(scope: RequestScope, input: { SecretId: string }) {
-    const secret = await authorizedSecret(scope, input.SecretId, 'DescribeSecret');
+    const secret = await secrets.authorize(scope, input.SecretId, 'DescribeSecret');
     return rotationStatusView(secret, await db.findRotation(store.db, secret.id), deps.maxAttempts);
   }
 

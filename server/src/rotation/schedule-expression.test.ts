@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError } from '../errors/aws-errors.ts';
 import { nextWindow, parseRotationRules } from './schedule-expression.ts';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

@@ -7,7 +7,7 @@
 // secret rotates at most every four hours. AWS's cron has six fields, `minutes hours day-of-month month
 // day-of-week year`, day-of-week 1-7 with 1 = Sunday, and `?` in one of the two day fields.
 import { CronExpressionParser } from 'cron-parser';
-import { awsErrors } from '../protocol/errors.ts';
+import { awsErrors } from '../errors/aws-errors.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  CancelRotateSecretCommand,
   CreateSecretCommand,
   DescribeSecretCommand,
   GetRandomPasswordCommand,
@@ -146,5 +147,13 @@ for (const backend of BACKENDS) describe(`access matrix (${backend.name})`, { sk
     assert.equal(await permitted(call(client, 'Get', 'other/x')), true);
     await t.admin('DeleteUserPolicy', { UserName: 'changing', PolicyName: 'p' });
     assert.equal(await permitted(call(client, 'Get', 'other/x')), false);
+  });
+
+  // RotateSecret and CancelRotateSecret work in a transaction on the secret; the caller's identity is read before
+  // it (on SQLite a read outside the transaction would wait for the transaction itself, and never answer).
+  it("answers a user's CancelRotateSecret as its policies say", { timeout: 15_000 }, async () => {
+    const answer = await sm.appAdmin.send(new CancelRotateSecretCommand({ SecretId: 'app/db' }));
+    assert.equal(answer.Name, 'app/db');
+    await expectAwsError(sm.reader.send(new CancelRotateSecretCommand({ SecretId: 'app/db' })), 'AccessDeniedException');
   });
 });

@@ -124,14 +124,18 @@ export async function rawRequest(endpoint: string, body: string | Buffer, option
   delete headers.host;
   const sent = options.sendBody ?? body;
   const res = await fetch(`${endpoint}/`, { method: 'POST', headers, body: typeof sent === 'string' ? sent : new Uint8Array(sent) });
-  const text = await res.text();
+  return rawResponse(res.status, res.headers, await res.text());
+}
+
+/** A reply as the raw tests read it, with its JSON body when it has one. */
+export function rawResponse(status: number, headers: Headers, text: string): RawResponse {
   let json: Record<string, unknown> | undefined;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
     json = undefined;
   }
-  return { status: res.status, headers: res.headers, text, json };
+  return { status, headers, text, json };
 }
 
 /** Asserts an AWS JSON error reply: HTTP 400 (unless told), x-amzn-ErrorType and `__type` equal to `type`. */

@@ -4,7 +4,6 @@ import { canonicalHeaders } from './canonical-headers.ts';
 import { canonicalQuery } from './canonical-query.ts';
 import { canonicalUri } from './canonical-uri.ts';
 import type { HeaderReader } from './header-values.ts';
-import { rememberLast } from './last-value.ts';
 import type { SignedRequest } from './types.ts';
 
 export function canonicalRequest(
@@ -15,9 +14,6 @@ export function canonicalRequest(
 ): string {
   return (
     `${request.method.toUpperCase()}\n${canonicalUri(request.path)}\n${canonicalQuery(request.query)}\n` +
-    `${canonicalHeaders(signedHeaders, read)}\n${signedHeaderText(signedHeaders)}\n${hashedPayload}`
+    `${canonicalHeaders(signedHeaders, read)}\n${signedHeaders.join(';')}\n${hashedPayload}`
   );
 }
-
-// A client's requests share one SignedHeaders list (parse-authorization.ts reuses the frozen array): joined once.
-const signedHeaderText = rememberLast((names: readonly string[]) => names.join(';'));

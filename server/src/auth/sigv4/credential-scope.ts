@@ -1,7 +1,6 @@
 // Credential = AKID/YYYYMMDD/region/service/aws4_request. AWS checks the five parts, then reports every
 // scope problem in one message, in this order: region, service, terminator, date. The first three end in
 // ". " (trailing space, as captured from real responses); the date one ends in ".".
-import { rememberLast } from './last-value.ts';
 import { sigv4Errors } from './sigv4-errors.ts';
 
 export interface CredentialParts {
@@ -20,41 +19,20 @@ export function defaultIsValidRegion(region: string): boolean {
   return REGION_NAME.test(region);
 }
 
-/**
- * Splits the Credential parameter; undefined unless it has exactly five parts. A client's requests repeat it
- * all day, and each is read twice (the caller's key, then verification): the last answer is kept, frozen.
- */
-export const splitCredential = rememberLast((credential: string): Readonly<CredentialParts> | undefined => {
-  const parts = split(credential);
-  return parts && Object.freeze(parts);
-});
-
-function split(credential: string): CredentialParts | undefined {
-  // Trailing slashes are ignored by AWS (dynalite notes this from live testing).
+/** Splits the Credential parameter; undefined unless it has exactly five parts. */
+export function splitCredential(credential: string): CredentialParts | undefined {
+  // Trailing slashes are ignored by AWS (dynalite notes this from live testing). A loop, not /\/+$/, whose
+  // backtracking is quadratic on a long run of slashes.
   let end = credential.length;
-  while (end > 0 && credential.charCodeAt(end - 1) === 0x2f /* / */) end--;
-  const s1 = slashBefore(credential, 0, end);
-  const s2 = s1 < 0 ? -1 : slashBefore(credential, s1 + 1, end);
-  const s3 = s2 < 0 ? -1 : slashBefore(credential, s2 + 1, end);
-  const s4 = s3 < 0 ? -1 : slashBefore(credential, s3 + 1, end);
-  if (s4 < 0 || slashBefore(credential, s4 + 1, end) >= 0) return undefined;
-  return {
-    accessKeyId: credential.slice(0, s1),
-    shortDate: credential.slice(s1 + 1, s2),
-    region: credential.slice(s2 + 1, s3),
-    service: credential.slice(s3 + 1, s4),
-    terminator: credential.slice(s4 + 1, end),
-    scope: credential.slice(s1 + 1, end),
-  };
+  while (end > 0 && credential[end - 1] === '/') end--;
+  const trimmed = credential.slice(0, end);
+  const parts = trimmed.split('/');
+  if (parts.length !== 5) return undefined;
+  const [accessKeyId, shortDate, region, service, terminator] = parts;
+  return { accessKeyId, shortDate, region, service, terminator, scope: trimmed.slice(accessKeyId.length + 1) };
 }
 
-/** Index of the next '/' at or after `from` and before `end`, or -1. */
-function slashBefore(text: string, from: number, end: number): number {
-  const at = text.indexOf('/', from);
-  return at < end ? at : -1;
-}
-
-export function requireCredential(credential: string): Readonly<CredentialParts> {
+export function requireCredential(credential: string): CredentialParts {
   const parts = splitCredential(credential);
   if (parts) return parts;
   throw sigv4Errors.incomplete(
@@ -70,7 +48,7 @@ export interface ScopeExpectation {
   isValidRegion(region: string): boolean;
 }
 
-export function checkScope(parts: Readonly<CredentialParts>, expected: ScopeExpectation): void {
+export function checkScope(parts: CredentialParts, expected: ScopeExpectation): void {
   let problems = '';
   if (!expected.isValidRegion(parts.region)) {
     problems += `Credential should be scoped to a valid region, not '${parts.region}'. `;

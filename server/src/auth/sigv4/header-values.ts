@@ -1,11 +1,13 @@
 // Reading request headers for signing. IncomingMessage.headers joins repeated headers with ", " (and keeps
-// only the first of some, like content-type), which is not what the signer saw; rawHeaders keeps every
-// occurrence in order, so it wins when present. SigV4 joins repeated values with a bare ','.
+// only the first of some, like authorization and content-type), which is not what the signer saw; rawHeaders
+// keeps every line in order, so it wins when present. SigV4 joins repeated values with a bare ','.
 import type { SignedRequest } from './types.ts';
 
 export interface HeaderReader {
-  /** The headers it reads: the request's rawHeaders, or its header map when it has none. */
-  readonly source: string[] | SignedRequest['headers'];
+  /** Every header name the request carries, lowercased, once each. */
+  names(): string[];
+  /** How many header lines carry this name. */
+  count(name: string): number;
   /** First value of a header, for the single-valued ones (authorization, x-amz-date, ...). */
   first(name: string): string | undefined;
   /** Every value of a header in order, canonicalised and joined with ','; undefined when absent. */
@@ -14,83 +16,42 @@ export interface HeaderReader {
   joined(name: string): string | undefined;
 }
 
-/**
- * The reader over the request's headers; names passed to it are lowercase. One per request, kept on the request
- * itself (a WeakMap costs more per request than the lookups it saves): authentication, verification and the
- * pipeline all read the same request. A copy of a request with other headers (`{ ...request, headers }`) carries
- * the old reader, which is not over its headers, so it gets its own.
- */
+/** A reader over the request's header lines; names passed to it are lowercase. */
 export function headerReader(request: SignedRequest): HeaderReader {
-  const raw = request.rawHeaders;
-  const source = raw ?? request.headers;
-  let reader = request.reader;
-  if (reader === undefined || reader.source !== source) {
-    reader = raw ? new RawHeaderReader(raw) : new HeaderMapReader(source as SignedRequest['headers']);
-    request.reader = reader;
-  }
-  return reader;
+  const lines = request.rawHeaders ? pairs(request.rawHeaders) : linesOf(request.headers);
+  const valuesOf = (name: string): string[] => lines.filter(([n]) => n === name).map(([, value]) => value);
+  return {
+    names: () => [...new Set(lines.map(([n]) => n))],
+    count: (name) => valuesOf(name).length,
+    first: (name) => lines.find(([n]) => n === name)?.[1],
+    canonical: (name) => joinOrUndefined(valuesOf(name).map(canonicalHeaderValue), ','),
+    joined: (name) => joinOrUndefined(valuesOf(name), ', '),
+  };
 }
 
-// A request carries about a dozen headers and verification reads about as many: a scan of the lowercased
-// names per read costs less than building a map of arrays per request.
-class RawHeaderReader implements HeaderReader {
-  private readonly names: string[] = [];
-
-  constructor(readonly source: string[]) {
-    // Clients send lowercase names, which toLowerCase() returns as they are.
-    for (let i = 0; i + 1 < source.length; i += 2) this.names.push(source[i].toLowerCase());
-  }
-
-  first(name: string): string | undefined {
-    const at = this.names.indexOf(name);
-    return at < 0 ? undefined : this.source[2 * at + 1];
-  }
-
-  canonical(name: string): string | undefined {
-    return this.join(name, ',', canonicalHeaderValue);
-  }
-
-  joined(name: string): string | undefined {
-    return this.join(name, ', ', (value) => value);
-  }
-
-  private join(name: string, separator: string, map: (value: string) => string): string | undefined {
-    const names = this.names;
-    let joined: string | undefined;
-    for (let at = names.indexOf(name); at >= 0; at = names.indexOf(name, at + 1)) {
-      const value = map(this.source[2 * at + 1]);
-      joined = joined === undefined ? value : `${joined}${separator}${value}`;
-    }
-    return joined;
-  }
+/** [name, value, name, value, ...] as [lowercased name, value] pairs. */
+function pairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i].toLowerCase(), raw[i + 1]]);
+  return out;
 }
 
-class HeaderMapReader implements HeaderReader {
-  constructor(readonly source: SignedRequest['headers']) {}
-
-  first(name: string): string | undefined {
-    const value = this.source[name];
-    return Array.isArray(value) ? value[0] : value;
+/** A header map (test requests, or a request without rawHeaders) as lines: an array value is one line each. */
+function linesOf(headers: SignedRequest['headers']): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.push([name.toLowerCase(), v]);
   }
-
-  canonical(name: string): string | undefined {
-    const value = this.source[name];
-    if (value === undefined) return undefined;
-    return Array.isArray(value) ? value.map(canonicalHeaderValue).join(',') : canonicalHeaderValue(value);
-  }
-
-  joined(name: string): string | undefined {
-    const value = this.source[name];
-    return Array.isArray(value) ? value.join(', ') : value;
-  }
+  return out;
 }
 
-// A value with none of these (the common case) is canonical as it is.
-const NEEDS_CLEANING = /[\t\r\n]|  |^ | $/;
+function joinOrUndefined(values: string[], separator: string): string | undefined {
+  return values.length === 0 ? undefined : values.join(separator);
+}
 
 /** Canonical value: line breaks to spaces, runs of spaces and tabs to one space, ends trimmed. */
 export function canonicalHeaderValue(value: string): string {
-  if (!NEEDS_CLEANING.test(value)) return value;
   return value
     .replace(/[\r\n]/g, ' ')
     .replace(/[ \t]+/g, ' ')

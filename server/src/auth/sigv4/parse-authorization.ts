@@ -3,25 +3,17 @@
 // reports with exactly that token), the last duplicate wins, and all missing parts are reported together.
 import { redactAuthorization, sigv4Errors } from './sigv4-errors.ts';
 import { ALGORITHM } from './string-to-sign.ts';
-import { rememberLast } from './last-value.ts';
 
 export interface AuthorizationParts {
   credential: string;
-  /** Lowercased and sorted, as they enter the canonical request. */
-  signedHeaders: readonly string[];
+  /** Lowercase and sorted, as the signer wrote them into its canonical request. */
+  signedHeaders: string[];
   signature: string;
 }
-
-// The shape every SDK writes, matched in one step; any other header takes the general path below, which
-// reads such a header the same way (three key=value tokens, nothing to split inside a value).
-const USUAL = /^AWS4-HMAC-SHA256 Credential=([^\s,]+), SignedHeaders=([^\s,]+), Signature=([^\s,]+)$/;
 
 /** Returns undefined when the header is not AWS4 auth at all (the caller answers "Missing Authentication Token"). */
 export function parseAuthorization(header: string, hasDate: boolean): AuthorizationParts | undefined {
   const trimmed = header.trim();
-  const usual = hasDate ? USUAL.exec(trimmed) : null;
-  if (usual) return { credential: usual[1], signedHeaders: signedHeaderList(usual[2]), signature: usual[3] };
-
   if (!trimmed.startsWith('AWS4-')) return undefined;
   const space = trimmed.search(/\s/);
   const algorithm = space < 0 ? trimmed : trimmed.slice(0, space);
@@ -42,7 +34,7 @@ export function parseAuthorization(header: string, hasDate: boolean): Authorizat
   if (!hasDate) missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   if (missing !== '') throw sigv4Errors.incomplete(`${missing}Authorization=${redactAuthorization(trimmed)}`);
 
-  return { credential: credential as string, signature: signature as string, signedHeaders: signedHeaderList(signedHeaders as string) };
+  return { credential: credential!, signature: signature!, signedHeaders: signedHeaderList(signedHeaders!) };
 }
 
 function readParams(text: string, header: string): Map<string, string> {
@@ -62,22 +54,22 @@ function readParams(text: string, header: string): Map<string, string> {
   return params;
 }
 
-const NOT_LOWERCASE_ASCII = /[A-Z]|[^\x00-\x7f]/;
+// An HTTP header name (RFC 9110 token), lowercase.
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /**
- * Lowercased, without empty names, sorted. A client signs the same headers on every call, so the list of the
- * value seen just before is reused: frozen, as every request holding it reads the same array.
+ * The names as the signer listed them. Every SigV4 signer writes them lowercase, sorted and once each; a list
+ * in any other form is refused with a message that says so, rather than normalised (the list goes into the
+ * canonical request as sent) or left to fail the signature compare. Empty: no names (then 'host' is missing).
  */
-const signedHeaderList = rememberLast((text: string): readonly string[] => Object.freeze(sortedHeaderNames(text)));
-
-/** Signers send them lowercased and sorted already; then the split list is the answer. */
-function sortedHeaderNames(text: string): string[] {
+function signedHeaderList(text: string): string[] {
+  if (text === '') return [];
   const names = text.split(';');
-  let usual = !NOT_LOWERCASE_ASCII.test(text);
-  for (let i = 0; usual && i < names.length; i++) usual = names[i] !== '' && (i === 0 || names[i - 1] <= names[i]);
-  if (usual) return names;
-  return names
-    .filter((name) => name !== '')
-    .map((name) => name.toLowerCase())
-    .sort();
+  const wellFormed = names.every((name, i) => HEADER_NAME.test(name) && (i === 0 || names[i - 1] < name));
+  if (!wellFormed) {
+    throw sigv4Errors.incomplete(
+      `SignedHeaders must list lowercase header names, sorted and each once, separated by ';'. Got '${text}'.`,
+    );
+  }
+  return names;
 }

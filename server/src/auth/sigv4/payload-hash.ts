@@ -5,10 +5,8 @@
 import { sha256Hex } from './sha256.ts';
 import { sigv4Errors } from './sigv4-errors.ts';
 
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
 export function payloadHash(body: Buffer, announced: string | undefined): string {
-  const actual = body.length === 0 ? EMPTY_SHA256 : sha256Hex(body);
+  const actual = sha256Hex(body);
   if (announced === undefined || announced === 'UNSIGNED-PAYLOAD') return actual;
   if (announced.toLowerCase() !== actual) {
     // S3's text; JSON services have no dedicated error, so it rides on InvalidSignatureException.

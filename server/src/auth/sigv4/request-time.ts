@@ -3,7 +3,6 @@
 // the basic form. AWS allows 15 minutes of skew either way; its two messages are parsed by older SDKs
 // to correct their clocks, so their format is kept to the character.
 import { sigv4Errors } from './sigv4-errors.ts';
-import { rememberLast } from './last-value.ts';
 
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 
@@ -53,37 +52,11 @@ export function formatBasic(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Epoch ms of a basic-format value; requests signed within the same second repeat it, and it is read once. */
-const basicTime = rememberLast((raw: string) => parseBasicDigits(raw)?.getTime());
+const BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
-/** A new Date per request: the caller keeps it as the signing date. */
 function parseBasic(raw: string): Date | undefined {
-  const ms = basicTime(raw);
-  return ms === undefined ? undefined : new Date(ms);
-}
-
-// YYYYMMDDTHHMMSSZ, read digit by digit (every request carries one; a regular expression costs more).
-function parseBasicDigits(raw: string): Date | undefined {
-  if (raw.length !== 16 || raw.charCodeAt(8) !== 0x54 /* T */ || raw.charCodeAt(15) !== 0x5a /* Z */) return undefined;
-  const year = digits(raw, 0, 4);
-  const month = digits(raw, 4, 6);
-  const day = digits(raw, 6, 8);
-  const hour = digits(raw, 9, 11);
-  const minute = digits(raw, 11, 13);
-  const second = digits(raw, 13, 15);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
-  return utc(year, month - 1, day, hour, minute, second);
-}
-
-/** The decimal number in raw[from, to), or -1 if a character there is not an ASCII digit. */
-function digits(raw: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const d = raw.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
+  const m = BASIC.exec(raw);
+  return m ? utc(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : undefined;
 }
 
 function parseImfFixdate(raw: string): Date | undefined {

@@ -1,7 +1,7 @@
 // The errors AWS JSON services (the "coral" front end of Secrets Manager, KMS, DynamoDB) answer for
 // authentication failures, with their texts. Sources: captured responses quoted in dynalite and in
 // aws-sdk issues, and scratchstack-aws-signature, which reproduces AWS's auth error ordering.
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 
 export const MISSING_TOKEN = 'MissingAuthenticationTokenException';
 export const INCOMPLETE = 'IncompleteSignatureException';
@@ -20,6 +20,11 @@ export const sigv4Errors = {
   signatureMismatch: () => new AwsError(INVALID_SIGNATURE, SIGNATURE_MISMATCH_MESSAGE),
   unrecognizedClient: () =>
     new AwsError(UNRECOGNIZED_CLIENT, 'The security token included in the request is invalid.'),
+  // AWS's text for an unsigned Host, with the header's name (the form scratchstack uses for other headers).
+  unsignedHeader: (name: string) => new AwsError(INVALID_SIGNATURE, `'${name}' must be a 'SignedHeader' in the AWS Authorization.`),
+  // Not an AWS text (AWS's is unknown): a repeated single-valued header is ambiguous, so it is refused.
+  repeatedHeader: (name: string, count: number) =>
+    new AwsError(INCOMPLETE, `The request carries ${count} '${name}' headers; send exactly one.`),
 } as const;
 
 /** AWS echoes the Authorization header in some messages; we keep that, minus the signature value. */

@@ -1,8 +1,6 @@
 // The public shapes of SigV4 verification. The request is what node:http gives us, untouched: the raw path
 // and query as sent, the lowercased header map and, when available, rawHeaders (needed to tell repeated
 // headers apart, which IncomingMessage.headers joins with ", " or drops).
-import type { HeaderReader } from './header-values.ts';
-import type { HmacSha256Key } from './hmac-key.ts';
 
 export interface SignedRequest {
   method: string;
@@ -15,8 +13,6 @@ export interface SignedRequest {
   /** node:http IncomingMessage.rawHeaders ([name, value, name, value, ...]); preferred when present. */
   rawHeaders?: string[];
   body: Buffer;
-  /** The reader over these headers, set by the first headerReader() call: every step of the request shares it. */
-  reader?: HeaderReader;
 }
 
 export interface VerifiedCaller {
@@ -26,20 +22,23 @@ export interface VerifiedCaller {
   service: string;
   /** The request time the signature covers (X-Amz-Date, or Date). */
   signingDate: Date;
-  securityToken?: string;
 }
 
-/** Derived kSigning keys, memoised per (secret, date, region, service), each ready to sign with. */
+/** Derived kSigning keys per (secret, date, region, service). */
 export interface SigningKeyCache {
-  get(secretAccessKey: string, shortDate: string, region: string, service: string): HmacSha256Key;
+  get(secretAccessKey: string, shortDate: string, region: string, service: string): Buffer;
 }
 
 export interface VerifyOptions {
   /** Expected signing name, e.g. 'secretsmanager'; a list when one endpoint serves several services. */
   service: string | string[];
-  /** The server's clock: a Date or epoch milliseconds (which spares the caller a Date per request). */
+  /** The server's clock: a Date or epoch milliseconds. */
   now: Date | number;
-  lookupSecretKey(accessKeyId: string): string | undefined;
+  /**
+   * The secret of a credential, or undefined when it is unknown, inactive, or its session token (the
+   * request's X-Amz-Security-Token, when it sent one) is not valid for it: UnrecognizedClientException.
+   */
+  lookupSecretKey(accessKeyId: string, securityToken: string | undefined): Promise<string | undefined>;
   /** Pass one long-lived cache (see createSigningKeyCache); without it every call derives the key again. */
   signingKeys?: SigningKeyCache;
   /** Which credential-scope regions to accept; by default any well-formed region name. */

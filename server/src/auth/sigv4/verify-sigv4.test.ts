@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import { SIGNATURE_MISMATCH_MESSAGE } from './sigv4-errors.ts';
 import { signWithSmithy, smithySigner, withAuthParam, withHeaders, type SignInput } from './test-signer.ts';
 import type { SignedRequest, VerifyOptions } from './types.ts';
@@ -28,13 +28,13 @@ function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
   return {
     service: 'secretsmanager',
     now: SIGNED_AT,
-    lookupSecretKey: (id) => (id === KEY.accessKeyId ? KEY.secretAccessKey : undefined),
+    lookupSecretKey: async (id) => (id === KEY.accessKeyId ? KEY.secretAccessKey : undefined),
     ...overrides,
   };
 }
 
-function rejects(request: SignedRequest, opts: VerifyOptions, code: string, message: string): void {
-  assert.throws(() => verifySigV4(request, opts), (e: unknown) => {
+async function rejects(request: SignedRequest, opts: VerifyOptions, code: string, message: string): Promise<void> {
+  await assert.rejects(verifySigV4(request, opts), (e: unknown) => {
     assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
     assert.equal(e.code, code);
     assert.equal(e.message, message);
@@ -43,13 +43,13 @@ function rejects(request: SignedRequest, opts: VerifyOptions, code: string, mess
   });
 }
 
-function mismatch(request: SignedRequest, opts: VerifyOptions = options()): void {
-  rejects(request, opts, 'InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE);
+function mismatch(request: SignedRequest, opts: VerifyOptions = options()): Promise<void> {
+  return rejects(request, opts, 'InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE);
 }
 
 describe('requests signed by @smithy/signature-v4', () => {
   it('verify, with the caller the credential scope names', async () => {
-    const caller = verifySigV4(await signWithSmithy(base), options());
+    const caller = await verifySigV4(await signWithSmithy(base), options());
     assert.deepEqual(caller, {
       accessKeyId: KEY.accessKeyId,
       region: 'us-east-1',
@@ -61,21 +61,30 @@ describe('requests signed by @smithy/signature-v4', () => {
   it('verify without X-Amz-Content-Sha256 (payload hashed from the body)', async () => {
     const request = await signWithSmithy({ ...base, applyChecksum: false });
     assert.equal(request.headers['x-amz-content-sha256'], undefined);
-    assert.equal(verifySigV4(request, options()).service, 'secretsmanager');
+    assert.equal((await verifySigV4(request, options())).service, 'secretsmanager');
   });
 
   it('verify from rawHeaders too, and ignore headers that were not signed', async () => {
     const signed = await signWithSmithy(base);
     const rawHeaders = Object.entries(signed.headers).flatMap(([k, v]) => [k.toUpperCase(), String(v)]);
     const request = { ...signed, rawHeaders: [...rawHeaders, 'User-Agent', 'curl/8', 'X-Forwarded-For', '10.0.0.1'] };
-    assert.equal(verifySigV4(request, options()).accessKeyId, KEY.accessKeyId);
+    assert.equal((await verifySigV4(request, options())).accessKeyId, KEY.accessKeyId);
   });
 
-  it('verify with a signed session token, which is returned', async () => {
+  it('verify with a signed session token, which the key lookup is given', async () => {
     const request = await signWithSmithy({ ...base, credentials: { ...KEY, sessionToken: 'FwoGZXIvYXdzEXAMPLE//token==' } });
     assert.match(String(request.headers.authorization), /SignedHeaders=[^,]*x-amz-security-token/);
-    assert.equal(verifySigV4(request, options()).securityToken, 'FwoGZXIvYXdzEXAMPLE//token==');
-    mismatch(withHeaders(request, { 'x-amz-security-token': 'FwoGZXIvYXdzEXAMPLE//other==' }));
+    const tokens: Array<string | undefined> = [];
+    const lookupSecretKey = async (id: string, token: string | undefined) => (tokens.push(token), KEY.secretAccessKey);
+    assert.equal((await verifySigV4(request, options({ lookupSecretKey }))).accessKeyId, KEY.accessKeyId);
+    assert.deepEqual(tokens, ['FwoGZXIvYXdzEXAMPLE//token==']);
+    await mismatch(withHeaders(request, { 'x-amz-security-token': 'FwoGZXIvYXdzEXAMPLE//other==' }), options({ lookupSecretKey }));
+  });
+
+  it('refuse a session token the key lookup does not accept (a long-term key)', async () => {
+    const request = await signWithSmithy({ ...base, credentials: { ...KEY, sessionToken: 'FwoGZXIvYXdzEXAMPLE//token==' } });
+    const longTermOnly = options({ lookupSecretKey: async (id, token) => (token === undefined ? KEY.secretAccessKey : undefined) });
+    await rejects(request, longTermOnly, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
   });
 
   it('verify a non-root path and an encoded query exactly as the signer canonicalised them', async () => {
@@ -86,61 +95,61 @@ describe('requests signed by @smithy/signature-v4', () => {
       query: { 'b key': 'v/1', a: "it's (1+1)*2!", '\u1234': '\u00e9', empty: '' },
       body: '',
     });
-    assert.equal(verifySigV4(request, options()).service, 'secretsmanager');
+    assert.equal((await verifySigV4(request, options())).service, 'secretsmanager');
   });
 
   it('verify when one endpoint serves several services, and say which one was signed for', async () => {
     const request = await signWithSmithy({ ...base, service: 'kms' });
-    assert.equal(verifySigV4(request, options({ service: ['secretsmanager', 'kms'] })).service, 'kms');
+    assert.equal((await verifySigV4(request, options({ service: ['secretsmanager', 'kms'] }))).service, 'kms');
   });
 
   it('verify through a shared signing-key cache, repeatedly', async () => {
     const signingKeys = createSigningKeyCache(4);
     const request = await signWithSmithy(base);
-    for (let i = 0; i < 3; i++) assert.equal(verifySigV4(request, options({ signingKeys })).region, 'us-east-1');
-    mismatch(request, options({ signingKeys, lookupSecretKey: () => 'another-secret' }));
+    for (let i = 0; i < 3; i++) assert.equal((await verifySigV4(request, options({ signingKeys }))).region, 'us-east-1');
+    await mismatch(request, options({ signingKeys, lookupSecretKey: async () => 'another-secret' }));
   });
 
   it('refuse a changed body', async () => {
     const signed = await signWithSmithy(base);
-    rejects({ ...signed, body: Buffer.from('{"SecretId":"prod/db/other"}') }, options(), 'InvalidSignatureException',
+    await rejects({ ...signed, body: Buffer.from('{"SecretId":"prod/db/other"}') }, options(), 'InvalidSignatureException',
       "The provided 'x-amz-content-sha256' header does not match what was computed.");
     const unannounced = await signWithSmithy({ ...base, applyChecksum: false });
-    mismatch({ ...unannounced, body: Buffer.from('{"SecretId":"prod/db/other"}') });
+    await mismatch({ ...unannounced, body: Buffer.from('{"SecretId":"prod/db/other"}') });
   });
 
   it('refuse a body swapped together with a matching X-Amz-Content-Sha256', async () => {
     const signed = await signWithSmithy(base);
     const body = Buffer.from('{"SecretId":"prod/db/other"}');
     const hash = createHash('sha256').update(body).digest('hex');
-    mismatch({ ...withHeaders(signed, { 'x-amz-content-sha256': hash }), body });
+    await mismatch({ ...withHeaders(signed, { 'x-amz-content-sha256': hash }), body });
   });
 
   it('refuse UNSIGNED-PAYLOAD: JSON bodies are always covered by the signature', async () => {
     const request = await signWithSmithy({ ...base, headers: { ...base.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
-    mismatch(request);
+    await mismatch(request);
   });
 
   it('refuse a changed signed header, method, path or query', async () => {
     const signed = await signWithSmithy(base);
-    mismatch(withHeaders(signed, { 'x-amz-target': 'secretsmanager.DeleteSecret' }));
-    mismatch({ ...signed, method: 'PUT' });
-    mismatch({ ...signed, path: '/other' });
-    mismatch({ ...signed, query: 'x=1' });
+    await mismatch(withHeaders(signed, { 'x-amz-target': 'secretsmanager.DeleteSecret' }));
+    await mismatch({ ...signed, method: 'PUT' });
+    await mismatch({ ...signed, path: '/other' });
+    await mismatch({ ...signed, query: 'x=1' });
   });
 
   it('refuse a changed X-Amz-Date (same day, still within the skew window)', async () => {
     const signed = await signWithSmithy(base);
-    mismatch(withHeaders(signed, { 'x-amz-date': '20261127T103001Z' }));
+    await mismatch(withHeaders(signed, { 'x-amz-date': '20261127T103001Z' }));
   });
 
   it('refuse a wrong secret key', async () => {
-    mismatch(await signWithSmithy({ ...base, credentials: { ...KEY, secretAccessKey: 'not-the-secret' } }));
+    await mismatch(await signWithSmithy({ ...base, credentials: { ...KEY, secretAccessKey: 'not-the-secret' } }));
   });
 
   it('refuse a signature that is not 64 characters', async () => {
     const signed = await signWithSmithy(base);
-    mismatch(withAuthParam(signed, 'Signature', 'abc123'));
+    await mismatch(withAuthParam(signed, 'Signature', 'abc123'));
   });
 
   it('accept the HTTP Date header in place of X-Amz-Date', async () => {
@@ -160,8 +169,8 @@ describe('requests signed by @smithy/signature-v4', () => {
         authorization: `AWS4-HMAC-SHA256 Credential=${KEY.accessKeyId}/${scope}, SignedHeaders=date;host;x-amz-target, Signature=${signature}`,
       },
     };
-    assert.equal(verifySigV4(request, options()).signingDate.toISOString(), SIGNED_AT.toISOString());
-    mismatch(withHeaders(request, { date: 'Fri, 27 Nov 2026 10:30:01 GMT' }));
+    assert.equal((await verifySigV4(request, options())).signingDate.toISOString(), SIGNED_AT.toISOString());
+    await mismatch(withHeaders(request, { date: 'Fri, 27 Nov 2026 10:30:01 GMT' }));
   });
 });
 
@@ -185,7 +194,7 @@ describe('requests from the real SDK clients', () => {
     const client = new SecretsManagerClient(config);
     const captured = capture((middleware) => client.middlewareStack.add(middleware, AFTER_SIGNING));
     await client.send(new GetSecretValueCommand({ SecretId: 'prod/db' })).catch(() => undefined);
-    const caller = verifySigV4(await captured, options({ now: new Date() }));
+    const caller = await verifySigV4(await captured, options({ now: new Date() }));
     assert.deepEqual([caller.service, caller.region], ['secretsmanager', 'eu-west-1']);
   });
 
@@ -194,9 +203,11 @@ describe('requests from the real SDK clients', () => {
     const captured = capture((middleware) => client.middlewareStack.add(middleware, AFTER_SIGNING));
     await client.send(new ListKeysCommand({})).catch(() => undefined);
     const request = await captured;
-    const caller = verifySigV4(request, options({ now: new Date(), service: ['secretsmanager', 'kms'] }));
-    assert.deepEqual([caller.service, caller.securityToken], ['kms', 'session-token']);
-    rejects(request, options({ now: new Date() }), 'InvalidSignatureException',
+    const tokens: Array<string | undefined> = [];
+    const lookupSecretKey = async (id: string, token: string | undefined) => (tokens.push(token), KEY.secretAccessKey);
+    const caller = await verifySigV4(request, options({ now: new Date(), service: ['secretsmanager', 'kms'], lookupSecretKey }));
+    assert.deepEqual([caller.service, tokens], ['kms', ['session-token']]);
+    await rejects(request, options({ now: new Date() }), 'InvalidSignatureException',
       "Credential should be scoped to correct service: 'secretsmanager'. ");
   });
 });

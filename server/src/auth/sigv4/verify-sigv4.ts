@@ -1,23 +1,35 @@
-// Header-based SigV4 verification, synchronous, in AWS's own order of checks, so the first error a client
-// sees is the one AWS would give: token present > algorithm > parameters > host signed > date format >
-// clock skew > credential shape > scope > access key > payload hash > signature.
+// Header-based SigV4 verification, in AWS's own order of checks, so the first error a client sees is the one
+// AWS would give: single-valued headers once > token present > algorithm > parameters > host and every
+// x-amz-* header signed > date format > clock skew > credential shape > scope > access key and session token
+// > payload hash > signature. See README.md.
+import { timingSafeEqual } from 'node:crypto';
 import { canonicalRequest } from './canonical-request.ts';
-import { signaturesEqual } from './compare-signature.ts';
 import { checkScope, defaultIsValidRegion, requireCredential } from './credential-scope.ts';
-import { headerReader } from './header-values.ts';
+import { headerReader, type HeaderReader } from './header-values.ts';
 import { parseAuthorization } from './parse-authorization.ts';
 import { payloadHash } from './payload-hash.ts';
 import { checkClockSkew, readRequestTime } from './request-time.ts';
-import { HmacSha256Key } from './hmac-key.ts';
-import { deriveSigningKey } from './signing-key.ts';
+import { deriveSigningKey, hmac } from './signing-key.ts';
 import { sigv4Errors } from './sigv4-errors.ts';
 import { stringToSign } from './string-to-sign.ts';
 import type { SignedRequest, VerifiedCaller, VerifyOptions } from './types.ts';
 
 const PRESIGNED_QUERY = /(?:^|&)X-Amz-(?:Algorithm|Signature)=/i;
 
-export function verifySigV4(request: SignedRequest, options: VerifyOptions): VerifiedCaller {
+/** Headers SigV4 reads one value of: a second line would let two parties read two different requests. */
+const SINGLE_VALUED = [
+  ['authorization', 'Authorization'],
+  ['x-amz-date', 'X-Amz-Date'],
+  ['x-amz-security-token', 'X-Amz-Security-Token'],
+  ['x-amz-content-sha256', 'X-Amz-Content-Sha256'],
+] as const;
+
+export async function verifySigV4(request: SignedRequest, options: VerifyOptions): Promise<VerifiedCaller> {
   const read = headerReader(request);
+  for (const [name, shown] of SINGLE_VALUED) {
+    const count = read.count(name);
+    if (count > 1) throw sigv4Errors.repeatedHeader(shown, count);
+  }
   const authorization = read.first('authorization');
   if (authorization === undefined && PRESIGNED_QUERY.test(request.query)) {
     // Not an AWS text: AWS would verify it. We only take header auth, and say so rather than "missing".
@@ -34,9 +46,7 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
       : parseAuthorization(authorization, amzDateHeader !== undefined || dateHeader !== undefined);
   if (auth === undefined) throw sigv4Errors.missingToken();
 
-  if (!auth.signedHeaders.includes('host')) {
-    throw sigv4Errors.invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-  }
+  requireSignedHeaders(read, auth.signedHeaders);
   const { amzDate, time } = readRequestTime(amzDateHeader, dateHeader);
   checkClockSkew(time, typeof options.now === 'number' ? options.now : options.now.getTime());
 
@@ -44,20 +54,41 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
   const services = typeof options.service === 'string' ? [options.service] : options.service;
   checkScope(credential, { services, amzDate, isValidRegion: options.isValidRegion ?? defaultIsValidRegion });
 
-  const secret = options.lookupSecretKey(credential.accessKeyId);
+  const securityToken = read.first('x-amz-security-token') ?? queryParameter(request.query, 'X-Amz-Security-Token');
+  const secret = await options.lookupSecretKey(credential.accessKeyId, securityToken);
   if (secret === undefined) throw sigv4Errors.unrecognizedClient();
 
   const hashedPayload = payloadHash(request.body, read.first('x-amz-content-sha256'));
   const canonical = canonicalRequest(request, read, auth.signedHeaders, hashedPayload);
   const { shortDate, region, service } = credential;
-  const signingKey =
-    options.signingKeys?.get(secret, shortDate, region, service) ??
-    new HmacSha256Key(deriveSigningKey(secret, shortDate, region, service));
-  const expected = signingKey.hex(stringToSign(amzDate, credential.scope, canonical));
-  if (!signaturesEqual(expected, auth.signature)) throw sigv4Errors.signatureMismatch();
+  const signingKey = options.signingKeys?.get(secret, shortDate, region, service) ?? deriveSigningKey(secret, shortDate, region, service);
+  const expected = hmac(signingKey, stringToSign(amzDate, credential.scope, canonical)).toString('hex');
+  if (!sameText(expected, auth.signature)) throw sigv4Errors.signatureMismatch();
 
-  const caller: VerifiedCaller = { accessKeyId: credential.accessKeyId, region, service, signingDate: time };
-  const securityToken = read.first('x-amz-security-token');
-  if (securityToken !== undefined) caller.securityToken = securityToken;
-  return caller;
+  return { accessKeyId: credential.accessKeyId, region, service, signingDate: time };
+}
+
+/**
+ * Host and every x-amz-* header the request carries must be signed, as AWS requires: an unsigned one could be
+ * added or changed by anyone who saw the request (X-Amz-Target would re-target it to another operation).
+ * x-amzn-trace-id is "x-amzn-", which no signer signs.
+ */
+function requireSignedHeaders(read: HeaderReader, signedHeaders: readonly string[]): void {
+  if (!signedHeaders.includes('host')) {
+    throw sigv4Errors.invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  for (const name of read.names()) {
+    if (name.startsWith('x-amz-') && !signedHeaders.includes(name)) throw sigv4Errors.unsignedHeader(name);
+  }
+}
+
+function queryParameter(query: string, name: string): string | undefined {
+  return new URLSearchParams(query).get(name) ?? undefined;
+}
+
+/** Compares in time that does not depend on where the texts differ; their lengths are public (64). */
+function sameText(expected: string, provided: string): boolean {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(provided, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { AwsError } from '../errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import { loadServiceModel } from './index.ts';
 
 const modelPath = (file: string) => fileURLToPath(new URL(`../../../../models/${file}`, import.meta.url));

@@ -8,7 +8,7 @@
 // "dectected" included) come from kinesalite's suite recorded against Kinesis. Targets not seen in the
 // wild (Boolean from a string, Blob/Timestamp from scalars) follow the same pattern.
 
-import { AwsError } from '../errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 
 const LIST_START = 'Start of list found where not expected';
 const MAP_START = 'Start of structure or map found where not expected.';

@@ -6,7 +6,7 @@
 // Manager), "Value at 'plaintext' ..." (KMS), list paths like 'filters.1.member.key' and
 // 'records.36.member.data', and the "; " separator with an "N validation errors detected: " prefix.
 
-import { AwsError } from '../errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 
 /** Collected while one request body is decoded; thrown as one ValidationException at the end. */
 export interface DecodeContext {

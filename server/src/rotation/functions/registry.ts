@@ -4,7 +4,7 @@
 // command the operator's configuration allows (with the credentials it acts with, sealed by the root key).
 import { resolve } from 'node:path';
 import type { RootKey } from '../../crypto/root-key.ts';
-import { adminErrors } from '../../services/admin/admin-errors.ts';
+import { adminErrors } from '../../errors/admin-errors.ts';
 import { isUniqueViolation, type Executor, type Store } from '../../store/db.ts';
 import * as db from '../rotation-store.ts';
 import { commandInvoker } from './command-function.ts';

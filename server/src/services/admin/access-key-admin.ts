@@ -1,12 +1,12 @@
 // CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey, shaped like IAM's. Without UserName
 // they act on the caller's own keys (the account root rotating its credential, or a user its own, when its
-// policies allow). At most two keys per principal. A key set Inactive or deleted stops authenticating at
-// once on this server (the authentication cache forgets it) and within a second on others.
-import { adminErrors } from './admin-errors.ts';
+// policies allow). At most two keys per principal. A key set Inactive or deleted stops authenticating at its
+// next request, on every server.
+import { adminErrors } from '../../errors/admin-errors.ts';
 import { authorizeAdmin, MAX_ACCESS_KEYS, rootArn, type AdminDeps } from './admin-context.ts';
-import type { RequestScope } from './authorizer.ts';
-import { isRootArn, userNameOf } from './identity-directory.ts';
-import * as db from './principal-store.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
+import { isRootArn, userNameOf } from '../../access/identity-directory.ts';
+import * as db from '../../store/access-key-store.ts';
 import type { Users } from './users.ts';
 
 interface Owner {

@@ -2,10 +2,10 @@
 // returned once (like CreateAccessKey): the operator hands it to the account's administrator, who manages
 // the account's users with it and may rotate it (CreateAccessKey / DeleteAccessKey without UserName).
 import { isUniqueViolation } from '../../store/db.ts';
-import { adminErrors } from './admin-errors.ts';
+import { adminErrors } from '../../errors/admin-errors.ts';
 import { authorizeOperator, randomDigits, rootArn, type AdminDeps } from './admin-context.ts';
-import type { RequestScope } from './authorizer.ts';
-import * as db from './principal-store.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
+import * as db from '../../store/principal-store.ts';
 
 export function createAccounts(deps: AdminDeps) {
   const { store, now } = deps;

@@ -3,14 +3,14 @@
 // call an operation when its identity policies allow the IAM action (`iam:CreateUser` on the user's ARN,
 // ...), as in IAM; CreateAccount and ListAccounts are never delegated.
 import type { Store, Executor } from '../../store/db.ts';
-import { requireOperator, type Authorizer, type RequestScope } from './authorizer.ts';
-import { awsErrors } from '../../protocol/errors.ts';
-import { adminErrors } from './admin-errors.ts';
+import { requireOperator, type Authorizer, type RequestScope } from '../../access/authorizer.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
+import { adminErrors } from '../../errors/admin-errors.ts';
 
 /** The access-key store as the admin service uses it (auth/access-keys.ts implements it; app.ts wires it). */
 export interface AccessKeyPort {
   create(principal: { accountId: string; arn: string }, now: number, db: Executor): Promise<{ accessKeyId: string; secretAccessKey: string }>;
-  /** Drops the key from the authentication cache: a deactivated or deleted key stops working at once. */
+  /** Drops the opened secret auth/ keeps of a key that was deactivated or deleted. */
   forget(accessKeyId: string): void;
 }
 

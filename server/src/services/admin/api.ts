@@ -2,7 +2,7 @@
 // its service method with the caller's account and the caller as the scope. No rules here.
 import type { Handler } from '../../protocol/pipeline.ts';
 import type { AdminService } from './admin-service.ts';
-import type { RequestScope } from './authorizer.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
 
 type Method = (scope: RequestScope, input: never) => Promise<unknown>;
 

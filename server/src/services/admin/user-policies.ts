@@ -2,10 +2,10 @@
 // GetUserPolicy, ListUserPolicies, DeleteUserPolicy. Every change drops the user's cached identity, so the
 // next request is authorized under the new policies.
 import { formatPolicyErrors, iamPolicySize, parsePolicy, POLICY_LIMITS } from '../../iam/index.ts';
-import { adminErrors } from './admin-errors.ts';
+import { adminErrors } from '../../errors/admin-errors.ts';
 import { authorizeAdmin, decodeMarker, encodeMarker, type AdminDeps } from './admin-context.ts';
-import type { RequestScope } from './authorizer.ts';
-import * as db from './principal-store.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
+import * as db from '../../store/principal-store.ts';
 import type { Users } from './users.ts';
 
 export function createUserPolicies(deps: AdminDeps, users: Users) {

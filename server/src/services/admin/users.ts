@@ -2,7 +2,7 @@
 // account regardless of case; a user with access keys or inline policies cannot be deleted (IAM:
 // DeleteConflictException); tags become aws:PrincipalTag/<key> in policies.
 import { isUniqueViolation, type Executor } from '../../store/db.ts';
-import { adminErrors } from './admin-errors.ts';
+import { adminErrors } from '../../errors/admin-errors.ts';
 import {
   authorizeAdmin,
   decodeMarker,
@@ -12,9 +12,10 @@ import {
   userArn,
   type AdminDeps,
 } from './admin-context.ts';
-import type { RequestScope } from './authorizer.ts';
-import { userNameOf } from './identity-directory.ts';
-import * as db from './principal-store.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
+import { userNameOf } from '../../access/identity-directory.ts';
+import * as db from '../../store/principal-store.ts';
+import { accessKeysOf } from '../../store/access-key-store.ts';
 
 export interface Tag {
   Key: string;
@@ -104,7 +105,7 @@ export function createUsers(deps: AdminDeps) {
     await authorizeAdmin(deps, scope, 'DeleteUser', await arnFor(scope.accountId, input.UserName));
     await store.db.transaction().execute(async (tx) => {
       const user = await requireUser(scope.accountId, input.UserName, store.forUpdate, tx);
-      if ((await db.accessKeysOf(tx, user.arn)).length > 0) throw adminErrors.deleteConflict('access keys');
+      if ((await accessKeysOf(tx, user.arn)).length > 0) throw adminErrors.deleteConflict('access keys');
       if ((await db.policiesOf(tx, scope.accountId, input.UserName)).length > 0) throw adminErrors.deleteConflict('policies');
       await db.deleteUser(tx, scope.accountId, input.UserName);
     });

@@ -3,7 +3,7 @@
 // be used becomes the KMS error AWS answers with. Operations of the model missing from this table answer
 // NotImplementedException (see protocol/pipeline.ts).
 import type { Handler } from '../../protocol/pipeline.ts';
-import type { Authorizer } from '../admin/authorizer.ts';
+import type { Authorizer } from '../../access/authorizer.ts';
 import { asKmsError } from './kms-errors.ts';
 import type { KmsScope, KmsService } from './kms-service.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import { decodeMarker, encodeMarker, encryptionContextAad, keyMetadata, page } from './key-metadata.ts';
 import { checkAliasName } from './key-aliases.ts';
 

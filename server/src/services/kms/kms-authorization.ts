@@ -7,7 +7,7 @@
 // the alias's ARN. A reference that resolves to nothing is checked against the ARN it names, so a caller
 // without access gets AccessDenied whether the key exists or not.
 import { KMS_OPERATIONS, type KmsOperation } from '../../iam/index.ts';
-import type { RequestAccess } from '../admin/authorizer.ts';
+import type { RequestAccess } from '../../access/authorizer.ts';
 import { findAliasTarget } from './alias-store.ts';
 import { decodeBlob } from './ciphertext-blob.ts';
 import type { KeyService } from './key-service.ts';

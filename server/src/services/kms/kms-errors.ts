@@ -1,6 +1,6 @@
 // The KMS API's errors, with the texts AWS KMS answers with where they are known (see README.md for
 // which ones are confirmed). All are HTTP 400 client errors.
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import { KeyUnavailableError } from './key-errors.ts';
 
 const e = (code: string, message: string) => new AwsError(code, message);

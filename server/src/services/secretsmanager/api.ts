@@ -2,7 +2,7 @@
 // with the caller's account and region, and the caller, as the scope. No rules here. Operations of the model that are
 // missing from this table answer NotImplementedException (see protocol/pipeline.ts).
 import type { Handler } from '../../protocol/pipeline.ts';
-import type { RequestScope } from '../admin/authorizer.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
 import type { SecretService } from './secret-service.ts';
 
 type Method = (scope: RequestScope, input: never) => Promise<unknown>;

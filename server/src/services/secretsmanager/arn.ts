@@ -1,7 +1,7 @@
 // Secret ARNs and SecretId resolution. The one module that builds and parses secret ARNs
 // (ARCHITECTURE.md convention 5). Pure: the random suffix takes its bytes from the caller.
 
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 
 export interface ArnScope {
   accountId: string;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import { type FilterableSecret, type ListSecretsFilter, compileFilters } from './list-filters.ts';
 
 const secret = (over: Partial<FilterableSecret> = {}): FilterableSecret => ({ name: 'x', tags: [], ...over });

@@ -19,7 +19,7 @@
 // it matches only a negated (or empty) value; `all` covers name, description and tags only, since
 // primary-region and owning-service have keys of their own.
 
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 
 export type FilterKey = 'name' | 'description' | 'tag-key' | 'tag-value' | 'primary-region' | 'owning-service' | 'all';
 

@@ -1,6 +1,6 @@
 // NextToken values: opaque to clients, but checked, so a token from another listing or a mangled one
 // gets InvalidNextTokenException instead of a wrong page.
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 
 const INVALID = 'The NextToken value is not valid for this request. Start the listing again without a NextToken.';
 

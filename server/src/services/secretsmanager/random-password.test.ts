@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import {
   LOWERCASE,
   NUMBERS,

@@ -1,7 +1,7 @@
 // GetRandomPassword. Pure: the randomness is a `randomInt(max)` returning an unbiased integer in
 // [0, max), i.e. node:crypto's randomInt in production and a seeded stub in tests.
 
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 
 export const DEFAULT_PASSWORD_LENGTH = 32;
 export const MIN_PASSWORD_LENGTH = 1;

@@ -17,10 +17,10 @@ import {
   type KmsAction,
   type SecretsManagerOperation,
 } from '../../iam/index.ts';
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import type { Executor } from '../../store/db.ts';
-import type { AccessCaller, AccessCheck, RequestAccess } from '../admin/authorizer.ts';
-import { usesResourceTags } from '../admin/policy-keys.ts';
+import type { AccessCaller, AccessCheck, RequestAccess } from '../../access/authorizer.ts';
+import { usesResourceTags } from '../../access/policy-keys.ts';
 import { unresolvedSecretArn } from './arn.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow, Tag } from './secret-store.ts';

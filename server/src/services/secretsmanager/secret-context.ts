@@ -1,9 +1,9 @@
 // What every part of the Secrets Manager service needs: the store, keys, value crypto, clock and
 // randomness (dependencies, so tests can freeze them), and the tag rules shared by create and tag.
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import type { Store } from '../../store/db.ts';
 import type { ReadCache } from '../../store/read-cache.ts';
-import type { Authorizer } from '../admin/authorizer.ts';
+import type { Authorizer } from '../../access/authorizer.ts';
 import type { KeyService } from '../kms/key-service.ts';
 import type { Tag } from './secret-store.ts';
 import type { ValueCrypto, SecretValue } from './value-crypto.ts';
@@ -18,7 +18,7 @@ export interface SecretServiceDeps {
   randomBytes: (n: number) => Buffer;
   randomUUID: () => string;
   randomInt: (max: number) => number;
-  /** Authorization (services/admin). A scope without a caller is an internal call and is trusted. */
+  /** Authorization (access/). A scope without a caller is an internal call and is trusted. */
   authorizer: Authorizer;
 }
 

@@ -8,10 +8,10 @@ import type {
   TagResourceRequest,
   UntagResourceRequest,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import type { ContextValue } from '../../iam/index.ts';
 import type { Tx } from '../../store/db.ts';
-import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { buildSecretArn, randomSuffix, secretScope } from './arn.ts';
 import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { mergeTags, type SecretServiceDeps } from './secret-context.ts';

@@ -1,9 +1,9 @@
 // ListSecrets: keyset pages in the requested order, filtered by list-filters.ts. The filter runs in
 // code (its word-prefix rules have no portable SQL form), so batches are read until a page is full.
 import type { ListSecretsRequest, ListSecretsResponse, SecretListEntry } from '@aws-sdk/client-secrets-manager';
-import { awsErrors } from '../../protocol/errors.ts';
-import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
-import { mentionsAction } from '../admin/policy-keys.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
+import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
+import { mentionsAction } from '../../access/policy-keys.ts';
 import { compileFilters } from './list-filters.ts';
 import type { SecretAccess } from './secret-access.ts';
 import { describe } from './secret-reads.ts';

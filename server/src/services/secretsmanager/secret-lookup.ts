@@ -1,6 +1,6 @@
 // Finding the secret a SecretId names: full ARN, partial ARN or name, inside the scope given (the caller's,
 // or for an ARN of another account that account's: see arn.ts secretScope).
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import type { Executor } from '../../store/db.ts';
 import { candidateLookups, validateSecretId } from './arn.ts';
 import { findSecretByArn, findSecretByName, type Scope, type SecretRow } from './secret-store.ts';

@@ -16,9 +16,9 @@ import type {
   ValidateResourcePolicyResponse,
 } from '@aws-sdk/client-secrets-manager';
 import { formatPolicyErrors, parsePolicy, publicAccessFindings, validateResourcePolicy } from '../../iam/index.ts';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import type { Executor } from '../../store/db.ts';
-import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { secretScope } from './arn.ts';
 import type { SecretAccess } from './secret-access.ts';
 import type { SecretServiceDeps } from './secret-context.ts';

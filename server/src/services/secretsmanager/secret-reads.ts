@@ -11,8 +11,8 @@ import type {
   ListSecretVersionIdsResponse,
   SecretVersionsListEntry,
 } from '@aws-sdk/client-secrets-manager';
-import { AwsError, awsErrors } from '../../protocol/errors.ts';
-import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import { AwsError, awsErrors } from '../../errors/aws-errors.ts';
+import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { secretScope } from './arn.ts';
 import type { SecretAccess } from './secret-access.ts';
 import { startOfDay, toDate, type SecretServiceDeps } from './secret-context.ts';

@@ -1,9 +1,10 @@
 // The Secrets Manager service: one object whose methods are the operations, composed from the parts
 // that hold the rules (writes, reads, listing, lifecycle, resource policies) and authorize every call
 // (secret-access.ts). Methods take the request scope (the caller's account and region, and the caller) and the
-// decoded AWS request and return the AWS response shape.
+// decoded AWS request and return the AWS response shape. `rotation` is what rotation/ may do to a secret
+// (secret-rotation.ts): rotation reaches Secrets Manager only through this object.
 import type { GetRandomPasswordRequest, GetRandomPasswordResponse } from '@aws-sdk/client-secrets-manager';
-import type { RequestScope } from '../admin/authorizer.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
 import { generateRandomPassword } from './random-password.ts';
 import { createSecretAccess } from './secret-access.ts';
 import type { SecretServiceDeps } from './secret-context.ts';
@@ -11,10 +12,12 @@ import { createSecretLifecycle } from './secret-lifecycle.ts';
 import { createSecretListing } from './secret-listing.ts';
 import { createSecretPolicies } from './secret-policies.ts';
 import { createSecretReads } from './secret-reads.ts';
+import { createSecretRotation } from './secret-rotation.ts';
 import { createSecretWrites } from './secret-writes.ts';
 import type { BatchGetSecretValueRequest } from '@aws-sdk/client-secrets-manager';
 
 export type SecretService = ReturnType<typeof createSecretService>;
+export type { LockedSecret, RotationTarget, SecretRotation } from './secret-rotation.ts';
 
 export function createSecretService(deps: SecretServiceDeps) {
   const access = createSecretAccess();
@@ -36,6 +39,7 @@ export function createSecretService(deps: SecretServiceDeps) {
     tagResource: lifecycle.tagResource,
     untagResource: lifecycle.untagResource,
     purgeExpired: lifecycle.purgeExpired,
+    rotation: createSecretRotation(deps, access),
     async getRandomPassword(scope: RequestScope, input: GetRandomPasswordRequest): Promise<GetRandomPasswordResponse> {
       access.requireOnAccount(await deps.authorizer.forRequest(scope), scope, 'GetRandomPassword');
       const options = {

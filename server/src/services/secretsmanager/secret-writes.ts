@@ -11,10 +11,10 @@ import type {
   UpdateSecretVersionStageRequest,
   UpdateSecretVersionStageResponse,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import { isUniqueViolation, type Tx } from '../../store/db.ts';
 import type { KeyRow } from '../kms/key-service.ts';
-import type { RequestAccess, RequestScope } from '../admin/authorizer.ts';
+import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { buildSecretArn, randomSuffix, secretScope, validateSecretName } from './arn.ts';
 import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { checkTags, mergeTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';

@@ -2,7 +2,7 @@
 // key; the value is sealed with that data key. Both layers are bound to (account, region, secret, version)
 // so a ciphertext or wrapped key copied onto another row does not open.
 import { open, seal, CryptoError } from '../../crypto/aead.ts';
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 import { KeyUnavailableError, type KeyService } from '../kms/key-service.ts';
 import type { KeyRow } from '../kms/key-service.ts';
 import type { Executor } from '../../store/db.ts';

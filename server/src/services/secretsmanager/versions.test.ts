@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 import {
   type StageState,
   applyNewVersion,

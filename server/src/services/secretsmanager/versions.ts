@@ -5,7 +5,7 @@
 // secret_version_stages table (one row per stage). Every function returns the new state and the
 // net changes ({stage, from, to}) for the store to apply; the input state is never modified.
 
-import { awsErrors } from '../../protocol/errors.ts';
+import { awsErrors } from '../../errors/aws-errors.ts';
 
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPREVIOUS = 'AWSPREVIOUS';

@@ -1,6 +1,6 @@
 // What a set of compiled policies reads from a request, so that the server loads only what matters: the
 // resource's tags are a query on PostgreSQL, and most policies never look at them.
-import type { CompiledPolicy } from '../../iam/index.ts';
+import type { CompiledPolicy } from '../iam/index.ts';
 
 const TAG_KEY = /^(aws|secretsmanager):resourcetag\//;
 

@@ -1,18 +1,12 @@
-// SQL for accounts, IAM users, their inline policies and their access keys' metadata. No rules: the admin
-// service decides, this file reads and writes rows. Every user lookup carries the account.
+// SQL for accounts, IAM users and their inline policies (access keys: store/access-key-store.ts). No rules:
+// the admin service decides what to write and access/ reads who a caller is; this file reads and writes rows.
+// Every user lookup carries the account.
 import { sql } from 'kysely';
-import type { Executor } from '../../store/db.ts';
-import type { AccountTable, IamUserPolicyTable, IamUserTable } from '../../store/schema.ts';
+import type { Executor } from './db.ts';
+import type { AccountTable, IamUserPolicyTable, IamUserTable } from './schema.ts';
 
 export type UserRow = IamUserTable;
 export type AccountRow = AccountTable;
-export interface AccessKeyMeta {
-  access_key_id: string;
-  account_id: string;
-  principal_arn: string;
-  status: string;
-  created_at: number;
-}
 
 export const nameKey = (userName: string): string => userName.toLowerCase();
 
@@ -81,22 +75,4 @@ export async function deletePolicy(db: Executor, accountId: string, userName: st
     .where('policy_name', '=', policyName)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
-}
-
-export async function accessKeysOf(db: Executor, principalArn: string): Promise<AccessKeyMeta[]> {
-  return db
-    .selectFrom('access_keys')
-    .select(['access_key_id', 'account_id', 'principal_arn', 'status', 'created_at'])
-    .where('principal_arn', '=', principalArn)
-    .orderBy('created_at')
-    .orderBy('access_key_id')
-    .execute();
-}
-
-export async function setAccessKeyStatus(db: Executor, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
-  await db.updateTable('access_keys').set({ status }).where('access_key_id', '=', accessKeyId).execute();
-}
-
-export async function deleteAccessKey(db: Executor, accessKeyId: string): Promise<void> {
-  await db.deleteFrom('access_keys').where('access_key_id', '=', accessKeyId).execute();
 }

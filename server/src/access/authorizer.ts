@@ -5,9 +5,9 @@
 // Cheap by construction on the hot path: internal calls (no caller) and the account root acting in its own
 // account on a resource whose policy has no Deny pass without building a context or evaluating anything
 // (AWS: the root user has full access to its account's resources). Only users pay for an evaluation, a few µs.
-import { accessDeniedMessage, evaluate, type CompiledPolicy, type ContextValue, type Decision } from '../../iam/index.ts';
-import { awsErrors } from '../../protocol/errors.ts';
-import type { ReadView } from '../../store/read-cache.ts';
+import { accessDeniedMessage, evaluate, type CompiledPolicy, type ContextValue, type Decision } from '../iam/index.ts';
+import { awsErrors } from '../errors/aws-errors.ts';
+import type { ReadView } from '../store/read-cache.ts';
 import { ROOT_IDENTITY, isRootArn, type Identity, type IdentityDirectory } from './identity-directory.ts';
 
 /** The authenticated caller as services see it (the pipeline's Caller has these fields). */

@@ -2,10 +2,10 @@
 // tags (aws:PrincipalTag/*). A user's compiled identity is kept in the read cache (a compile costs a few
 // hundred µs, an evaluation a few µs) under the store's change token, so a change to the user's policies or
 // tags made through any server applies to the next request.
-import { parsePolicy, formatPolicyErrors, type CompiledPolicy } from '../../iam/index.ts';
-import type { Store } from '../../store/db.ts';
-import type { ReadCache, ReadView } from '../../store/read-cache.ts';
-import { policiesOf, findUser } from './principal-store.ts';
+import { parsePolicy, formatPolicyErrors, type CompiledPolicy } from '../iam/index.ts';
+import type { Store } from '../store/db.ts';
+import type { ReadCache, ReadView } from '../store/read-cache.ts';
+import { policiesOf, findUser } from '../store/principal-store.ts';
 import { usesResourceTags } from './policy-keys.ts';
 
 const USER_ARN = /^arn:[^:]+:iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/;

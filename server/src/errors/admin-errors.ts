@@ -1,5 +1,5 @@
 // The admin API's errors: IAM's error types and, where IAM's wording is known, its texts.
-import { AwsError } from '../../protocol/errors.ts';
+import { AwsError } from './aws-errors.ts';
 
 const e = (code: string, message: string, status = 400) => new AwsError(code, message, status);
 
