@@ -28,6 +28,8 @@ export interface ReadView {
 }
 
 interface DataKeyEntry {
+  /** the wrapped form it was unwrapped from: the entry serves that blob only */
+  blob: Buffer;
   keyId: string;
   plaintext: Buffer;
   until: number;
@@ -63,8 +65,6 @@ export function createReadCache(options: ReadCacheOptions) {
     };
   }
 
-  const dataKeyId = (context: string, blob: Buffer) => `${context}\n${blob.toString('base64')}`;
-
   function wipe(id: string, entry: DataKeyEntry): void {
     entry.plaintext.fill(0);
     dataKeys.delete(id);
@@ -72,24 +72,25 @@ export function createReadCache(options: ReadCacheOptions) {
 
   /** A copy of the data key kept for this context and wrapped blob (the caller wipes it), or undefined. */
   function dataKey(context: string, blob: Buffer): Buffer | undefined {
-    const id = dataKeyId(context, blob);
-    const entry = dataKeys.get(id);
-    if (!entry) return undefined;
+    const entry = dataKeys.get(context);
+    if (!entry || !entry.blob.equals(blob)) return undefined;
     if (entry.until > now()) return Buffer.from(entry.plaintext);
-    wipe(id, entry);
+    wipe(context, entry);
     return undefined;
   }
 
-  /** Keeps a copy of an unwrapped data key of the KMS key `keyId` (the caller may wipe its own). */
+  /**
+   * Keeps a copy of a data key of the KMS key `keyId`, unwrapped from `blob` (the caller may wipe its own).
+   * One per context: a data key wrapped again under another KMS key replaces the entry of its old blob.
+   */
   function keepDataKey(context: string, blob: Buffer, keyId: string, plaintext: Buffer): void {
-    const id = dataKeyId(context, blob);
-    const old = dataKeys.get(id);
-    if (old) wipe(id, old);
+    const old = dataKeys.get(context);
+    if (old) wipe(context, old);
     if (dataKeys.size >= maxDataKeys) {
       const [oldestId, oldest] = dataKeys.entries().next().value!;
       wipe(oldestId, oldest);
     }
-    dataKeys.set(id, { keyId, plaintext: Buffer.from(plaintext), until: now() + ttlMs });
+    dataKeys.set(context, { blob: Buffer.from(blob), keyId, plaintext: Buffer.from(plaintext), until: now() + ttlMs });
   }
 
   /** Wipes the data keys of one KMS key (it changed), or all of them. */
