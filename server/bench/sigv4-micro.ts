@@ -16,7 +16,7 @@ import { createReadCache } from '../src/store/read-cache.ts';
 const N = Number(process.argv[2] ?? 100_000);
 const store = await openStore({ kind: 'sqlite', path: ':memory:' });
 try {
-  const keys = createAccessKeyStore(store, rootKeyFromBytes(randomBytes(32)), createReadCache({ changeToken: store.changeToken }));
+  const keys = createAccessKeyStore(store, rootKeyFromBytes(randomBytes(32)));
   const key = await keys.create({ accountId: '000000000000', arn: 'arn:aws:iam::000000000000:root' }, Date.now());
   const credentials = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
   const requests: SignedRequest[] = [];
@@ -45,7 +45,7 @@ try {
     rawHeaders.push('Connection', 'keep-alive');
     requests.push({ ...signed, headers: { ...signed.headers, connection: 'keep-alive' }, rawHeaders });
   }
-  const authenticator = createAuthenticator(keys, Date.now);
+  const authenticator = createAuthenticator(keys, createReadCache({ changeToken: store.changeToken }), Date.now);
   const services = ['secretsmanager'];
   for (let round = 0; round < 3; round++) {
     const t0 = process.cpuUsage();

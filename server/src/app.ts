@@ -122,7 +122,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const accountId = await resolveAccountId(store.db, config.accountId);
     // The request path's one cache: rows under the store's change token, unwrapped data keys for a short time.
     const cache = createReadCache({ changeToken: store.changeToken });
-    const accessKeys = createAccessKeyStore(store, rootKey, cache);
+    const accessKeys = createAccessKeyStore(store, rootKey);
     const adminCredential = config.dev ? undefined : await ensureAdminCredential(accessKeys, accountId, config.dataDir, now());
 
     // Access control: who each caller is (users' compiled identity policies, cached) and the admin API.
@@ -177,7 +177,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return result;
     };
 
-    const authenticator = config.dev ? createDevAuthenticator(accountId) : createAuthenticator(accessKeys, now);
+    const authenticator = config.dev ? createDevAuthenticator(accountId) : createAuthenticator(accessKeys, cache, now);
     const pipeline = createPipeline(
       [
         {

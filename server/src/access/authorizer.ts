@@ -17,6 +17,8 @@ export interface AccessCaller {
   readonly accessKeyId?: string;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** the request's view of the read cache, when authentication read one (its identity is read through it) */
+  readonly view?: ReadView;
 }
 
 /** The caller's account and region, and the caller itself; without `caller` the call is internal and trusted. */
@@ -55,10 +57,10 @@ const ALLOWED: Decision = Object.freeze({ allowed: true, reason: 'allowed' });
 export function createAuthorizer(deps: { directory: IdentityDirectory; now: () => number }) {
   const { directory, now } = deps;
 
-  /** The request's access; a user's identity comes through `view` (the request's view of the read cache) when given. */
-  async function forRequest(scope: RequestScope, view?: ReadView): Promise<RequestAccess> {
+  /** The request's access; a user's identity is read through the request's view of the read cache. */
+  async function forRequest(scope: RequestScope): Promise<RequestAccess> {
     const caller = scope.caller;
-    const identity = !caller || isRootArn(caller.arn) ? ROOT_IDENTITY : await directory.identityOf(caller.accountId, caller.arn, view);
+    const identity = !caller || isRootArn(caller.arn) ? ROOT_IDENTITY : await directory.identityOf(caller.accountId, caller.arn, caller.view);
     return new ScopedAccess(scope, identity, now);
   }
 

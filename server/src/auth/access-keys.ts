@@ -6,7 +6,7 @@ import { UnknownRootKeyError, type RootKey } from '../crypto/root-key.ts';
 import { AwsError } from '../errors/aws-errors.ts';
 import * as keyStore from '../store/access-key-store.ts';
 import type { Executor, Store } from '../store/db.ts';
-import type { ReadCache } from '../store/read-cache.ts';
+import type { ReadView } from '../store/read-cache.ts';
 
 export interface Principal {
   accountId: string;
@@ -39,7 +39,7 @@ function keep<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
 }
 
-export function createAccessKeyStore(store: Store, rootKey: RootKey, cache: ReadCache) {
+export function createAccessKeyStore(store: Store, rootKey: RootKey) {
   // A key id's secret never changes, only its sealing (under a new root key). What was opened is kept per
   // key id, with the sealed bytes it came from: the same bytes need no second opening, and after another
   // server rotated the root key (before this one holds the new key) the secret is still known. Whether the
@@ -47,16 +47,12 @@ export function createAccessKeyStore(store: Store, rootKey: RootKey, cache: Read
   const opened = new Map<string, { sealed: Buffer; secret: string }>();
 
   /**
-   * The key's row (its secret sealed) through the read cache (store/read-cache.ts): kept while the store's
-   * change token stays the same, which every commit by any process or server moves, so a row is never older
-   * than the last acknowledged change.
+   * The key, its row (secret sealed) read through the request's view of the read cache (store/read-cache.ts):
+   * kept while the store's change token stays the same, which every commit by any process or server moves,
+   * so a row is never older than the last acknowledged change.
    */
-  async function readRow(accessKeyId: string): Promise<keyStore.AccessKeyRow | undefined> {
-    return (await cache.view()).row(['access-key', accessKeyId], () => keyStore.findAccessKey(store.db, accessKeyId));
-  }
-
-  async function find(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    const row = await readRow(accessKeyId);
+  async function find(view: ReadView, accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const row = await view.row(['access-key', accessKeyId], () => keyStore.findAccessKey(store.db, accessKeyId));
     if (!row) {
       opened.delete(accessKeyId);
       return undefined;

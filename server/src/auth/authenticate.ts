@@ -3,12 +3,18 @@
 import { AwsError } from '../errors/aws-errors.ts';
 import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
 import type { AccessKeyRecord, AccessKeyStore, Principal } from './access-keys.ts';
+import type { ReadCache, ReadView } from '../store/read-cache.ts';
 
 export interface Caller extends Principal {
   region: string;
   /** the client's address (aws:SourceIp), as the HTTP layer saw it */
   sourceIp?: string;
   userAgent?: string;
+  /**
+   * The request's view of the read cache, through which its access key was read: the services read through
+   * it too, so a request reads the store's change token once.
+   */
+  view?: ReadView;
 }
 
 /** What the HTTP layer knows about a request besides its bytes. */
@@ -23,11 +29,12 @@ export interface Authenticator {
 
 const DEFAULT_REGION = 'us-east-1';
 
-export function createAuthenticator(keys: AccessKeyStore, now: () => number): Authenticator {
+export function createAuthenticator(keys: AccessKeyStore, cache: ReadCache, now: () => number): Authenticator {
   const signingKeys = createSigningKeyCache();
   return {
     async authenticate(request, services) {
       let key: AccessKeyRecord | undefined;
+      let view: ReadView | undefined;
       const verified = await verifySigV4(request, {
         service: services,
         now: now(),
@@ -36,13 +43,14 @@ export function createAuthenticator(keys: AccessKeyStore, now: () => number): Au
           // Coffer issues no temporary credentials, so no session token is valid, with any key (AWS refuses a
           // token sent with a long-term key the same way).
           if (securityToken !== undefined) return undefined;
-          key = await keys.find(accessKeyId);
+          view = await cache.view();
+          key = await keys.find(view, accessKeyId);
           return key?.active ? key.secretAccessKey : undefined;
         },
       });
       // verifySigV4 returns only after lookupSecretKey found an active key.
       const { accountId, arn, accessKeyId } = key!;
-      return { accountId, arn, accessKeyId, region: verified.region };
+      return { accountId, arn, accessKeyId, region: verified.region, view };
     },
   };
 }

@@ -108,9 +108,14 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     };
   }
 
+  /** The request's view of the read cache: authentication's, else one of its own (internal calls, dev mode). */
+  async function viewOf(scope: RequestScope): Promise<ReadView> {
+    return scope.caller?.view ?? cache.view();
+  }
+
   async function getSecretValue(scope: RequestScope, input: GetSecretValueRequest): Promise<GetSecretValueResponse> {
-    const view = await cache.view();
-    return valueOf(view, scope, await authorizer.forRequest(scope, view), input.SecretId!, input.VersionId, input.VersionStage);
+    const view = await viewOf(scope);
+    return valueOf(view, scope, await authorizer.forRequest(scope), input.SecretId!, input.VersionId, input.VersionStage);
   }
 
   /**
@@ -119,8 +124,8 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
    * listing shows only the secrets the caller may list (ListSecrets, see secret-listing.ts).
    */
   async function batchGetSecretValue(scope: RequestScope, input: BatchGetSecretValueRequest, listNames: ListNames): Promise<BatchGetSecretValueResponse> {
-    const view = await cache.view();
-    const authz = await authorizer.forRequest(scope, view);
+    const view = await viewOf(scope);
+    const authz = await authorizer.forRequest(scope);
     access.requireOnAccount(authz, scope, 'BatchGetSecretValue');
     const ids = input.SecretIdList;
     if ((ids === undefined) === (input.Filters === undefined)) {
