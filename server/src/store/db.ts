@@ -49,8 +49,9 @@ export interface Store {
   forUpdate: boolean;
   /**
    * A value that moves with every committed write to a table a cache may hold, by any process or server
-   * (triggers move it in the writing transaction: migrations/006-change-generation.ts). Read through the
-   * query layer, so on SQLite it waits for a transaction this process has open, as every query does.
+   * (triggers move it in the writing transaction: migrations/006-change-generation.ts). It never shows a write
+   * that is not committed: on SQLite a read while this process has a transaction open waits for it, as every
+   * query does (so a transaction must not read it: it would wait for itself).
    */
   changeToken(): Promise<string>;
   /**
