@@ -29,6 +29,8 @@ export class Ref {
   constructor(
     readonly kind: RefKind,
     readonly index: number,
+    /** added around the resolved value by a mutation ('fuzz-alpha' + U+0000...) */
+    readonly affix: { before: string; after: string } = { before: '', after: '' },
   ) {}
 }
 
@@ -83,7 +85,8 @@ export function refKindsFor(memberName: string): readonly RefKind[] {
 export function resolveRefs(value: unknown, refs: StoreRefs): unknown {
   if (value instanceof Ref) {
     const values = refs[value.kind];
-    return values.length === 0 ? '' : values[value.index % values.length];
+    const resolved = values.length === 0 ? '' : values[value.index % values.length];
+    return value.affix.before + resolved + value.affix.after;
   }
   if (value instanceof RawJson || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => resolveRefs(v, refs));
