@@ -10,6 +10,14 @@ import { createStaticFiles, type StaticFiles } from './static-files.ts';
 
 /** Large enough for a 64 KiB secret of 4-byte characters, JSON-escaped, with room to spare. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A body over the limit is still read, and dropped, before the 413 goes out: a server that answers and
+ * closes while the client is still sending makes the client's TCP stack see a reset or a broken pipe, and
+ * the SDKs report a network error (and retry) instead of the 413. Reading is bounded in bytes and time;
+ * past either bound the 413 is sent at once and the connection closed.
+ */
+const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
+const MAX_DRAIN_MS = 10_000;
 
 export interface HttpRoutes {
   api(request: SignedRequest, requestId: string, meta: RequestMeta): Promise<PipelineResponse>;
@@ -134,32 +142,47 @@ function contentLength(rawHeaders: string[]): string | undefined {
   return undefined;
 }
 
-/** Calls back once: with the whole body, or with the error (BodyTooLarge when it exceeds `limit`). */
+/**
+ * Calls back once: with the whole body, or with the error. A body over `limit` is BodyTooLarge, reported
+ * once the client has sent all of it (or MAX_DRAIN_BYTES, or after MAX_DRAIN_MS), so that the answer reaches it.
+ */
 function readBody(req: IncomingMessage, limit: number, callback: (err: Error | undefined, body?: Buffer) => void): void {
   let called = false;
+  let drainTimer: NodeJS.Timeout | undefined;
   const done = (err: Error | undefined, body?: Buffer): void => {
     if (called) return;
     called = true;
+    clearTimeout(drainTimer);
     callback(err, body);
   };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  const overLimit = (): void => {
+    tooLarge = true;
+    chunks.length = 0;
+    drainTimer = setTimeout(() => done(new BodyTooLarge()), MAX_DRAIN_MS).unref();
+  };
   const declared = Number(contentLength(req.rawHeaders));
-  if (declared > limit) {
+  if (declared > MAX_DRAIN_BYTES) {
+    // Not worth reading: answer now, whatever the client makes of the closed connection.
     req.resume();
     done(new BodyTooLarge());
     return;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
+  if (declared > limit) overLimit();
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > limit) {
-      req.removeAllListeners('data');
-      req.resume();
-      done(new BodyTooLarge());
+    if (tooLarge) {
+      if (size > MAX_DRAIN_BYTES) done(new BodyTooLarge());
       return;
     }
-    chunks.push(chunk);
+    if (size > limit) overLimit();
+    else chunks.push(chunk);
   });
-  req.on('end', () => done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  req.on('end', () => {
+    if (tooLarge) done(new BodyTooLarge());
+    else done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  });
   req.on('error', (err) => done(err));
 }

@@ -73,6 +73,20 @@ describe('TagResource', () => {
     await expectAwsError(sm.send(new DescribeSecretCommand({ SecretId: created })), 'ResourceNotFoundException');
   });
 
+  it('refuses a tag without a Key on TagResource and CreateSecret, takes one without a Value as empty', async () => {
+    const name = await newSecret([{ Key: 'keep', Value: 'me' }]);
+    const state = await secretState(sm, name);
+    const noKey = /Tag 2 of the request has no Key/;
+    await expectAwsError(tag(name, [{ Key: 'a', Value: '1' }, { Value: 'v' }]), 'InvalidParameterException', noKey);
+    await expectAwsError(tag(name, [{ Key: 'a', Value: '1' }, {}]), 'InvalidParameterException', noKey);
+    assert.deepEqual(await secretState(sm, name), state);
+    const created = uniqueName('keyless');
+    await expectAwsError(sm.send(new CreateSecretCommand({ Name: created, Tags: [{ Key: 'a', Value: '1' }, { Value: 'v' }] })), 'InvalidParameterException', noKey);
+    await expectAwsError(sm.send(new DescribeSecretCommand({ SecretId: created })), 'ResourceNotFoundException');
+    await tag(name, [{ Key: 'bare' }]);
+    assert.deepEqual(await tagsOf(name), [{ Key: 'keep', Value: 'me' }, { Key: 'bare', Value: '' }]);
+  });
+
   it('checks key and value lengths with the model', async () => {
     const name = await newSecret();
     const state = await secretState(sm, name);

@@ -54,7 +54,16 @@ function sizeOf(shape: ShapeJson): ((value: never) => number) | undefined {
   }
 }
 
-export function compileRules(shape: ShapeJson): Rule[] {
+/**
+ * Coffer's one rule beyond the model: no U+0000 in a string that is not sensitive. Such strings are stored
+ * or compared in SQL, and PostgreSQL's text cannot hold U+0000 while SQLite's can, so without the rule the
+ * two stores would answer the same request differently. Sensitive strings (SecretString...) are sealed
+ * before they are stored, so they keep every character.
+ */
+const NO_NUL: Rule = { test: (v: string) => !v.includes('\u0000'), message: 'Member must not contain the character U+0000' };
+
+/** `sensitive`: the member's value is sealed, never stored or compared as text (see NO_NUL). */
+export function compileRules(shape: ShapeJson, sensitive = false): Rule[] {
   const rules: Rule[] = [];
   const size = sizeOf(shape);
   const { min, max } = shape;
@@ -82,6 +91,7 @@ export function compileRules(shape: ShapeJson): Rule[] {
     // Model order; AWS's own order is not stable across services, so this is the readable choice.
     rules.push({ test: (v: string) => allowed.has(v), message: `Member must satisfy enum value set: [${shape.enum.join(', ')}]` });
   }
+  if (shape.type === 'string' && !sensitive) rules.push(NO_NUL);
   return rules;
 }
 
@@ -91,7 +101,7 @@ export function compileRules(shape: ShapeJson): Rule[] {
  * messages) when something failed.
  */
 export function compileCheck(shape: ShapeJson, echo: Echo, sensitive: boolean): Check | undefined {
-  const rules = compileRules(shape);
+  const rules = compileRules(shape, sensitive);
   if (rules.length === 0) return undefined;
   const count = rules.length;
   const report: Check = (value, parent, name, ctx) => {
@@ -111,7 +121,9 @@ export function compileCheck(shape: ShapeJson, echo: Echo, sensitive: boolean): 
       return (value, parent, name, ctx) => {
         const v = value as string;
         const n = v.length;
-        if (n >= lo && n <= hi && (regex === undefined || regex.test(v)) && (allowed === undefined || allowed.has(v))) return;
+        if (n >= lo && n <= hi && (regex === undefined || regex.test(v)) && (allowed === undefined || allowed.has(v)) && (sensitive || !v.includes('\u0000'))) {
+          return;
+        }
         report(value, parent, name, ctx);
       };
     }

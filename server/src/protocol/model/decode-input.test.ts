@@ -102,6 +102,14 @@ describe('decodeInput: constraint messages', () => {
     assert.throws(() => decode('CreateSecret', { Name: '😀'.repeat(257) }), /length less than or equal to 512/);
   });
 
+  it('refuses U+0000 in strings that are stored as text, keeps it in sensitive ones', () => {
+    const nul = 'Member must not contain the character U+0000';
+    rejects('UpdateSecret', { SecretId: 's', Description: 'a\u0000b' }, 'ValidationException', one(`Value 'a\u0000b' at 'description' failed to satisfy constraint: ${nul}`));
+    rejects('TagResource', { SecretId: 's', Tags: [{ Key: 'k', Value: '\u0000' }] }, 'ValidationException', one(`Value '\u0000' at 'tags.1.member.value' failed to satisfy constraint: ${nul}`));
+    rejects('Encrypt', { KeyId: 'k', Plaintext: 'AQID', EncryptionContext: { 'a\u0000': 'v' } }, 'ValidationException', one(`Value '{a\u0000=v}' at 'encryptionContext' failed to satisfy constraint: Map keys must satisfy constraint: [${nul}]`), kms);
+    assert.equal(decode('PutSecretValue', { SecretId: 's', SecretString: 'x\u0000y' }).SecretString, 'x\u0000y');
+  });
+
   it('enum', () => {
     rejects('ListSecrets', { SortOrder: 'up' }, 'ValidationException', one("Value 'up' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]"));
   });

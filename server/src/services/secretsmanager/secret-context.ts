@@ -66,6 +66,17 @@ export function sameValue(a: SecretValue, b: SecretValue): boolean {
   return a.kind === b.kind && a.bytes.equals(b.bytes);
 }
 
+/**
+ * A request's tags as stored. The model leaves both members of a Tag optional, but a tag is named by its
+ * key: one without a Key is refused, one without a Value gets ''.
+ */
+export function requestTags(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined): Tag[] {
+  return (tags ?? []).map((t, i) => {
+    if (t.Key === undefined) throw awsErrors.invalidParameter(`Tag ${i + 1} of the request has no Key: every tag needs a Key (its Value may be empty).`);
+    return { Key: t.Key, Value: t.Value ?? '' };
+  });
+}
+
 /** Tag keys are case-sensitive, one per key; `aws:` is reserved; at most 50 per secret. */
 export function checkTags(tags: Tag[]): void {
   const seen = new Set<string>();

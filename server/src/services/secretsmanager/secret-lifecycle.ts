@@ -14,7 +14,7 @@ import type { Tx } from '../../store/db.ts';
 import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { buildSecretArn, randomSuffix, secretScope } from './arn.ts';
 import { requestTagContext, type SecretAccess } from './secret-access.ts';
-import { mergeTags, type SecretServiceDeps } from './secret-context.ts';
+import { mergeTags, requestTags, type SecretServiceDeps } from './secret-context.ts';
 import { findSecret, lookupSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
 import type { Scope } from './secret-store.ts';
@@ -104,7 +104,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
   async function tagResource(scope: RequestScope, input: TagResourceRequest): Promise<Record<string, never>> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    const added = input.Tags!.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' }));
+    const added = requestTags(input.Tags);
     await store.db.transaction().execute(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'TagResource', requestTagContext(added));
       requireNotDeleted(secret);

@@ -17,7 +17,7 @@ import type { KeyRow } from '../kms/key-service.ts';
 import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { buildSecretArn, randomSuffix, secretScope, validateSecretName } from './arn.ts';
 import { requestTagContext, type SecretAccess } from './secret-access.ts';
-import { checkTags, mergeTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';
+import { mergeTags, requestTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';
 import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import { rekeyLabelledVersions } from './rekey.ts';
 import * as db from './secret-store.ts';
@@ -111,8 +111,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     const token = requireToken(input.ClientRequestToken);
     const value = valueOf(input);
     if (input.AddReplicaRegions?.length) throw awsErrors.notImplemented('Coffer does not replicate secrets to other regions yet.');
-    const tags = input.Tags?.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' })) ?? [];
-    checkTags(tags);
+    const tags = requestTags(input.Tags);
     mergeTags([], tags);
     // The new secret's ARN is drawn first: the authorization check names it, as AWS's does.
     const arn = buildSecretArn(scope, name, randomSuffix(deps.randomBytes));
