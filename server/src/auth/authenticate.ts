@@ -1,7 +1,7 @@
 // Who is calling: SigV4 verification against the access-key store, or, in dev mode, whatever
 // credentials the request names (as local AWS emulators do), in the configured account.
 import { AwsError } from '../errors/aws-errors.ts';
-import { createSigningKeyCache, readCredentialScope, verifySigV4, type SignedRequest } from './sigv4/index.ts';
+import { createSigningKeyCache, headerReader, readCredentialScope, verifySigV4, type HeaderReader, type SignedRequest } from './sigv4/index.ts';
 import type { AccessKeyRecord, AccessKeyStore, Principal } from './access-keys.ts';
 import type { ReadCache, ReadView } from '../store/read-cache.ts';
 
@@ -23,8 +23,11 @@ export interface RequestMeta {
 }
 
 export interface Authenticator {
-  /** The verified caller, or an AwsError (the AWS authentication error the request deserves). */
-  authenticate(request: SignedRequest, services: string[]): Promise<Caller>;
+  /**
+   * The verified caller, or an AwsError (the AWS authentication error the request deserves). `headers`: the
+   * request's headers as the caller has read them already (read from the request when not given).
+   */
+  authenticate(request: SignedRequest, services: string[], headers?: HeaderReader): Promise<Caller>;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -32,7 +35,7 @@ const DEFAULT_REGION = 'us-east-1';
 export function createAuthenticator(keys: AccessKeyStore, cache: ReadCache, now: () => number): Authenticator {
   const signingKeys = createSigningKeyCache();
   return {
-    async authenticate(request, services) {
+    async authenticate(request, services, headers = headerReader(request)) {
       let key: AccessKeyRecord | undefined;
       let view: ReadView | undefined;
       const verified = await verifySigV4(request, {
@@ -47,7 +50,7 @@ export function createAuthenticator(keys: AccessKeyStore, cache: ReadCache, now:
           key = await keys.find(view, accessKeyId);
           return key?.active ? key.secretAccessKey : undefined;
         },
-      });
+      }, headers);
       // verifySigV4 returns only after lookupSecretKey found an active key.
       const { accountId, arn, accessKeyId } = key!;
       return { accountId, arn, accessKeyId, region: verified.region, view };

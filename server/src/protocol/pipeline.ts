@@ -121,7 +121,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       call.binding = binding;
       call.operationName = target!.slice(dot + 1);
 
-      const caller = await authenticator.authenticate(request, route.signingNames);
+      const caller = await authenticator.authenticate(request, route.signingNames, headers);
       call.caller = caller;
       caller.sourceIp = call.sourceIp;
       caller.userAgent = call.userAgent;

@@ -15,7 +15,7 @@ test('a header read from rawHeaders whatever the case of its name: the first val
 
 test('names once each, lowercased, and how many lines carry each', () => {
   const read = headerReader({ method: 'POST', path: '/', query: '', headers: {}, rawHeaders: raw, body });
-  assert.deepEqual(read.names(), ['host', 'x-amz-target', 'user-agent']);
+  assert.deepEqual([...read.names()], ['host', 'x-amz-target', 'user-agent']);
   assert.deepEqual([read.count('x-amz-target'), read.count('host'), read.count('date')], [2, 1, 0]);
 });
 
@@ -35,4 +35,6 @@ test('rawHeaders win over the header map', () => {
 test('canonical values: line breaks and runs of blanks become one space, ends trimmed', () => {
   assert.equal(canonicalHeaderValue('  a \t b\r\n  c  '), 'a b c');
   assert.equal(canonicalHeaderValue('plain'), 'plain');
+  assert.equal(canonicalHeaderValue('a\tb'), 'a b');
+  assert.equal(canonicalHeaderValue('a b '), 'a b');
 });

@@ -1,11 +1,12 @@
 // Reading request headers for signing. IncomingMessage.headers joins repeated headers with ", " (and keeps
 // only the first of some, like authorization and content-type), which is not what the signer saw; rawHeaders
 // keeps every line in order, so it wins when present. SigV4 joins repeated values with a bare ','.
+// The lines are grouped by name once per request, so the pipeline, SigV4 and audit read one structure.
 import type { SignedRequest } from './types.ts';
 
 export interface HeaderReader {
-  /** Every header name the request carries, lowercased, once each. */
-  names(): string[];
+  /** Every header name the request carries, lowercased, once each, in order of first appearance. */
+  names(): IterableIterator<string>;
   /** How many header lines carry this name. */
   count(name: string): number;
   /** First value of a header, for the single-valued ones (authorization, x-amz-date, ...). */
@@ -18,40 +19,63 @@ export interface HeaderReader {
 
 /** A reader over the request's header lines; names passed to it are lowercase. */
 export function headerReader(request: SignedRequest): HeaderReader {
-  const lines = request.rawHeaders ? pairs(request.rawHeaders) : linesOf(request.headers);
-  const valuesOf = (name: string): string[] => lines.filter(([n]) => n === name).map(([, value]) => value);
-  return {
-    names: () => [...new Set(lines.map(([n]) => n))],
-    count: (name) => valuesOf(name).length,
-    first: (name) => lines.find(([n]) => n === name)?.[1],
-    canonical: (name) => joinOrUndefined(valuesOf(name).map(canonicalHeaderValue), ','),
-    joined: (name) => joinOrUndefined(valuesOf(name), ', '),
-  };
+  return new HeaderLines(request.rawHeaders ?? linesOf(request.headers));
 }
 
-/** [name, value, name, value, ...] as [lowercased name, value] pairs. */
-function pairs(raw: string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i].toLowerCase(), raw[i + 1]]);
-  return out;
+/** The values of each header name (lowercased), in the order their lines came. */
+class HeaderLines implements HeaderReader {
+  private readonly byName = new Map<string, string[]>();
+
+  /** `raw`: [name, value, name, value, ...], as node:http's rawHeaders. */
+  constructor(raw: readonly string[]) {
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      const values = this.byName.get(name);
+      if (values) values.push(raw[i + 1]);
+      else this.byName.set(name, [raw[i + 1]]);
+    }
+  }
+
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
+
+  count(name: string): number {
+    return this.byName.get(name)?.length ?? 0;
+  }
+
+  first(name: string): string | undefined {
+    return this.byName.get(name)?.[0];
+  }
+
+  canonical(name: string): string | undefined {
+    const values = this.byName.get(name);
+    if (values === undefined) return undefined;
+    return values.length === 1 ? canonicalHeaderValue(values[0]) : values.map(canonicalHeaderValue).join(',');
+  }
+
+  joined(name: string): string | undefined {
+    return this.byName.get(name)?.join(', ');
+  }
 }
 
-/** A header map (test requests, or a request without rawHeaders) as lines: an array value is one line each. */
-function linesOf(headers: SignedRequest['headers']): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+/** A header map (test requests, or a request without rawHeaders) as raw lines: an array value is one line each. */
+function linesOf(headers: SignedRequest['headers']): string[] {
+  const out: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) out.push([name.toLowerCase(), v]);
+    for (const v of Array.isArray(value) ? value : [value]) out.push(name, v);
   }
   return out;
 }
 
-function joinOrUndefined(values: string[], separator: string): string | undefined {
-  return values.length === 0 ? undefined : values.join(separator);
-}
+// Anything canonicalisation would change: a line break, a tab, two spaces in a row, a blank at either end.
+const NOT_CANONICAL = /[\r\n\t]| {2}|^ | $/;
 
 /** Canonical value: line breaks to spaces, runs of spaces and tabs to one space, ends trimmed. */
 export function canonicalHeaderValue(value: string): string {
+  // Values as SDKs send them are already canonical; one test spares the three rewrites.
+  if (!NOT_CANONICAL.test(value)) return value;
   return value
     .replace(/[\r\n]/g, ' ')
     .replace(/[ \t]+/g, ' ')

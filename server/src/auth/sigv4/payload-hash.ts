@@ -2,7 +2,7 @@
 // X-Amz-Content-Sha256 (the JS SDK does, and signs it), and then it must match the body. UNSIGNED-PAYLOAD
 // (or any other placeholder) is never honoured for JSON requests, so a body can't be swapped under a
 // valid signature; such a request simply fails the signature check.
-import { sha256Hex } from './sha256.ts';
+import { sha256Hex } from '../../crypto/sha256.ts';
 import { sigv4Errors } from './sigv4-errors.ts';
 
 export function payloadHash(body: Buffer, announced: string | undefined): string {

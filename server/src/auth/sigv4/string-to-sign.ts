@@ -1,5 +1,5 @@
 // StringToSign = Algorithm \n RequestDateTime \n CredentialScope \n hex(SHA256(CanonicalRequest))
-import { sha256Hex } from './sha256.ts';
+import { sha256Hex } from '../../crypto/sha256.ts';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 

@@ -24,8 +24,8 @@ const SINGLE_VALUED = [
   ['x-amz-content-sha256', 'X-Amz-Content-Sha256'],
 ] as const;
 
-export async function verifySigV4(request: SignedRequest, options: VerifyOptions): Promise<VerifiedCaller> {
-  const read = headerReader(request);
+/** `read`: the request's headers, when the caller has read them already (the pipeline has, to route). */
+export async function verifySigV4(request: SignedRequest, options: VerifyOptions, read: HeaderReader = headerReader(request)): Promise<VerifiedCaller> {
   for (const [name, shown] of SINGLE_VALUED) {
     const count = read.count(name);
     if (count > 1) throw sigv4Errors.repeatedHeader(shown, count);
@@ -62,8 +62,8 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
   const canonical = canonicalRequest(request, read, auth.signedHeaders, hashedPayload);
   const { shortDate, region, service } = credential;
   const signingKey = options.signingKeys?.get(secret, shortDate, region, service) ?? deriveSigningKey(secret, shortDate, region, service);
-  const expected = hmac(signingKey, stringToSign(amzDate, credential.scope, canonical)).toString('hex');
-  if (!sameText(expected, auth.signature)) throw sigv4Errors.signatureMismatch();
+  const expected = hmac(signingKey, stringToSign(amzDate, credential.scope, canonical));
+  if (!sameSignature(expected, auth.signature)) throw sigv4Errors.signatureMismatch();
 
   return { accessKeyId: credential.accessKeyId, region, service, signingDate: time };
 }
@@ -86,9 +86,12 @@ function queryParameter(query: string, name: string): string | undefined {
   return new URLSearchParams(query).get(name) ?? undefined;
 }
 
-/** Compares in time that does not depend on where the texts differ; their lengths are public (64). */
-function sameText(expected: string, provided: string): boolean {
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(provided, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+const SIGNATURE_FORM = /^[0-9a-f]{64}$/;
+
+/**
+ * A signature's form (64 lowercase hex digits, as every signer writes it) is public; its bytes are compared in
+ * time that does not depend on where they differ.
+ */
+function sameSignature(expected: Buffer, provided: string): boolean {
+  return SIGNATURE_FORM.test(provided) && timingSafeEqual(expected, Buffer.from(provided, 'hex'));
 }
