@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { allow, BACKENDS, expectAwsError, permitted, startAccessServer, type AccessServer } from './helpers.ts';
 
-/** The README's team policy: manage the secrets tagged with your team, create only secrets tagged so. */
+/** The team policy of docs/access-control.md: manage the secrets tagged with your team, create only secrets tagged so. */
 export const TEAM_POLICY = {
   Version: '2012-10-17',
   Statement: [
