@@ -99,11 +99,14 @@ describe('coffer admin / audit', () => {
     };
     await waitFor(() => about(before).length > 0); // the listing is out
     const after = String((await s.json(['create-secret', '--name', 'admin/followed-2', '--secret-string', 'followed-VALUE'])).ARN);
-    await waitFor(() => about(after).length > 0);
+    const last = String((await s.json(['create-secret', '--name', 'admin/followed-3', '--secret-string', 'followed-VALUE'])).ARN);
+    await waitFor(() => about(last).length > 0);
     follow.child.kill('SIGINT');
     const run = await follow.done;
     assert.equal(about(before).length, 1, `the earlier event, in the listing:\n${run.stdout}\n${run.stderr}`);
     assert.equal(about(after).length, 1, `the later event, printed while following:\n${run.stdout}\n${run.stderr}`);
+    const position = (arn: string) => lines().findIndex((e) => String(e.CloudTrailEvent).includes(arn));
+    assert.ok(position(after) < position(last), 'events found while following are printed oldest first');
     assert.ok(lines().every((e) => e.EventName === 'CreateSecret'), 'the filter holds while following');
     assert.equal(new Set(lines().map((e) => e.EventId)).size, lines().length, 'no event printed twice');
     assert.doesNotMatch(run.stdout, /followed-VALUE/);

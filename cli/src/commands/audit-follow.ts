@@ -1,6 +1,7 @@
 // `coffer audit ... --follow`: after the listing, keeps asking LookupEvents for newer events (the same
-// filters, from the last event's time on) and prints each new one as a line of JSON, as `tail -f` would, until
-// interrupted. Events of the same second are told apart by their id, so none is printed twice.
+// filters, from the newest event's time on) and prints each new one as a line of JSON, as `tail -f` would,
+// until interrupted. LookupEvents answers newest first (as CloudTrail); what is found later is printed in time
+// order, oldest first. Events of the same second are told apart by their id, so none is printed twice.
 import type { GlobalOptions } from '../args/global-options.ts';
 import { createJsonCaller } from '../client/json-caller.ts';
 import { loadServiceModel, shapeOf } from '../model/service-model.ts';
@@ -18,10 +19,20 @@ interface AuditEvent {
 const seconds = (t: Date | number | string | undefined): number | undefined =>
   t === undefined ? undefined : t instanceof Date ? t.getTime() / 1000 : typeof t === 'number' ? t : Date.parse(t) / 1000;
 
+/** The time of the newest of these events, in seconds. */
+function newest(events: AuditEvent[]): number | undefined {
+  let latest: number | undefined;
+  for (const e of events) {
+    const t = seconds(e.EventTime);
+    if (t !== undefined && (latest === undefined || t > latest)) latest = t;
+  }
+  return latest;
+}
+
 export async function followAudit(result: Record<string, unknown>, params: Record<string, unknown>, globals: GlobalOptions): Promise<void> {
   const listed = (result.Events as AuditEvent[] | undefined) ?? [];
   const seen = new Set(listed.map((e) => e.EventId));
-  let from = seconds(listed.at(-1)?.EventTime) ?? Date.now() / 1000;
+  let from = newest(listed) ?? Date.now() / 1000;
   const model = loadServiceModel(COFFER_ADMIN.modelFile);
   const output = shapeOf(model, model.operations.LookupEvents.output!);
   const caller = await createJsonCaller(model, COFFER_ADMIN.json!, globals);
@@ -43,9 +54,9 @@ export async function followAudit(result: Record<string, unknown>, params: Recor
         NextToken = page.NextToken;
       } while (NextToken && !stopped);
       if (fresh.length > 0) {
-        await writeStdout(fresh.map((e) => `${JSON.stringify(e)}\n`).join(''));
+        await writeStdout(fresh.reverse().map((e) => `${JSON.stringify(e)}\n`).join(''));
         for (const e of fresh) seen.add(e.EventId);
-        from = seconds(fresh.at(-1)!.EventTime) ?? from;
+        from = newest(fresh) ?? from;
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -1,4 +1,4 @@
-// The audit trail on the admin API: LookupEvents (CloudTrail's, oldest first, filtered by time, principal,
+// The audit trail on the admin API: LookupEvents (CloudTrail's, newest first, filtered by time, principal,
 // event name, resource) and VerifyAuditTrail. An account root reads its own account's events; a user may
 // when its identity policy allows cloudtrail:LookupEvents. Verification walks the chain every account shares,
 // so only the operator may run it.
@@ -28,10 +28,11 @@ export function auditHandlers(trail: AuditTrail, authorizer: Authorizer, operato
     const input = raw as LookupInput;
     const scope = scopeOf(caller);
     (await authorizer.forRequest(scope)).require({ action: 'cloudtrail:LookupEvents', resource: '*', resourceAccountId: scope.accountId });
-    let afterSeq: number | undefined;
+    // The token is the seq of the previous page's last (oldest) event: the next page starts just before it.
+    let beforeSeq: number | undefined;
     if (input.NextToken !== undefined) {
-      afterSeq = Number(Buffer.from(input.NextToken, 'base64url').toString('utf8'));
-      if (!Number.isSafeInteger(afterSeq)) throw invalid('Invalid NextToken: pass the NextToken of the previous response unchanged.');
+      beforeSeq = Number(Buffer.from(input.NextToken, 'base64url').toString('utf8'));
+      if (!Number.isSafeInteger(beforeSeq)) throw invalid('Invalid NextToken: pass the NextToken of the previous response unchanged.');
     }
     const limit = input.MaxResults ?? 50;
     const rows = await trail.lookup({
@@ -41,7 +42,7 @@ export function auditHandlers(trail: AuditTrail, authorizer: Authorizer, operato
       principalArn: input.PrincipalArn,
       eventName: input.EventName,
       resourceArn: input.ResourceArn,
-      afterSeq,
+      beforeSeq,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);

@@ -1,7 +1,6 @@
 // SQL for the audit trail: append a batch (the caller holds the table lock), read pages by filters, and walk
 // the whole chain for verification. Events live in audit_segments, a batch per row (segment.ts); audit_events
 // holds the events written before batches were stored so, each a row, and the chain starts there. No rules here.
-import { sql } from 'kysely';
 import type { Executor } from '../store/db.ts';
 import type { AuditEventTable, AuditSegmentTable } from '../store/schema.ts';
 import { segmentEvents } from './segment.ts';
@@ -40,12 +39,33 @@ export interface EventQuery {
   principalArn?: string;
   eventName?: string;
   resourceArn?: string;
-  afterSeq?: number;
+  /** only events older than this one (the last of the previous page) */
+  beforeSeq?: number;
   limit: number;
 }
 
-/** Events matching every filter, in seq order, up to the limit. */
+/**
+ * Events matching every filter, newest first (CloudTrail's order: the recent activity is on the first page),
+ * up to the limit: the batches from the last one back, then the older per-event rows.
+ */
 export async function findEvents(db: Executor, q: EventQuery): Promise<AuditRow[]> {
+  const found: AuditRow[] = [];
+  const matches = (e: AuditRow) =>
+    (q.beforeSeq === undefined || e.seq < q.beforeSeq) &&
+    (q.accountId === undefined || e.account_id === q.accountId) &&
+    (q.from === undefined || e.event_time >= q.from) &&
+    (q.to === undefined || e.event_time <= q.to) &&
+    (q.principalArn === undefined || e.principal_arn === q.principalArn) &&
+    (q.eventName === undefined || e.event_name === q.eventName) &&
+    (q.resourceArn === undefined || e.resource_arn === q.resourceArn);
+  for await (const segment of segments(db, { ...q, newestFirst: true })) {
+    const events = segmentEvents(segment);
+    for (let i = events.length - 1; i >= 0; i--) {
+      if (!matches(events[i])) continue;
+      found.push(events[i]);
+      if (found.length >= q.limit) return found;
+    }
+  }
   let query = db.selectFrom('audit_events').selectAll();
   if (q.accountId !== undefined) query = query.where('account_id', '=', q.accountId);
   if (q.from !== undefined) query = query.where('event_time', '>=', q.from);
@@ -53,39 +73,33 @@ export async function findEvents(db: Executor, q: EventQuery): Promise<AuditRow[
   if (q.principalArn !== undefined) query = query.where('principal_arn', '=', q.principalArn);
   if (q.eventName !== undefined) query = query.where('event_name', '=', q.eventName);
   if (q.resourceArn !== undefined) query = query.where('resource_arn', '=', q.resourceArn);
-  if (q.afterSeq !== undefined) query = query.where('seq', '>', q.afterSeq);
-  const found = (await query.orderBy('seq').limit(q.limit).execute()) as AuditRow[];
-  if (found.length >= q.limit) return found;
-  const matches = (e: AuditRow) =>
-    (q.afterSeq === undefined || e.seq > q.afterSeq) &&
-    (q.accountId === undefined || e.account_id === q.accountId) &&
-    (q.from === undefined || e.event_time >= q.from) &&
-    (q.to === undefined || e.event_time <= q.to) &&
-    (q.principalArn === undefined || e.principal_arn === q.principalArn) &&
-    (q.eventName === undefined || e.event_name === q.eventName) &&
-    (q.resourceArn === undefined || e.resource_arn === q.resourceArn);
-  for await (const segment of segments(db, q)) {
-    for (const event of segmentEvents(segment)) {
-      if (!matches(event)) continue;
-      found.push(event);
-      if (found.length >= q.limit) return found;
-    }
-  }
+  if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
+  found.push(...((await query.orderBy('seq', 'desc').limit(q.limit - found.length).execute()) as AuditRow[]));
   return found;
 }
 
-/** Batches in seq order, a page at a time: those holding events after `afterSeq` and inside the time range. */
-async function* segments(db: Executor, q: { afterSeq?: number; from?: number; to?: number } = {}): AsyncGenerator<AuditSegmentTable> {
-  let after = -1;
+interface SegmentQuery {
+  /** batches holding events before this seq */
+  beforeSeq?: number;
+  from?: number;
+  to?: number;
+  /** from the last batch back (lookups), rather than in seq order (verification) */
+  newestFirst?: boolean;
+}
+
+/** Batches in seq order (or from the last back), a page at a time: those holding events inside the time range (and before `beforeSeq`). */
+async function* segments(db: Executor, q: SegmentQuery = {}): AsyncGenerator<AuditSegmentTable> {
+  let edge: number | undefined;
   for (;;) {
-    let query = db.selectFrom('audit_segments').selectAll().where('first_seq', '>', after);
-    if (q.afterSeq !== undefined) query = query.where(sql<number>`first_seq + event_count - 1`, '>', q.afterSeq);
+    let query = db.selectFrom('audit_segments').selectAll();
+    if (edge !== undefined) query = query.where('first_seq', q.newestFirst ? '<' : '>', edge);
+    if (q.beforeSeq !== undefined) query = query.where('first_seq', '<', q.beforeSeq);
     if (q.from !== undefined) query = query.where('max_time', '>=', q.from);
     if (q.to !== undefined) query = query.where('min_time', '<=', q.to);
-    const page = await query.orderBy('first_seq').limit(SEGMENT_PAGE).execute();
+    const page = await query.orderBy('first_seq', q.newestFirst ? 'desc' : 'asc').limit(SEGMENT_PAGE).execute();
     yield* page;
     if (page.length < SEGMENT_PAGE) return;
-    after = page[page.length - 1].first_seq;
+    edge = page[page.length - 1].first_seq;
   }
 }
 

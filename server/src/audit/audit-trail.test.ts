@@ -82,11 +82,12 @@ test('a trail stored a row per event (before batches) goes on into batches: one 
     const verification = await trail.verify();
     assert.deepEqual([verification.valid, verification.eventsChecked], [true, 6]);
     const all = await trail.lookup({ limit: 100 });
-    assert.deepEqual(all.map((e) => [e.seq, e.event_id]), [1, 2, 3, 4, 5, 6].map((i) => [i, pending(i).eventId]));
-    assert.equal(all[3].prev_hash, all[2].hash, 'the first batch links to the last row');
-    // Filters and pages across both: after seq 2, PutSecretValue only (events 4 and 6), two at a time.
-    assert.deepEqual((await trail.lookup({ afterSeq: 2, eventName: 'PutSecretValue', limit: 2 })).map((e) => e.seq), [4, 6]);
-    assert.deepEqual((await trail.lookup({ afterSeq: 4, limit: 1 })).map((e) => e.seq), [5]);
+    assert.deepEqual(all.map((e) => [e.seq, e.event_id]), [6, 5, 4, 3, 2, 1].map((i) => [i, pending(i).eventId]), 'newest first');
+    assert.equal(all[2].prev_hash, all[3].hash, 'the first batch links to the last row');
+    // Filters and pages across both: before seq 6, PutSecretValue only (events 4 and 2), two at a time.
+    assert.deepEqual((await trail.lookup({ beforeSeq: 6, eventName: 'PutSecretValue', limit: 2 })).map((e) => e.seq), [4, 2]);
+    assert.deepEqual((await trail.lookup({ beforeSeq: 5, limit: 2 })).map((e) => e.seq), [4, 3], 'a page from the batches into the rows');
+    assert.deepEqual((await trail.lookup({ beforeSeq: 3, limit: 5 })).map((e) => e.seq), [2, 1]);
     assert.deepEqual((await trail.lookup({ from: pending(5).time, to: pending(5).time, limit: 10 })).map((e) => e.seq), [5]);
     assert.deepEqual(await trail.lookup({ accountId: '999988887777', limit: 10 }), []);
   });
@@ -98,7 +99,7 @@ test("a worker's batch appended again (its primary's answer lost) adds only the 
     await trail.write([pending(1), pending(2), pending(3)], true);
     await trail.write([pending(3)], true);
     const all = await trail.lookup({ limit: 100 });
-    assert.deepEqual(all.map((e) => e.event_id), [1, 2, 3].map((i) => pending(i).eventId));
+    assert.deepEqual(all.map((e) => e.event_id), [3, 2, 1].map((i) => pending(i).eventId));
     assert.equal((await trail.verify()).valid, true);
   });
 });

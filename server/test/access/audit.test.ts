@@ -87,8 +87,9 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     await expectAwsError(sm.send(new CreateSecretCommand({ Name: 'bad name!*', SecretString: secrets[0] })), 'ValidationException');
     calls.push({ name: 'CreateSecret' });
 
-    const all = await events();
-    assert.deepEqual(all.map((e) => e.EventName), calls.map((c) => c.name), 'N calls, N events, in order');
+    const newestFirst = await events();
+    assert.deepEqual(newestFirst.map((e) => e.EventName), calls.map((c) => c.name).reverse(), 'N calls, N events, newest first (as CloudTrail)');
+    const all = [...newestFirst].reverse();
     const records = all.map((e) => JSON.parse(e.CloudTrailEvent) as Record<string, any>);
     for (const [i, c] of calls.entries()) if (c.requestId) assert.equal(records[i].requestID, c.requestId);
     const create = records[0];
@@ -124,8 +125,8 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     assert.deepEqual((await events({ EventName: 'PutSecretValue' })).map((e) => e.EventName), ['PutSecretValue']);
     const byUser = await events({ PrincipalArn: `arn:aws:iam::${t.accountId}:user/audited-user` });
     assert.deepEqual(byUser.map((e) => [e.EventName, e.ErrorCode]), [['GetSecretValue', 'AccessDeniedException']]);
-    const arn = JSON.parse((await events({ EventName: 'CreateSecret' }))[0].CloudTrailEvent).responseElements.ARN;
-    assert.deepEqual((await events({ ResourceArn: arn })).map((e) => e.EventName), ['CreateSecret', 'PutSecretValue']);
+    const arn = JSON.parse((await events({ EventName: 'CreateSecret' })).at(-1)!.CloudTrailEvent).responseElements.ARN; // the first, oldest
+    assert.deepEqual((await events({ ResourceArn: arn })).map((e) => e.EventName), ['PutSecretValue', 'CreateSecret']);
     assert.deepEqual(await events({ StartTime: Date.now() / 1000 + 3600 }), []);
     // A user reads the trail only when its policy allows cloudtrail:LookupEvents.
     await expectAdminError(t.admin('LookupEvents', {}, await t.user('no-trail', {})), 'AccessDeniedException', /cloudtrail:LookupEvents/);

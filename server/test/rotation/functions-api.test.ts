@@ -120,7 +120,8 @@ test('GetRotationStatus shows the run: steps done, the next one, attempts and th
   // The trail: the steps and the failures as service events on the secret, nothing secret in them.
   const { Events } = await s.admin('LookupEvents', { ResourceArn: arn });
   const events = (Events as Array<Record<string, unknown>>).filter((e) => e.EventSource === 'secretsmanager.amazonaws.com' && String(e.EventName).startsWith('Rotation'));
-  assert.deepEqual(events.map((e) => e.EventName), ['RotationStarted', 'RotationStepSucceeded', 'RotationStepFailed', 'RotationStarted', 'RotationFailed']);
+  // Newest first, as CloudTrail.
+  assert.deepEqual(events.map((e) => e.EventName), ['RotationFailed', 'RotationStarted', 'RotationStepFailed', 'RotationStepSucceeded', 'RotationStarted']);
   const record = JSON.parse(String(events[2].CloudTrailEvent)) as Record<string, any>;
   assert.equal(record.eventType, 'AwsServiceEvent');
   assert.equal(record.userIdentity.invokedBy, 'secretsmanager.amazonaws.com');
