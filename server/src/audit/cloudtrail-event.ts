@@ -117,9 +117,12 @@ function pick(o: Record<string, unknown> | null | undefined, k: string): string 
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The resource an event is about, for lookups: the response's ARN, else the request's secret or key. */
+/**
+ * The resource an event is about, for lookups: the ARN the answer named, else (a failed call, or an answer
+ * naming none) the request's secret, key or user as the caller named it.
+ */
 export function resourceOf(entry: AuditRecord, response: Record<string, unknown> | null): string | undefined {
-  return pick(response, 'ARN') ?? pick(entry.request, 'SecretId') ?? pick(entry.request, 'KeyId') ?? pick(entry.request, 'UserName');
+  return entry.resourceArn ?? pick(response, 'ARN') ?? pick(entry.request, 'SecretId') ?? pick(entry.request, 'KeyId') ?? pick(entry.request, 'UserName');
 }
 
 /** `memo` is the trail's (createEventMemo); without one, nothing is shared between calls. */

@@ -43,6 +43,8 @@ export interface AuditRecord {
   request?: Record<string, unknown>;
   /** the response, redacted (computed only when the sink asks: read-only calls do not record it); undefined for failures */
   response?: () => Record<string, unknown>;
+  /** the ARN the answer names (answeredArn), whatever the request named the resource by; undefined for failures */
+  resourceArn?: string;
   error?: { code: string; message: string };
 }
 
@@ -98,6 +100,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
         userAgent: call.userAgent,
         request: input && operation ? operation.redactInput(input) : undefined,
         response: response && operation ? () => operation.redactOutput(response) : undefined,
+        resourceArn: response ? answeredArn(response) : undefined,
         error: error ? { code: error.code, message: error.message } : undefined,
       });
     } catch (err) {
@@ -160,6 +163,17 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
   }
 
   return { handle };
+}
+
+/**
+ * The ARN a successful answer names: Secrets Manager's `ARN`, KMS's `KeyMetadata.Arn` or its `KeyId` (always
+ * the key's ARN in an answer). The audit trail files the call under it, so a secret read by name and a key
+ * used by alias are found by their ARN like every other call on them. Read from the answer itself, a few
+ * property reads, because read-only calls never build the redacted response; an ARN is never sensitive.
+ */
+function answeredArn(output: Record<string, unknown>): string | undefined {
+  const arn = output.ARN ?? (output.KeyMetadata as { Arn?: unknown } | undefined)?.Arn ?? output.KeyId;
+  return typeof arn === 'string' && arn.startsWith('arn:') ? arn : undefined;
 }
 
 function parseBody(body: Buffer): unknown {

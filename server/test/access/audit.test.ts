@@ -110,6 +110,9 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     assert.deepEqual([denied.errorCode, denied.userIdentity.type, denied.userIdentity.userName], ['AccessDeniedException', 'IAMUser', 'audited-user']);
     assert.match(denied.errorMessage, /is not authorized to perform: secretsmanager:GetSecretValue/);
     assert.equal(records[11].errorCode, 'ValidationException');
+    // One form of resource: the ARN the answer named, however the call named the secret or key (a name, a key id).
+    const keyArn = records[4].responseElements.KeyMetadata.Arn;
+    assert.deepEqual(all.slice(0, 7).map((e) => e.ResourceArn), [created.ARN, created.ARN, created.ARN, undefined, keyArn, keyArn, keyArn]);
 
     await t.server.app.audit.flush();
     // The stored text itself, every field of every event as written.
@@ -126,7 +129,8 @@ for (const backend of BACKENDS) describe(`audit trail (${backend.name})`, { skip
     const byUser = await events({ PrincipalArn: `arn:aws:iam::${t.accountId}:user/audited-user` });
     assert.deepEqual(byUser.map((e) => [e.EventName, e.ErrorCode]), [['GetSecretValue', 'AccessDeniedException']]);
     const arn = JSON.parse((await events({ EventName: 'CreateSecret' })).at(-1)!.CloudTrailEvent).responseElements.ARN; // the first, oldest
-    assert.deepEqual((await events({ ResourceArn: arn })).map((e) => e.EventName), ['PutSecretValue', 'CreateSecret']);
+    // The read by name is found by the ARN too; the denied read (no answer) is filed under the name it asked for.
+    assert.deepEqual((await events({ ResourceArn: arn })).map((e) => e.EventName), ['PutSecretValue', 'GetSecretValue', 'CreateSecret']);
     assert.deepEqual(await events({ StartTime: Date.now() / 1000 + 3600 }), []);
     // A user reads the trail only when its policy allows cloudtrail:LookupEvents.
     await expectAdminError(t.admin('LookupEvents', {}, await t.user('no-trail', {})), 'AccessDeniedException', /cloudtrail:LookupEvents/);
