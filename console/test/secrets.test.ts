@@ -141,18 +141,23 @@ describe('console: secrets', { skip }, () => {
     assert.equal(await page.getByRole('button', { name: 'Actions' }).evaluate((el) => el === document.activeElement), true, 'focus returns to Actions');
   });
 
-  test('change the encryption key: the warning is shown; the secret names the new key', async () => {
+  test('change the encryption key: the dialog says what Coffer does, and it does it: the labelled versions move under the new key', async () => {
     const key = await kms.send(new CreateKeyCommand({ Description: 'app key' }));
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/app', TargetKeyId: key.KeyMetadata!.KeyId }));
     await page.reload();
     await page.getByRole('button', { name: 'Actions' }).click();
     await page.getByRole('button', { name: 'Edit encryption key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit encryption key' });
-    await dialog.getByText(/you must update the secret value .* at least once before you disable or delete the first key/).waitFor();
+    const note = dialog.getByRole('note');
+    await note.getByText(/the versions labelled AWSCURRENT, AWSPREVIOUS and AWSPENDING are moved under it at once/).waitFor();
+    await note.getByText(/Versions without a label stay under the old key/).waitFor();
+    const labelled = async () => ((await sm.send(new ListSecretVersionIdsCommand({ SecretId: NAME }))).Versions ?? []).filter((v) => v.VersionStages?.length);
+    assert.ok((await labelled()).length >= 2, 'AWSCURRENT and AWSPREVIOUS');
     await dialog.getByLabel('Encryption key').selectOption('alias/app');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('definition').filter({ hasText: 'alias/app' }).waitFor();
     assert.equal((await sm.send(new DescribeSecretCommand({ SecretId: NAME }))).KmsKeyId, 'alias/app');
+    for (const v of await labelled()) assert.deepEqual(v.KmsKeyIds, [key.KeyMetadata!.Arn], `${v.VersionStages} is under the new key`);
     // Keyboard: Escape closes a dialog.
     await page.getByRole('button', { name: 'Actions' }).click();
     await page.getByRole('button', { name: 'Edit description' }).click();

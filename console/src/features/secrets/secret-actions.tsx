@@ -55,14 +55,17 @@ export function EditKeyDialog({ clients, secret, onDone, onClose }: Props) {
     <Dialog title="Edit encryption key" open onClose={onClose}>
       <form onSubmit={submit}>
         <div className="warning" role="note" id="key-warning">
-          <strong>Important:</strong> if you change the encryption key that's used by a secret, you must update the secret value
-          (with UpdateSecret or PutSecretValue, or Edit then Save here) at least once before you disable or delete the first key.
-          Updating the value decrypts it using the old key and re-encrypts it with the new key. If you disable or delete the
-          first key before this update, the value cannot be decrypted and you lose it unless you can re-enable the key.
-          <br />
-          What Coffer does about it: the versions already stored stay under the old key (the versions table shows each
-          version's key), and Coffer refuses nothing on your behalf, so keep the old key enabled until every version you
-          need has been written again under the new one.
+          <p>
+            <strong>What changes:</strong> new versions are encrypted under the new key, and the versions labelled
+            AWSCURRENT, AWSPREVIOUS and AWSPENDING are moved under it at once, in the same change (their data keys are
+            re-wrapped; the values stay the same). Versions without a label stay under the old key: keep the old key
+            enabled while you may need them.
+          </p>
+          <p>
+            The old key must still be usable: if it is disabled or pending deletion, nothing is changed and the error
+            is shown here. Moving the versions needs kms:Decrypt on the old key and kms:Encrypt on the new one; without
+            them only new versions use the new key, as in AWS, so update the value before you disable or delete the old key.
+          </p>
         </div>
         <label htmlFor="key-edit">Encryption key</label>
         <KeyPicker clients={clients} id="key-edit" value={keyId} onChange={setKeyId} />
