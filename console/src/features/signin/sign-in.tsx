@@ -4,6 +4,17 @@ import { createClients } from '../../api/clients.ts';
 import { REGIONS, type Session } from '../../api/session.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 
+/**
+ * The API's answer to an unknown access key id (UnrecognizedClientException) or a wrong secret key (the
+ * signature-mismatch InvalidSignatureException) means the same to someone signing in: the pair was not accepted.
+ * Other errors (a region the credential is not scoped to, an expired signature from a skewed clock) keep their text.
+ */
+function signInError(err: unknown): unknown {
+  const e = err as { name?: string; message?: string } | undefined;
+  const refused = e?.name === 'UnrecognizedClientException' || (e?.name === 'InvalidSignatureException' && /signature we calculated does not match/i.test(e.message ?? ''));
+  return refused ? new Error('The key pair was not accepted: check the access key ID and the secret access key.') : err;
+}
+
 /** Checks the key pair with a ListSecrets call, then asks who it belongs to (GetUser answers for a user). */
 export function SignIn({ onSignIn }: { onSignIn: (session: Session) => void }) {
   const [accessKeyId, setAccessKeyId] = useState('');
@@ -27,7 +38,7 @@ export function SignIn({ onSignIn }: { onSignIn: (session: Session) => void }) {
       }
       onSignIn({ accessKeyId: accessKeyId.trim(), secretAccessKey: secretAccessKey.trim(), region, principal });
     } catch (err) {
-      setError(err);
+      setError(signInError(err));
     } finally {
       setBusy(false);
     }
