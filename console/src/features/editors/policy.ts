@@ -9,10 +9,13 @@ export function policyProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** The account the template grants: AWS's documentation example, to be replaced. */
+export const EXAMPLE_ACCOUNT = '123456789012';
+
 export const POLICY_TEMPLATE = JSON.stringify(
   {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }],
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }],
   },
   null,
   2,

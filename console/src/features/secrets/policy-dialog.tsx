@@ -4,7 +4,7 @@ import type { Clients } from '../../api/clients.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { PolicyEditor } from '../editors/policy-editor.tsx';
-import { POLICY_TEMPLATE, policyProblem } from '../editors/policy.ts';
+import { EXAMPLE_ACCOUNT, POLICY_TEMPLATE, policyProblem } from '../editors/policy.ts';
 
 /** Edit resource permissions: GetResourcePolicy, the JSON editor with ValidateResourcePolicy, then PutResourcePolicy. */
 export function PolicyDialog({ clients, secret, onDone, onClose }: { clients: Clients; secret: DescribeSecretResponse; onDone: () => void; onClose: () => void }) {
@@ -37,6 +37,12 @@ export function PolicyDialog({ clients, secret, onDone, onClose }: { clients: Cl
   }
   return (
     <Dialog title="Edit resource permissions" onClose={onClose}>
+      {text !== undefined && !existing && !error && (
+        <p className="warning" role="note">
+          No resource policy is attached to this secret yet. The editor holds an example to start from, not a policy in
+          force: it would let account {EXAMPLE_ACCOUNT} read the value. Put your own principals in it, then Save to attach it.
+        </p>
+      )}
       {text === undefined ? <p>Loading…</p> : (
         <PolicyEditor value={text} onChange={setText} validate={(t) => clients.sm.send(new ValidateResourcePolicyCommand({ SecretId: secret.ARN, ResourcePolicy: t }))} />
       )}

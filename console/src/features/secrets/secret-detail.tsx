@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { RestoreSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Clients } from '../../api/clients.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
-import { formatDate } from '../../components/format.ts';
+import { formatDate, formatDay } from '../../components/format.ts';
 import { useSecret } from './use-secret.ts';
 import { SecretValue } from './secret-value.tsx';
 import { DeleteDialog, EditDescriptionDialog, EditKeyDialog } from './secret-actions.tsx';
@@ -59,7 +59,8 @@ export function SecretDetail({ clients, secretId }: { clients: Clients; secretId
           <dt>Secret description</dt><dd>{secret.Description || '—'}</dd>
           <dt>Created</dt><dd>{formatDate(secret.CreatedDate)}</dd>
           <dt>Last changed</dt><dd>{formatDate(secret.LastChangedDate)}</dd>
-          <dt>Last retrieved</dt><dd>{formatDate(secret.LastAccessedDate)}</dd>
+          {/* AWS keeps only the day of the last access (LastAccessedDate is midnight UTC): no time to show. */}
+          <dt>Last retrieved</dt><dd>{formatDay(secret.LastAccessedDate)}</dd>
         </dl>
       </section>
       <SecretValue clients={clients} secretId={secret.ARN!} onSaved={reload} disabled={!!secret.DeletedDate} />
