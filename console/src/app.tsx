@@ -38,7 +38,7 @@ export function App() {
         <button type="button" onClick={signOut}>Sign out</button>
       </header>
       <main id="main" tabIndex={-1}>
-        {route.page === 'secrets' && <SecretsList clients={clients} />}
+        {route.page === 'secrets' && <SecretsList key={route.keyId ?? ''} clients={clients} keyId={route.keyId} />}
         {route.page === 'secret' && <SecretDetail key={route.id} clients={clients} secretId={route.id} />}
         {route.page === 'create' && <CreateSecret clients={clients} />}
         {route.page === 'keys' && <KeysPage clients={clients} />}

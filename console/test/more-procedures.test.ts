@@ -152,10 +152,10 @@ describe('console: create, permissions, rotation, keys, audit', { skip }, () => 
     });
   });
 
-  test('keys page: create a key, add an alias, disable and enable it, schedule and cancel deletion; the secrets each key protects', async () => {
+  test('keys page: create a key, add an alias, disable and enable it, schedule and cancel deletion; how many secrets each key protects', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Keys' }).click();
     await page.getByRole('heading', { name: 'Encryption keys' }).waitFor();
-    await page.getByRole('row').filter({ hasText: 'alias/aws/secretsmanager' }).getByRole('link', { name: NAME }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'alias/aws/secretsmanager' }).getByRole('link', { name: '2 secrets' }).waitFor(); // NAME and production/cert
     await page.getByRole('button', { name: 'Create key' }).click();
     let dialog = page.getByRole('dialog', { name: 'Create key' });
     await dialog.getByLabel('Description').fill('orders key');
@@ -193,10 +193,11 @@ describe('console: create, permissions, rotation, keys, audit', { skip }, () => 
   test('audit page: recent events, filtered by event name', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
-    await page.getByRole('cell', { name: 'secretsmanager:CreateSecret' }).first().waitFor();
+    // Newest first: the keys page's last change is on the first page.
+    await page.getByRole('cell', { name: 'kms:CancelKeyDeletion' }).first().waitFor();
     await page.getByLabel('Event name').fill('PutResourcePolicy');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await eventually(async () => assert.equal(await page.getByRole('cell', { name: 'secretsmanager:CreateSecret' }).count(), 0));
+    await eventually(async () => assert.equal(await page.getByRole('cell', { name: 'kms:CancelKeyDeletion' }).count(), 0));
     await page.getByRole('cell', { name: 'secretsmanager:PutResourcePolicy' }).first().waitFor();
     await screenshot(page, 'audit', 'audit');
     assert.deepEqual(problems, []);

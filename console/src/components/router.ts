@@ -1,26 +1,33 @@
-// Hash routes (#/secrets, #/secrets/<name>, #/create, #/keys, #/audit): the server needs no knowledge of
-// them and a reload keeps the page. Secret names may hold '/', so they are percent-encoded.
+// Hash routes (#/secrets, #/secrets?key=<key id>, #/secrets/<name>, #/create, #/keys, #/audit): the server
+// needs no knowledge of them and a reload keeps the page. Secret names may hold '/', so they are percent-encoded.
 import { useEffect, useState } from 'react';
 
 export type Route =
-  | { page: 'secrets' }
+  /** keyId: only the secrets encrypted under this key */
+  | { page: 'secrets'; keyId?: string }
   | { page: 'secret'; id: string }
   | { page: 'create' }
   | { page: 'keys' }
   | { page: 'audit' };
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '');
+  const [path, query = ''] = hash.replace(/^#/, '').split('?', 2);
   const m = /^\/secrets\/(.+)$/.exec(path);
   if (m) return { page: 'secret', id: decodeURIComponent(m[1]) };
   if (path === '/create') return { page: 'create' };
   if (path === '/keys') return { page: 'keys' };
   if (path === '/audit') return { page: 'audit' };
-  return { page: 'secrets' };
+  const keyId = path === '/secrets' ? new URLSearchParams(query).get('key') : null;
+  return keyId ? { page: 'secrets', keyId } : { page: 'secrets' };
 }
 
 export function secretHref(id: string): string {
   return `#/secrets/${encodeURIComponent(id)}`;
+}
+
+/** The secret list filtered to the secrets a key protects. */
+export function secretsByKeyHref(keyId: string): string {
+  return `#/secrets?${new URLSearchParams({ key: keyId })}`;
 }
 
 export function navigate(hash: string): void {

@@ -3,11 +3,22 @@ import type { Clients } from '../../api/clients.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatDate } from '../../components/format.ts';
 import { Pager, usePages } from '../../components/pager.tsx';
+import { resourceLabel } from './resource.ts';
 
-interface AuditEvent { EventId: string; EventName: string; EventSource?: string; EventTime: number; Username?: string; PrincipalArn?: string; ResourceArn?: string; ErrorCode?: string; AccessKeyId?: string }
+interface AuditEvent { EventId: string; EventName: string; EventSource?: string; EventTime: number; Username?: string; PrincipalArn?: string; ResourceArn?: string; ErrorCode?: string; AccessKeyId?: string; CloudTrailEvent?: string }
 interface Filters { hours: number; eventName: string; principalArn: string; resourceArn: string }
 
-/** LookupEvents on the admin API (oldest first within the chosen window), for principals allowed cloudtrail:LookupEvents. */
+function requestParameters(event: AuditEvent): Record<string, unknown> | undefined {
+  try { return event.CloudTrailEvent ? (JSON.parse(event.CloudTrailEvent) as { requestParameters?: Record<string, unknown> }).requestParameters : undefined; } catch { return undefined; }
+}
+
+function ResourceCell({ event }: { event: AuditEvent }) {
+  const label = resourceLabel(event.ResourceArn, event.ResourceArn?.startsWith('arn:') ? undefined : requestParameters(event));
+  if (!label) return <td />;
+  return <td title={label.arn}><span className="kind">{label.kind}</span> <span className="mono">{label.name}</span></td>;
+}
+
+/** LookupEvents on the admin API (newest first within the chosen window), for principals allowed cloudtrail:LookupEvents. */
 export function AuditPage({ clients }: { clients: Clients }) {
   const [form, setForm] = useState<Filters>({ hours: 24, eventName: '', principalArn: '', resourceArn: '' });
   const [applied, setApplied] = useState<Filters>(form);
@@ -50,6 +61,7 @@ export function AuditPage({ clients }: { clients: Clients }) {
         <button type="submit">Apply filters</button>
       </form>
       <ErrorMessage error={error} />
+      <div className="table-scroll">
       <table className="grid">
         <thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Principal</th><th scope="col">Resource</th><th scope="col">Error</th></tr></thead>
         <tbody>
@@ -58,13 +70,14 @@ export function AuditPage({ clients }: { clients: Clients }) {
               <td>{formatDate(new Date(e.EventTime * 1000))}</td>
               <td>{e.EventSource?.split('.')[0]}:{e.EventName}</td>
               <td className="mono">{e.Username ?? e.PrincipalArn}</td>
-              <td className="mono">{e.ResourceArn}</td>
+              <ResourceCell event={e} />
               <td>{e.ErrorCode}</td>
             </tr>
           ))}
           {events?.length === 0 && <tr><td colSpan={5}>No events match.</td></tr>}
         </tbody>
       </table>
+      </div>
       <Pager label="Pages of events" pages={pages} nextToken={next} />
     </section>
   );

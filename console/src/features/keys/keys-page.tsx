@@ -1,35 +1,18 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import {
   CancelKeyDeletionCommand, CreateAliasCommand, CreateKeyCommand, DeleteAliasCommand, DescribeKeyCommand, DisableKeyCommand,
-  EnableKeyCommand, ListAliasesCommand, ListKeysCommand, ScheduleKeyDeletionCommand, type AliasListEntry, type KeyMetadata,
+  EnableKeyCommand, ListKeysCommand, ScheduleKeyDeletionCommand, type KeyMetadata,
 } from '@aws-sdk/client-kms';
-import { ListSecretsCommand, type SecretListEntry } from '@aws-sdk/client-secrets-manager';
+import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import type { Clients } from '../../api/clients.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatDate } from '../../components/format.ts';
-import { secretHref } from '../../components/router.ts';
+import { secretsByKeyHref } from '../../components/router.ts';
+import { keyIdOf, listAllAliases, listAllSecrets } from './protected-secrets.ts';
 
-interface KeyRow { meta: KeyMetadata; aliases: string[]; secrets: string[] }
-
-async function listAllSecrets(clients: Clients): Promise<SecretListEntry[]> {
-  const all: SecretListEntry[] = [];
-  let NextToken: string | undefined;
-  do {
-    const r = await clients.sm.send(new ListSecretsCommand({ MaxResults: 100, NextToken, IncludePlannedDeletion: true }));
-    all.push(...(r.SecretList ?? []));
-    NextToken = r.NextToken;
-  } while (NextToken);
-  return all;
-}
-
-/** The key a secret names by id, ARN, alias name or alias ARN, as a key id. */
-function keyIdOf(ref: string | undefined, aliases: AliasListEntry[]): string {
-  const r = ref ?? 'alias/aws/secretsmanager';
-  const alias = aliases.find((a) => a.AliasName === r || a.AliasArn === r);
-  if (alias) return alias.TargetKeyId ?? r;
-  return r.replace(/^arn:[^:]+:kms:[^:]*:\d*:key\//, '');
-}
+/** `secrets`: how many secrets the key protects; undefined when the caller may not list secrets. */
+interface KeyRow { meta: KeyMetadata; aliases: string[]; secrets?: number }
 
 export function KeysPage({ clients }: { clients: Clients }) {
   const [rows, setRows] = useState<KeyRow[] | undefined>();
@@ -38,15 +21,19 @@ export function KeysPage({ clients }: { clients: Clients }) {
   const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'delete' | 'alias'; keyId: string } | undefined>();
   const load = useCallback(async () => {
     try {
-      const [keys, aliases] = await Promise.all([clients.kms.send(new ListKeysCommand({ Limit: 1000 })), clients.kms.send(new ListAliasesCommand({ Limit: 100 }))]);
+      const [keys, aliasList] = await Promise.all([clients.kms.send(new ListKeysCommand({ Limit: 1000 })), listAllAliases(clients)]);
       const metas = await Promise.all((keys.Keys ?? []).map((k) => clients.kms.send(new DescribeKeyCommand({ KeyId: k.KeyId })).then((d) => d.KeyMetadata!)));
-      let secrets: SecretListEntry[] = [];
-      try { secrets = await listAllSecrets(clients); } catch { /* the caller may not list secrets: show keys anyway */ }
-      const aliasList = aliases.Aliases ?? [];
+      let secrets: SecretListEntry[] | undefined;
+      try { secrets = await listAllSecrets(clients, { IncludePlannedDeletion: true }); } catch { /* the caller may not list secrets: show keys anyway */ }
+      const counts = new Map<string, number>();
+      for (const s of secrets ?? []) {
+        const keyId = keyIdOf(s.KmsKeyId, aliasList);
+        counts.set(keyId, (counts.get(keyId) ?? 0) + 1);
+      }
       setRows(metas.map((meta) => ({
         meta,
         aliases: aliasList.filter((a) => a.TargetKeyId === meta.KeyId).map((a) => a.AliasName!),
-        secrets: secrets.filter((s) => keyIdOf(s.KmsKeyId, aliasList) === meta.KeyId).map((s) => s.Name!),
+        secrets: secrets && (counts.get(meta.KeyId!) ?? 0),
       })));
       setError(undefined);
     } catch (err) {
@@ -65,17 +52,18 @@ export function KeysPage({ clients }: { clients: Clients }) {
         <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>Create key</button>
       </div>
       <ErrorMessage error={error} />
+      <div className="table-scroll">
       <table className="grid">
         <thead><tr><th scope="col">Key</th><th scope="col">Aliases</th><th scope="col">Description</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Secrets it protects</th><th scope="col">Actions</th></tr></thead>
         <tbody>
           {rows?.map(({ meta, aliases, secrets }) => (
             <tr key={meta.KeyId} data-key={meta.KeyId}>
-              <td className="mono">{meta.KeyId}{meta.KeyManager === 'AWS' && <span className="badge">AWS managed</span>}</td>
+              <td><span className="mono key-id">{meta.KeyId}</span>{meta.KeyManager === 'AWS' && <span className="badge">AWS managed</span>}</td>
               <td>{aliases.map((a) => <span className="tag" key={a}>{a}{meta.KeyManager !== 'AWS' && <button type="button" className="link" aria-label={`Delete alias ${a}`} onClick={() => act(meta.KeyId!, () => clients.kms.send(new DeleteAliasCommand({ AliasName: a })))}>×</button>}</span>)}</td>
               <td>{meta.Description}</td>
               <td>{meta.KeyState}{meta.DeletionDate && ` (deletion ${formatDate(meta.DeletionDate)})`}</td>
               <td>{formatDate(meta.CreationDate)}</td>
-              <td>{secrets.map((s) => <a className="tag" key={s} href={secretHref(s)}>{s}</a>)}</td>
+              <td className="nowrap">{secrets === undefined ? '—' : secrets === 0 ? 'None' : <a href={secretsByKeyHref(meta.KeyId!)}>{secrets === 1 ? '1 secret' : `${secrets} secrets`}</a>}</td>
               <td><div className="row-actions">
                 {meta.KeyManager !== 'AWS' && (
                   <>
@@ -93,6 +81,7 @@ export function KeysPage({ clients }: { clients: Clients }) {
           ))}
         </tbody>
       </table>
+      </div>
       {dialog?.kind === 'create' && (
         <FormDialog title="Create key" label="Description" submitLabel="Create key" onClose={() => setDialog(undefined)}
           onSubmit={async (v) => { await clients.kms.send(new CreateKeyCommand({ Description: v || undefined })); setDialog(undefined); await load(); }} />

@@ -103,10 +103,12 @@ export function SecretValue({ clients, secretId, onSaved, disabled }: { clients:
           </div>
           <div role="tabpanel" id="panel-value" aria-labelledby={tab === 'kv' ? 'tab-kv' : 'tab-plain'}>
             {!editing && tab === 'kv' && (kv ? (
-              <table className="grid kv">
-                <thead><tr><th scope="col">Secret key</th><th scope="col">Secret value</th></tr></thead>
-                <tbody>{kv.map((row) => <tr key={row.key}><td>{row.key}</td><td className="mono">{row.value}</td></tr>)}</tbody>
-              </table>
+              <div className="table-scroll">
+                <table className="grid kv">
+                  <thead><tr><th scope="col">Secret key</th><th scope="col">Secret value</th></tr></thead>
+                  <tbody>{kv.map((row) => <tr key={row.key}><td>{row.key}</td><td className="mono">{row.value}</td></tr>)}</tbody>
+                </table>
+              </div>
             ) : <p>This value is not a JSON object of keys and values; see the Plaintext tab.</p>)}
             {!editing && tab === 'plain' && (
               <pre className="mono value" aria-label="Secret value plaintext">{value.SecretString ?? `(binary, base64) ${value.SecretBinary ? toBase64(value.SecretBinary) : ''}`}</pre>

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatDate, formatDay } from '../../components/format.ts';
 import { secretHref } from '../../components/router.ts';
 import { Pager, usePages } from '../../components/pager.tsx';
+import { secretsUnderKey } from '../keys/protected-secrets.ts';
 
 const FILTER_KEYS: Array<{ key: FilterNameStringType; label: string }> = [
   { key: 'all', label: 'All fields' },
@@ -14,13 +15,18 @@ const FILTER_KEYS: Array<{ key: FilterNameStringType; label: string }> = [
   { key: 'tag-value', label: 'Tag value' },
 ];
 
-/** ListSecrets with its filters (a leading ! negates, several words are ANDed), sort order and paging. */
-export function SecretsList({ clients }: { clients: Clients }) {
+/**
+ * ListSecrets with its filters (a leading ! negates, several words are ANDed), sort order and paging. With
+ * `keyId` (the Keys page's link) only the secrets encrypted under that key, all on one page: ListSecrets cannot
+ * filter by key, so every page is read and filtered here.
+ */
+export function SecretsList({ clients, keyId }: { clients: Clients; keyId?: string }) {
   const [filterKey, setFilterKey] = useState<FilterNameStringType>('all');
   const [search, setSearch] = useState('');
   const [applied, setApplied] = useState<Filter[]>([]);
   const [sortOrder, setSortOrder] = useState<'asc' | 'desc'>('desc');
-  const [includeDeleted, setIncludeDeleted] = useState(false);
+  // The Keys page counts the secrets scheduled for deletion too (the key still matters to them): so does its link.
+  const [includeDeleted, setIncludeDeleted] = useState(keyId !== undefined);
   const [pageSize, setPageSize] = useState(25);
   const pages = usePages();
   const [secrets, setSecrets] = useState<SecretListEntry[] | undefined>();
@@ -30,11 +36,13 @@ export function SecretsList({ clients }: { clients: Clients }) {
   useEffect(() => {
     let live = true;
     setError(undefined);
-    clients.sm
-      .send(new ListSecretsCommand({ Filters: applied.length ? applied : undefined, SortOrder: sortOrder, IncludePlannedDeletion: includeDeleted, MaxResults: pageSize, NextToken: pages.token }))
-      .then((r) => { if (live) { setSecrets(r.SecretList ?? []); setNextToken(r.NextToken); } }, (err) => live && setError(err));
+    const request = { Filters: applied.length ? applied : undefined, SortOrder: sortOrder, IncludePlannedDeletion: includeDeleted };
+    const listed = keyId
+      ? secretsUnderKey(clients, keyId, request).then((SecretList) => ({ SecretList, NextToken: undefined }))
+      : clients.sm.send(new ListSecretsCommand({ ...request, MaxResults: pageSize, NextToken: pages.token }));
+    listed.then((r) => { if (live) { setSecrets(r.SecretList ?? []); setNextToken(r.NextToken); } }, (err) => live && setError(err));
     return () => { live = false; };
-  }, [clients, applied, sortOrder, includeDeleted, pageSize, pages.token, pages.page]);
+  }, [clients, keyId, applied, sortOrder, includeDeleted, pageSize, pages.token, pages.page]);
 
   const restart = pages.reset;
   function submit(e: FormEvent) {
@@ -50,6 +58,12 @@ export function SecretsList({ clients }: { clients: Clients }) {
         <h1 id="secrets-title">Secrets</h1>
         <a className="button primary" href="#/create">Store a new secret</a>
       </div>
+      {keyId && (
+        <p className="filter-note" role="status">
+          Encrypted under key <span className="mono">{keyId}</span>{secrets && `: ${secrets.length === 1 ? '1 secret' : `${secrets.length} secrets`}`}.{' '}
+          <a href="#/secrets">Show all secrets</a>
+        </p>
+      )}
       <form className="toolbar" role="search" onSubmit={submit}>
         <label htmlFor="filter-key">Filter by</label>
         <select id="filter-key" value={filterKey} onChange={(e) => setFilterKey(e.target.value as FilterNameStringType)}>
@@ -69,6 +83,7 @@ export function SecretsList({ clients }: { clients: Clients }) {
         </label>
       </form>
       <ErrorMessage error={error} />
+      <div className="table-scroll">
       <table className="grid">
         <caption className="visually-hidden">Secrets</caption>
         <thead>
@@ -91,12 +106,15 @@ export function SecretsList({ clients }: { clients: Clients }) {
           {secrets?.length === 0 && <tr><td colSpan={6}>No secrets match.</td></tr>}
         </tbody>
       </table>
-      <Pager label="Pages of secrets" pages={pages} nextToken={nextToken}>
-        <label htmlFor="page-size">Per page</label>
-        <select id="page-size" value={pageSize} onChange={(e) => { setPageSize(Number(e.target.value)); restart(); }}>
-          {[10, 25, 50, 100].map((n) => <option key={n}>{n}</option>)}
-        </select>
-      </Pager>
+      </div>
+      {!keyId && (
+        <Pager label="Pages of secrets" pages={pages} nextToken={nextToken}>
+          <label htmlFor="page-size">Per page</label>
+          <select id="page-size" value={pageSize} onChange={(e) => { setPageSize(Number(e.target.value)); restart(); }}>
+            {[10, 25, 50, 100].map((n) => <option key={n}>{n}</option>)}
+          </select>
+        </Pager>
+      )}
     </section>
   );
 }

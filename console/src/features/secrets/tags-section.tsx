@@ -35,8 +35,10 @@ export function TagsSection({ clients, secret, onSaved }: { clients: Clients; se
         {!rows && <button type="button" onClick={() => { setRows(current.length ? current : [{ key: '', value: '' }]); setError(undefined); }}>Edit tags</button>}
       </div>
       {!rows && (current.length ? (
-        <table className="grid"><thead><tr><th scope="col">Key</th><th scope="col">Value</th></tr></thead>
-          <tbody>{current.map((t) => <tr key={t.key}><td>{t.key}</td><td>{t.value}</td></tr>)}</tbody></table>
+        <div className="table-scroll">
+          <table className="grid"><thead><tr><th scope="col">Key</th><th scope="col">Value</th></tr></thead>
+            <tbody>{current.map((t) => <tr key={t.key}><td>{t.key}</td><td>{t.value}</td></tr>)}</tbody></table>
+        </div>
       ) : <p>No tags.</p>)}
       {rows && (
         <>

@@ -22,6 +22,7 @@ export function VersionsSection({ clients, secret, generation, onChanged }: { cl
     <section className="panel" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions</h2>
       <ErrorMessage error={error} />
+      <div className="table-scroll">
       <table className="grid" aria-label="Versions">
         <thead><tr><th scope="col">Version ID</th><th scope="col">Staging labels</th><th scope="col">Created</th><th scope="col">KMS key</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
         <tbody>
@@ -36,6 +37,7 @@ export function VersionsSection({ clients, secret, generation, onChanged }: { cl
           ))}
         </tbody>
       </table>
+      </div>
       {moving && versions && <MoveLabelDialog clients={clients} secretId={secret.ARN!} versions={versions} target={moving} onClose={() => setMoving(undefined)} onDone={() => { setMoving(undefined); onChanged(); }} />}
     </section>
   );
