@@ -82,9 +82,9 @@ export function createCellHistogram(registry: Registry, name: string, help: stri
         let cumulative = 0;
         bounds.forEach((bound, i) => {
           cumulative += buckets.counts[i];
-          values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: bound }, value: cumulative });
+          values.push({ metricName: `${name}_bucket`, labels: { le: bound, ...labels }, value: cumulative });
         });
-        values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: buckets.count });
+        values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', ...labels }, value: buckets.count });
         values.push({ metricName: `${name}_sum`, labels, value: buckets.sum });
         values.push({ metricName: `${name}_count`, labels, value: buckets.count });
       }
