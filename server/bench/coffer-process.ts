@@ -25,10 +25,17 @@ export async function freePort(): Promise<number> {
 export function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let out = '';
+    let found = false;
+    // Keeps reading once found (a server logs every request: a pipe left full would stall it) without keeping it.
     child.stdout!.on('data', (d: Buffer) => {
+      if (found) return;
       out += d.toString();
       const m = pattern.exec(out);
-      if (m) resolve(m);
+      if (m) {
+        found = true;
+        out = '';
+        resolve(m);
+      }
     });
     child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready:\n${out}`)));
   });

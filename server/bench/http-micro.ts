@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pino from 'pino';
 import { startTestServer } from '../test/support/test-server.ts';
 import { smithySigner } from '../src/auth/sigv4/test-signer.ts';
+import { createLog } from '../src/observability/log.ts';
 import { createBenchSecrets, signedHeaders } from './bench-secrets.ts';
 
 interface LoadJob {
@@ -39,7 +41,8 @@ if (process.argv[2] === '--load') {
 
 async function main(seconds: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'http-micro-'));
-  const server = await startTestServer({ dataDir });
+  // The request log as a server writes it (info, JSON), to /dev/null: its cost is part of the measure.
+  const server = await startTestServer({ dataDir, log: createLog({ level: 'info', format: 'json' }, pino.destination({ dest: '/dev/null', sync: false })) });
   try {
     const client = server.client();
     const port = Number(new URL(server.endpoint).port);

@@ -39,6 +39,11 @@ import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
 import { rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
 import { consoleDistDir, repoDir } from './paths.ts';
+import { createLog, type Log } from './observability/log.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { localMetricsRegistry, type MetricsRegistry } from './observability/metrics-registry.ts';
+import { createMetricsEndpoint } from './http/metrics-endpoint.ts';
+import { createRequestObserver } from './http/request-observer.ts';
 
 const MODELS_DIR = join(repoDir(), 'models');
 
@@ -74,7 +79,12 @@ export interface App {
 
 export interface AppOptions {
   now?: () => number;
+  /** the process's log (default: a new one as the configuration says) */
+  log?: Log;
+  /** where errors go (default: the log) */
   logger?: Logger;
+  /** the registry GET /metrics reads (default: this app's own; main.ts gives a worker's, aggregated by the primary) */
+  metrics?: MetricsRegistry;
   /** rotation engine settings (tests shorten the backoff) */
   rotation?: Partial<EngineOptions>;
   /** a --workers worker: audit batches are written by the primary (openAuditWriter) */
@@ -90,23 +100,28 @@ function storeLocation(config: Config): StoreLocation {
  * The primary's audit writer under --workers: appends the batches its workers send (serveWorkerAppends)
  * to the chain in the store the workers share. The store must have been prepared (createApp) first.
  */
-export async function openAuditWriter(config: Config, logger: Logger = defaultLogger): Promise<{ close(): Promise<void> }> {
+export async function openAuditWriter(config: Config, log: Log): Promise<{ close(): Promise<void> }> {
   const store = await openStore(storeLocation(config));
-  const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger });
+  const trail = createAuditTrail({ store, now: Date.now, eventId: createEventIds({ now: Date.now, randomFill: randomFillSync }), logger: errorLogger(log) });
   serveWorkerAppends((batch) => trail.writePacked(batch));
   return { close: () => store.close() };
 }
 
-const defaultLogger: Logger = {
-  error: (msg, fields) => console.error(JSON.stringify({ level: 'error', time: new Date().toISOString(), msg, ...fields })),
-};
+/** The pipeline's (and the domains') error logger, onto the process's log. */
+function errorLogger(log: Log): Logger {
+  return { error: (msg, fields) => log.error(fields, msg) };
+}
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? defaultLogger;
+  const log = options.log ?? createLog({ level: config.logLevel, format: config.logFormat });
+  const logger = options.logger ?? errorLogger(log);
+  const info = (msg: string, fields?: Record<string, unknown>) => (fields ? log.info(fields, msg) : log.info(msg));
+  const metricsRegistry = options.metrics ?? localMetricsRegistry();
+  const metrics = createMetrics(metricsRegistry.registry);
 
   if (!config.dev) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(storeLocation(config));
+  const store = await openStore(storeLocation(config), { onQuery: metrics.storeQuery });
   try {
     // The keyring: COFFER_ROOT_KEY's keys and the key file's (created on first start when no key is given);
     // the file is read again whenever an item names a root key not held (a rotation by another server).
@@ -147,7 +162,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const secrets = createSecretService(secretDeps);
     // A --workers worker's audit batches go to the primary, the chain's one writer on this host.
     const toPrimary = options.auditToPrimary ? primaryAppender((batch) => audit.write(batch, true)) : undefined;
-    const audit = createAuditTrail({ store, now, eventId: createEventIds({ now, randomFill: randomFillSync }), logger, append: toPrimary });
+    const audit = createAuditTrail({
+      store,
+      now,
+      eventId: createEventIds({ now, randomFill: randomFillSync }),
+      logger,
+      append: toPrimary,
+      onWritten: metrics.auditWrite,
+    });
     let endpoint: string | undefined;
     const rotation = createRotation({
       store,
@@ -157,19 +179,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       randomBytes,
       randomUUID,
       rootKey,
-      logger: { error: logger.error, info: () => {} },
+      logger: { error: logger.error, info },
       holder: randomUUID(),
       allowedCommands: config.rotationCommands,
       endpoint: () => endpoint,
       engine: options.rotation,
       onProgress: (event) => {
+        metrics.rotationProgress(event);
         const recorded = rotationAuditEvent(event);
         if (recorded) audit.serviceEvent({ service: 'secretsmanager', ...recorded });
       },
     });
 
     const rootKeyDeps = { store, keyring: rootKey, keyFile, keys, accessKeys, functions: rotation.functions };
-    const follower = createRootKeyFollower({ ...rootKeyDeps, logger: { error: logger.error, info: () => {} } });
+    const follower = createRootKeyFollower({ ...rootKeyDeps, logger: { error: logger.error, info } });
     const rotateRoot = async (): Promise<RootKeyRotationResult> => {
       if (config.dev) throw new AwsError('InvalidInputException', 'A dev-mode server keeps its root key in memory only: there is no root key to rotate.');
       const result = await rotateRootKey(rootKeyDeps);
@@ -206,8 +229,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       audit.sink,
     );
 
+    const observer = createRequestObserver({ metrics, log });
+    metrics.attach({ inFlight: observer.inFlight, auditQueueDepth: audit.pending, cacheStats: cache.stats, rotationBacklog: rotation.backlog });
     const server = createHttpServer({
       api: pipeline.handle,
+      observer,
+      logger,
+      metrics: createMetricsEndpoint({ token: config.metricsToken, text: metricsRegistry.text, contentType: metricsRegistry.contentType }),
       consoleDir: consoleDistDir(),
       health: async () => {
         await store.db.selectFrom('meta').select('key').limit(1).execute();

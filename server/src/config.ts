@@ -22,9 +22,27 @@ export interface Config {
   workers: number;
   /** absolute paths of the executables that command rotation functions may run (COFFER_ROTATION_COMMANDS, colon-separated) */
   rotationCommands: string[];
+  /** the lowest level logged (pino's levels; `silent` logs nothing) */
+  logLevel: LogLevel;
+  /** `pretty` (for a terminal, the default when stdout is one) or `json` (one object a line, the default otherwise) */
+  logFormat: LogFormat;
+  /** when set, GET /metrics needs `Authorization: Bearer <token>` from any address; when not, it answers loopback clients only */
+  metricsToken?: string;
 }
 
-export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers'>> & { port?: number | string; workers?: number | string };
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'json' | 'pretty';
+
+export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers' | 'logLevel' | 'logFormat'>> & {
+  port?: number | string;
+  workers?: number | string;
+  logLevel?: string;
+  logFormat?: string;
+};
+
+/** Shorter tokens are refused: the metrics endpoint may be reachable from the network. */
+const MIN_METRICS_TOKEN_LENGTH = 16;
 
 /** Each option, its environment variable and default: the CLI's --help is built from this list. */
 export const CONFIG_ENV = {
@@ -37,11 +55,19 @@ export const CONFIG_ENV = {
   rootKey: { env: 'COFFER_ROOT_KEY', default: undefined, help: 'root key, base64 of 32 bytes, several comma-separated newest first (the key file is read too)' },
   // A production server does not share its cores with a load generator: one worker per core.
   workers: { env: 'COFFER_WORKERS', default: String(availableParallelism()), help: 'worker processes serving the port, by default one per core (not with --dev)' },
+  logLevel: { env: 'COFFER_LOG_LEVEL', default: 'info', help: `lowest level logged: ${LOG_LEVELS.join(', ')}` },
+  logFormat: { env: 'COFFER_LOG_FORMAT', default: undefined, help: 'json or pretty; default pretty on a terminal, json otherwise' },
+  metricsToken: {
+    env: 'COFFER_METRICS_TOKEN',
+    default: undefined,
+    help: `bearer token GET /metrics requires (at least ${MIN_METRICS_TOKEN_LENGTH} characters); without one, /metrics answers loopback clients only`,
+  },
 } as const;
 
 export const DEV_ACCOUNT_ID = '000000000000';
 
-export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+/** `stdoutIsTty` chooses the default log format (pretty for a person at a terminal, JSON for a log collector). */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, stdoutIsTty = process.stdout.isTTY === true): Config {
   const pick = (name: keyof typeof CONFIG_ENV): string | undefined => {
     const flag = flags[name as keyof ConfigFlags];
     if (flag !== undefined && flag !== null) return String(flag);
@@ -59,6 +85,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('the database URL must start with postgres:// (SQLite is the default and needs no URL)');
   }
+  const logLevel = pick('logLevel')!.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`invalid log level ${logLevel}: use one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = (pick('logFormat') ?? (stdoutIsTty ? 'pretty' : 'json')).toLowerCase();
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new Error(`invalid log format ${logFormat}: use json or pretty`);
+  const metricsToken = pick('metricsToken');
+  if (metricsToken !== undefined && metricsToken.length < MIN_METRICS_TOKEN_LENGTH) {
+    throw new Error(`the metrics token must have at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+  }
   return {
     port,
     host: pick('host')!,
@@ -70,5 +104,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     sweepIntervalSeconds: Number(env.COFFER_SWEEP_INTERVAL_SECONDS ?? 60),
     workers: dev ? 1 : workers,
     rotationCommands: (env.COFFER_ROTATION_COMMANDS ?? '').split(':').filter((p) => p !== '').map((p) => resolve(p)),
+    logLevel: logLevel as LogLevel,
+    logFormat,
+    metricsToken,
   };
 }

@@ -6,22 +6,25 @@ import cluster from 'node:cluster';
 import { createApp, openAuditWriter, type App } from './app.ts';
 import { loadConfig, type Config, type ConfigFlags } from './config.ts';
 import { PROFILE } from './bootstrap.ts';
+import { createLog, type Log } from './observability/log.ts';
+import { processMetricsRegistry, serveWorkerMetrics } from './observability/metrics-registry.ts';
 
 /** MiB per semi-space of a worker's young generation (V8's default is 16 on 64-bit). */
 const WORKER_SEMI_SPACE_MB = 32;
 
 export async function runServer(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(flags);
-  if (!config.dev && cluster.isPrimary) return runPrimary(config);
-  const app = await createApp(config, { auditToPrimary: cluster.isWorker });
+  const log = createLog({ level: config.logLevel, format: config.logFormat });
+  if (!config.dev && cluster.isPrimary) return runPrimary(config, log);
+  const app = await createApp(config, { auditToPrimary: cluster.isWorker, log, metrics: processMetricsRegistry() });
   const { url } = await app.listen();
-  if (cluster.isPrimary) announce(config, app, url);
+  if (cluster.isPrimary) announce(log, config, app, url);
   let stopping = false;
   const stop = (signal: string) => {
     // Ctrl-C signals the whole process group: a worker hears it and then the primary's SIGTERM.
     if (stopping) return;
     stopping = true;
-    if (cluster.isPrimary) console.log(`${signal}: shutting down`);
+    if (cluster.isPrimary) log.info(`${signal}: shutting down`);
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -37,15 +40,16 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
  * operator set one: a request's garbage then dies young instead of being promoted (about 10% less CPU per
  * GetSecretValue in `npm run bench`).
  */
-async function runPrimary(config: Config): Promise<void> {
-  const app = await createApp(config);
+async function runPrimary(config: Config, log: Log): Promise<void> {
+  const app = await createApp(config, { log });
   await app.close();
-  const auditWriter = await openAuditWriter(config);
+  const auditWriter = await openAuditWriter(config, log);
+  serveWorkerMetrics();
   let stopping = false;
   let listening = 0;
   cluster.on('listening', (_worker, address) => {
     // Announce once every worker is accepting connections, so "listening" means it.
-    if (++listening === config.workers) announce(config, app, `http://${config.host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
+    if (++listening === config.workers) announce(log, config, app, `http://${config.host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
   });
   const inherited = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')];
   const semiSpace = inherited.some((arg) => arg.startsWith('--max-semi-space-size')) ? [] : [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
@@ -56,17 +60,17 @@ async function runPrimary(config: Config): Promise<void> {
     if (stopping) return;
     if (listening < config.workers) {
       // It could not start (the port is taken, the store refused it...): its error is above. Starting it again would loop.
-      console.error(`worker ${worker.process.pid} exited (${signal ?? code}) before it was listening; stopping`);
+      log.error(`worker ${worker.process.pid} exited (${signal ?? code}) before it was listening; stopping`);
       stop('startup failure', 1);
       return;
     }
-    console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    log.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     cluster.fork();
   });
   const stop = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    if (exitCode === 0) console.log(`${signal}: shutting down`);
+    if (exitCode === 0) log.info(`${signal}: shutting down`);
     const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
     // The workers' last audit batches come here as they close: the writer stays open until they have gone.
     const gone = workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(undefined) : w.once('exit', resolve))));
@@ -80,21 +84,25 @@ async function runPrimary(config: Config): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-function announce(config: Config, app: App, url: string, extra?: string): void {
+/**
+ * "Coffer listening on <url>" (the line scripts wait for), then on first start how to use the admin credential:
+ * one log entry each, whose text reads as it did on a terminal (pretty format) and whose fields a log collector
+ * can use (JSON). The access key id is not secret; its secret key is only in the credentials file.
+ */
+function announce(log: Log, config: Config, app: App, url: string, extra?: string): void {
   const where = config.dev ? 'in memory (dev mode: any credentials accepted)' : config.databaseUrl ? 'PostgreSQL' : config.dataDir;
-  console.log(`Coffer listening on ${url} — account ${app.accountId}, data ${where}${extra ? `, ${extra}` : ''}`);
+  log.info({ url, accountId: app.accountId }, `Coffer listening on ${url} — account ${app.accountId}, data ${where}${extra ? `, ${extra}` : ''}`);
   if (!app.adminCredential) return;
   const file = app.adminCredential.credentialsFile;
-  console.log(
+  log.info(
+    { accountId: app.accountId, accessKeyId: app.adminCredential.accessKeyId, credentialsFile: file, profile: PROFILE },
     [
-      '',
       `First start: created the admin credential for account ${app.accountId} (access key ${app.adminCredential.accessKeyId}).`,
       `It is saved, readable only by you, as profile "${PROFILE}" in ${file}. To use it:`,
       `  export AWS_SHARED_CREDENTIALS_FILE=${file} AWS_PROFILE=${PROFILE} AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1`,
       `  aws --endpoint-url ${url} secretsmanager list-secrets`,
       `SDKs: set the endpoint to ${url}, e.g. new SecretsManagerClient({ endpoint: '${url}' }) or`,
       `  boto3.client('secretsmanager', endpoint_url='${url}'), with the same profile.`,
-      '',
     ].join('\n'),
   );
 }

@@ -19,14 +19,30 @@ export async function serverMain(argv: string[]): Promise<void> {
   option('--dev', 'dev');
   option('--account-id <id>', 'accountId');
   option('--workers <n>', 'workers');
-  server.action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; dev?: boolean; accountId?: string; workers?: string }) => {
-    try {
-      await runServer(opts);
-    } catch (err) {
-      console.error(`coffer server: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    }
-  });
+  option('--log-level <level>', 'logLevel');
+  option('--log-format <format>', 'logFormat');
+  option('--metrics-token <token>', 'metricsToken');
+  server.action(
+    async (opts: {
+      port?: string;
+      host?: string;
+      dataDir?: string;
+      databaseUrl?: string;
+      dev?: boolean;
+      accountId?: string;
+      workers?: string;
+      logLevel?: string;
+      logFormat?: string;
+      metricsToken?: string;
+    }) => {
+      try {
+        await runServer(opts);
+      } catch (err) {
+        console.error(`coffer server: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      }
+    },
+  );
   await program.parseAsync(argv, { from: 'user' });
 }
 

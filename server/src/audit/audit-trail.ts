@@ -30,6 +30,8 @@ export interface AuditTrailDeps {
    * (cluster-writer.ts). Resolves once they are stored; a failure leaves them queued for the next flush.
    */
   append?: (batch: PendingEvent[]) => Promise<void>;
+  /** after each batch is stored: how many events, and how long ago (by `now`) its oldest was recorded */
+  onWritten?: (events: number, lagMs: number) => void;
 }
 
 /** An event ready for the chain: its record serialised, the columns lookups filter on. */
@@ -176,6 +178,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
           await (deps.append ? deps.append(batch) : write(batch));
           queue = queue.slice(batch.length);
           written += batch.length;
+          deps.onWritten?.(batch.length, now() - batch[0].time);
         } catch (err) {
           logger.error('audit write failed; retrying', { error: String(err), pending: queue.length });
           schedule(FLUSH_MS * 5);
@@ -214,7 +217,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     timer = undefined;
   }
 
-  return { sink, serviceEvent, flush, close, lookup, verify, write, writePacked };
+  return { sink, serviceEvent, flush, close, lookup, verify, write, writePacked, pending: () => queue.length };
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

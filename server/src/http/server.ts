@@ -1,12 +1,14 @@
 // The HTTP face: node:http with keep-alive, a bounded body reader, request ids, the few routes that
-// are not AWS operations (health, dev reset) and the console's files (GET, static-files.ts). The API itself is one route, POST /, so a framework would
-// add a layer to the hot path without removing any code.
+// are not AWS operations (health, dev reset, metrics) and the console's files (GET, static-files.ts). The API itself is one route, POST /, so a framework would
+// add a layer to the hot path without removing any code. Every request ends in the observer (its metrics and log line).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { PipelineResponse } from '../protocol/pipeline.ts';
+import type { Logger, PipelineResponse } from '../protocol/pipeline.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
+import type { MetricsEndpoint } from './metrics-endpoint.ts';
+import type { RequestObserver } from './request-observer.ts';
 
 /** Large enough for a 64 KiB secret of 4-byte characters, JSON-escaped, with room to spare. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -28,42 +30,70 @@ export interface HttpRoutes {
   consoleDir: string;
   /** or the console's files as a ready object (tests) */
   staticFiles?: StaticFiles;
+  /** GET /metrics */
+  metrics: MetricsEndpoint;
+  observer: RequestObserver;
+  logger: Logger;
 }
+
+/** A request whose client went away before its body was read: nginx's "client closed request". */
+const CLIENT_CLOSED = 499;
 
 export function createHttpServer(routes: HttpRoutes): Server {
   const staticFiles = routes.staticFiles ?? createStaticFiles(routes.consoleDir);
+  const { observer } = routes;
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const requestId = randomUUID();
+    const started = observer.start();
+    const sourceIp = clientAddress(req);
     readBody(req, MAX_BODY_BYTES, (err, body) => {
-      if (body) route(req, res, body, requestId);
+      if (body) route(req, res, body, requestId, started, sourceIp);
       else if (err instanceof BodyTooLarge) {
         const type = 'RequestEntityTooLargeException';
         send(res, 413, requestId, { __type: type, Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, ['connection', 'close', 'x-amzn-errortype', type]);
+        observer.finish(req, '', requestId, started, 413, { errorType: type }, sourceIp);
       } else {
         res.destroy();
+        observer.finish(req, '', requestId, started, CLIENT_CLOSED, {}, sourceIp);
       }
     });
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
 
-  function route(req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string): void {
+  function route(req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string, started: number, sourceIp: string | undefined): void {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     if (req.method === 'POST' && path === '/') {
       const request = new ApiRequest(req, path, q === -1 ? '' : url.slice(q + 1), body);
       routes
-        .api(request, requestId, { sourceIp: clientAddress(req) })
-        .then((answer) => answerApi(res, answer))
-        .catch((err: unknown) => failed(res, requestId, err));
+        .api(request, requestId, { sourceIp })
+        .then(
+          (answer) => {
+            answerApi(res, answer);
+            observer.finish(req, path, requestId, started, answer.status, answer, sourceIp);
+          },
+          (err: unknown) => {
+            failed(res, requestId, err);
+            observer.finish(req, path, requestId, started, 500, { errorType: 'InternalFailure' }, sourceIp);
+          },
+        );
       return;
     }
-    routeOther(req, res, path, requestId).catch((err: unknown) => failed(res, requestId, err));
+    routeOther(req, res, path, requestId, sourceIp)
+      .catch((err: unknown) => failed(res, requestId, err))
+      .then(() => observer.finish(req, path, requestId, started, res.statusCode, undefined, sourceIp));
   }
 
-  /** Health, dev reset, the console's files. */
-  async function routeOther(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
+  function failed(res: ServerResponse, requestId: string, err: unknown): void {
+    routes.logger.error('http route failed', { requestId, error: String(err) });
+    if (!res.headersSent) send(res, 500, requestId, { __type: 'InternalFailure', Message: 'An internal error occurred.' });
+    else res.destroy();
+  }
+
+  /** Health, dev reset, metrics, the console's files. */
+  async function routeOther(req: IncomingMessage, res: ServerResponse, path: string, requestId: string, sourceIp: string | undefined): Promise<void> {
     if (path === '/_coffer/health' && req.method === 'GET') {
       const health = await routes.health();
       send(res, health.ready ? 200 : 503, requestId, { status: health.ready ? 'ok' : 'unavailable', ...health.detail });
@@ -76,6 +106,13 @@ export function createHttpServer(routes: HttpRoutes): Server {
       }
       await routes.reset();
       send(res, 200, requestId, { status: 'reset' });
+      return;
+    }
+    if (path === '/metrics' && req.method === 'GET') {
+      const answer = await routes.metrics.answer(sourceIp, req.headers.authorization, requestId);
+      answer.headers.push('content-length', String(Buffer.byteLength(answer.body)));
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
       return;
     }
     if (await staticFiles.serve(req.method ?? 'GET', path, res)) return;
@@ -110,12 +147,6 @@ function answerApi(res: ServerResponse, answer: PipelineResponse): void {
   headers.push('content-length', String(Buffer.byteLength(answer.body)));
   res.writeHead(answer.status, headers);
   res.end(answer.body);
-}
-
-function failed(res: ServerResponse, requestId: string, err: unknown): void {
-  console.error(JSON.stringify({ level: 'error', msg: 'http route failed', requestId, error: String(err) }));
-  if (!res.headersSent) send(res, 500, requestId, { __type: 'InternalFailure', Message: 'An internal error occurred.' });
-  else res.destroy();
 }
 
 /** The peer's address; an IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d, which policies write as a.b.c.d. */

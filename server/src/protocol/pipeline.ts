@@ -23,6 +23,14 @@ export interface PipelineResponse {
   /** [name, value, name, value, ...], the flat form node:http's writeHead takes without building an object */
   headers: string[];
   body: string;
+  /** For the request log and metrics. The service's endpoint prefix, when the target names a known service. */
+  service?: string;
+  /** The model's name of the operation, when the target names one (never the client's text otherwise). */
+  operation?: string;
+  /** The AWS error type of a failed call */
+  errorType?: string;
+  /** The caller's ARN, once authenticated */
+  principal?: string;
 }
 
 export interface Logger {
@@ -77,14 +85,22 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
   // Secrets Manager call (AWS: "Credential should be scoped to correct service").
   const byPrefix = new Map(bindings.map((b) => [b.model.targetPrefix, { binding: b, signingNames: [b.model.signingName] }]));
 
-  function reply(requestId: string, status: number, payload: unknown, errorType?: string): PipelineResponse {
-    const headers = ['content-type', CONTENT_TYPE, 'x-amzn-requestid', requestId];
+  function reply(call: Call, status: number, payload: unknown, errorType?: string): PipelineResponse {
+    const headers = ['content-type', CONTENT_TYPE, 'x-amzn-requestid', call.requestId];
     if (errorType) headers.push('x-amzn-errortype', errorType);
-    return { status, headers, body: JSON.stringify(payload) };
+    return {
+      status,
+      headers,
+      body: JSON.stringify(payload),
+      service: call.binding?.model.endpointPrefix,
+      operation: call.operation ? call.operationName : undefined,
+      errorType,
+      principal: call.caller?.arn,
+    };
   }
 
-  function errorReply(requestId: string, err: AwsError): PipelineResponse {
-    return reply(requestId, err.status, { __type: err.code, Message: err.message }, err.code);
+  function errorReply(call: Call, err: AwsError): PipelineResponse {
+    return reply(call, err.status, { __type: err.code, Message: err.message }, err.code);
   }
 
   function record(call: Call, response?: Record<string, unknown>, error?: AwsError): void | Promise<void> {
@@ -123,14 +139,15 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       const binding = route.binding;
       call.binding = binding;
       call.operationName = target!.slice(dot + 1);
+      // Looked up before authentication so that a refused signature is still reported under its operation.
+      const operation = binding.model.operations.get(call.operationName);
+      call.operation = operation;
 
       const caller = await authenticator.authenticate(request, route.signingNames, headers);
       call.caller = caller;
       caller.sourceIp = call.sourceIp;
       caller.userAgent = call.userAgent;
-      const operation = binding.model.operations.get(call.operationName);
       if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${target}`);
-      call.operation = operation;
       const handler = binding.handlers[call.operationName];
       if (!handler) throw awsErrors.notImplemented(`Coffer does not implement ${binding.model.targetPrefix}.${call.operationName} yet.`);
 
@@ -140,7 +157,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       const encoded = operation.encodeOutput(output);
       // A change is answered only once its audit event is stored (record returns a promise for those).
       await record(call, output);
-      return reply(requestId, 200, encoded);
+      return reply(call, 200, encoded);
     } catch (err) {
       return fail(call, err);
     }
@@ -149,7 +166,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
   function fail(call: Call, err: unknown): PipelineResponse {
     if (err instanceof AwsError) {
       record(call, undefined, err);
-      return errorReply(call.requestId, err);
+      return errorReply(call, err);
     }
     logger.error('request failed', {
       requestId: call.requestId,
@@ -159,7 +176,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     });
     const fault = call.binding ? call.binding.internalError() : awsErrors.internal();
     record(call, undefined, fault);
-    return errorReply(call.requestId, fault);
+    return errorReply(call, fault);
   }
 
   return { handle };

@@ -51,6 +51,10 @@ export interface ProgressEvent {
   attempt: number;
   /** scrubbed */
   error?: string;
+  /** the kind of rotation function, for metrics: its template's name, `http`, `command`, or `unregistered` */
+  function: string;
+  /** at the attempt's end (succeeded, retrying, failed): how long it took, by `now` */
+  durationMs?: number;
 }
 
 export function createRotationEngine(deps: EngineDeps) {
@@ -102,9 +106,21 @@ export function createRotationEngine(deps: EngineDeps) {
       return;
     }
     const attempt = row.run_attempts + 1;
+    const startedAt = now();
+    const kind = row.lambda_arn ? await deps.functions.kindOf(row.lambda_arn).catch(() => undefined) : undefined;
     const report = (status: ProgressEvent['status'], step?: Step, error?: string) => {
+      const ended = status === 'succeeded' || status === 'retrying' || status === 'failed';
       try {
-        deps.onProgress?.({ secretArn: secret.arn, token, status, ...(step ? { step } : {}), attempt, ...(error ? { error } : {}) });
+        deps.onProgress?.({
+          secretArn: secret.arn,
+          token,
+          status,
+          ...(step ? { step } : {}),
+          attempt,
+          ...(error ? { error } : {}),
+          function: kind ?? 'unregistered',
+          ...(ended ? { durationMs: now() - startedAt } : {}),
+        });
       } catch (err) {
         logger.error('rotation progress could not be reported', { error: describeError(err) });
       }

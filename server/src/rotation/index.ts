@@ -129,6 +129,8 @@ export function createRotation(deps: RotationDeps) {
     tick: scheduler.tick,
     /** resolves when the rotations running in this process have stopped (finished, or waiting for a retry) */
     settled: engine.settled,
+    /** how many rotations are due and overdue now, across the store (the metrics read it) */
+    backlog: () => db.countBacklog(store.db, now()),
   };
 }
 

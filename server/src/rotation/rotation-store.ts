@@ -1,7 +1,8 @@
 // SQL for rotation: each secret's rotation row (configuration and the run in progress) and the registered
 // rotation functions. No rules here.
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Executor } from '../store/db.ts';
-import type { RotationFunctionTable, SecretRotationTable } from '../store/schema.ts';
+import type { Database, RotationFunctionTable, SecretRotationTable } from '../store/schema.ts';
 
 export type RotationRow = SecretRotationTable;
 export type FunctionRow = RotationFunctionTable;
@@ -80,6 +81,37 @@ export async function schedulesDue(db: Executor, now: number, limit: number): Pr
     .where('window_start', '<=', now)
     .limit(limit)
     .execute();
+}
+
+/**
+ * The store's rotation backlog at `now`. Due: enabled schedules whose window has begun and that have no run yet,
+ * and runs waiting for an attempt. Overdue: enabled schedules whose window ended with no run (the scheduler
+ * moves them to their next window) and runs that failed for good (they stay until RotateSecret or
+ * CancelRotateSecret).
+ */
+export async function countBacklog(db: Executor, now: number): Promise<{ due: number; overdue: number }> {
+  const count = (eb: ExpressionBuilder<Database, 'secret_rotations'>, condition: Expression<SqlBool>) =>
+    eb.fn.sum<number | string | null>(eb.case().when(condition).then(1).else(0).end());
+  const row = await db
+    .selectFrom('secret_rotations')
+    .select((eb) => [
+      count(
+        eb,
+        eb.or([
+          eb.and([eb('enabled', '=', 1), eb('run_token', 'is', null), eb('window_start', '<=', now)]),
+          eb.and([eb('run_token', 'is not', null), eb('run_next_at', '<=', now)]),
+        ]),
+      ).as('due'),
+      count(
+        eb,
+        eb.or([
+          eb.and([eb('enabled', '=', 1), eb('run_token', 'is', null), eb('window_end', '<=', now)]),
+          eb.and([eb('run_token', 'is not', null), eb('run_next_at', 'is', null), eb('last_status', '=', 'failed')]),
+        ]),
+      ).as('overdue'),
+    ])
+    .executeTakeFirst();
+  return { due: Number(row?.due ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
 
 export async function deleteRotation(db: Executor, secretId: string): Promise<void> {

@@ -15,6 +15,7 @@ import {
   type ColumnDefinitionBuilder,
   type DatabaseConnection,
   type Driver,
+  type LogEvent,
   type Migration,
   type SqliteDialectConfig,
   type Transaction,
@@ -70,6 +71,11 @@ export interface Store {
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
+export interface StoreOptions {
+  /** called after every query Kysely runs, failed ones included: the query's kind (SelectQueryNode...) and time */
+  onQuery?: (kind: string, ms: number) => void;
+}
+
 /** Each dialect's column types and DDL for migrations (tests that build an old schema use them too). */
 export const columnTypes: Record<Dialect, ColumnTypes> = {
   sqlite: {
@@ -110,8 +116,11 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['006-change-generation', changeGeneration.up],
 ];
 
-export async function openStore(location: StoreLocation): Promise<Store> {
+export async function openStore(location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
   const dialect: Dialect = location.kind;
+  const { onQuery } = options;
+  // Kysely times each query only when it has a log function.
+  const log = onQuery && ((event: LogEvent) => onQuery(event.query.query.kind, event.queryDurationMillis));
   let db: Db;
   let sqlite: Sqlite.Database | undefined;
   if (location.kind === 'sqlite') {
@@ -126,7 +135,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     sqlite.pragma('foreign_keys = ON');
     // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
     sqlite.pragma('secure_delete = ON');
-    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }), log });
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -135,7 +144,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     // emit 'error'; without a listener that is an uncaught exception that kills the server. The pool has
     // already dropped the connection and opens a new one for the next query, so there is nothing to do.
     pool.on('error', () => {});
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   }
   await migrate(db, dialect);
   const tokenQuery = db.selectFrom('change_generation').select('value').where('id', '=', 1).compile();

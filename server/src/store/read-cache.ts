@@ -47,6 +47,8 @@ export function createReadCache(options: ReadCacheOptions) {
   const maxDataKeys = options.maxDataKeys ?? DEFAULT_MAX_DATA_KEYS;
   const rows = new Map<string, { token: string; value: unknown }>();
   const dataKeys = new Map<string, DataKeyEntry>();
+  /** lookups so far, for the metrics (plain counts: the request path pays an addition) */
+  const stats = { rowHits: 0, rowMisses: 0, dataKeyHits: 0, dataKeyMisses: 0 };
 
   async function view(): Promise<ReadView> {
     const token = await changeToken();
@@ -54,7 +56,11 @@ export function createReadCache(options: ReadCacheOptions) {
       async row<T>(key: readonly string[], load: () => Promise<T>): Promise<T> {
         const id = key.join('\u0000');
         const hit = rows.get(id);
-        if (hit && hit.token === token) return hit.value as T;
+        if (hit && hit.token === token) {
+          stats.rowHits += 1;
+          return hit.value as T;
+        }
+        stats.rowMisses += 1;
         // Read after the token: if a write commits meanwhile, the row is newer than its token, never older.
         const value = await load();
         rows.delete(id);
@@ -73,9 +79,14 @@ export function createReadCache(options: ReadCacheOptions) {
   /** A copy of the data key kept for this context and wrapped blob (the caller wipes it), or undefined. */
   function dataKey(context: string, blob: Buffer): Buffer | undefined {
     const entry = dataKeys.get(context);
-    if (!entry || !entry.blob.equals(blob)) return undefined;
-    if (entry.until > now()) return Buffer.from(entry.plaintext);
-    wipe(context, entry);
+    if (entry && entry.blob.equals(blob)) {
+      if (entry.until > now()) {
+        stats.dataKeyHits += 1;
+        return Buffer.from(entry.plaintext);
+      }
+      wipe(context, entry);
+    }
+    stats.dataKeyMisses += 1;
     return undefined;
   }
 
@@ -114,7 +125,7 @@ export function createReadCache(options: ReadCacheOptions) {
     return { rows: [...rows.values()].map((r) => r.value), dataKeys: [...dataKeys.values()].map((e) => e.plaintext) };
   }
 
-  return { view, dataKey, keepDataKey, dropDataKeys, sweepDataKeys, clear, contents };
+  return { view, dataKey, keepDataKey, dropDataKeys, sweepDataKeys, clear, contents, stats: () => ({ ...stats }) };
 }
 
 export type ReadCache = ReturnType<typeof createReadCache>;

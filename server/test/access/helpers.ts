@@ -44,24 +44,13 @@ export async function startAccessServer(options: TestServerOptions & { backend?:
   const database = options.backend === 'postgres' ? await createTestDatabase() : undefined;
   const server = await startTestServer({ ...options, databaseUrl: database?.url ?? options.databaseUrl });
   const clients: Array<{ destroy(): void }> = [];
-  const admin: AccessServer['admin'] = async (operation, input = {}, credentials = server.credentials) => {
-    const res = await rawRequest(server.endpoint, JSON.stringify(input), { credentials, target: `CofferAdmin.${operation}`, service: 'coffer' });
-    if (res.status !== 200) throw new AdminError(String(res.json?.__type), String(res.json?.Message), res.status);
-    return res.json ?? {};
-  };
+  const admin = adminApi(server.endpoint, server.credentials);
   return {
     server,
     accountId: server.app.accountId,
     root: server.credentials,
     admin,
-    async user(name, policies = {}, o = {}) {
-      await admin('CreateUser', { UserName: name, ...(o.tags ? { Tags: o.tags } : {}) }, o.credentials);
-      for (const [PolicyName, doc] of Object.entries(policies)) {
-        await admin('PutUserPolicy', { UserName: name, PolicyName, PolicyDocument: typeof doc === 'string' ? doc : JSON.stringify(doc) }, o.credentials);
-      }
-      const { AccessKey } = (await admin('CreateAccessKey', { UserName: name }, o.credentials)) as { AccessKey: Record<string, string> };
-      return { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey };
-    },
+    user: (name, policies, o) => createUser(admin, name, policies, o),
     sm: (credentials) => server.client({ credentials }),
     kms(credentials) {
       const c = new KMSClient({ endpoint: server.endpoint, region: server.region, credentials, maxAttempts: 1 });
@@ -74,6 +63,30 @@ export async function startAccessServer(options: TestServerOptions & { backend?:
       await database?.drop();
     },
   };
+}
+
+/** The admin API (CofferAdmin.*) of the server at `endpoint`, signed with `root` unless a call says otherwise. */
+export function adminApi(endpoint: string, root: Credentials): AccessServer['admin'] {
+  return async (operation, input = {}, credentials = root) => {
+    const res = await rawRequest(endpoint, JSON.stringify(input), { credentials, target: `CofferAdmin.${operation}`, service: 'coffer' });
+    if (res.status !== 200) throw new AdminError(String(res.json?.__type), String(res.json?.Message), res.status);
+    return res.json ?? {};
+  };
+}
+
+/** A user with the given inline policies (name -> document) and one access key, made through `admin`. */
+export async function createUser(
+  admin: AccessServer['admin'],
+  name: string,
+  policies: Record<string, unknown> = {},
+  o: { tags?: Array<{ Key: string; Value: string }>; credentials?: Credentials } = {},
+): Promise<Credentials> {
+  await admin('CreateUser', { UserName: name, ...(o.tags ? { Tags: o.tags } : {}) }, o.credentials);
+  for (const [PolicyName, doc] of Object.entries(policies)) {
+    await admin('PutUserPolicy', { UserName: name, PolicyName, PolicyDocument: typeof doc === 'string' ? doc : JSON.stringify(doc) }, o.credentials);
+  }
+  const { AccessKey } = (await admin('CreateAccessKey', { UserName: name }, o.credentials)) as { AccessKey: Record<string, string> };
+  return { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey };
 }
 
 /** Awaits an admin call that must fail with `code` (and `message`, exact or a RegExp). */

@@ -11,6 +11,9 @@ export const COFFER_LAYERS: LayerRules = {
   folders: {
     // The bottom: imports nothing of ours, so every layer may import it.
     errors: [],
+    // Logs and metrics (pino, prom-client): imports nothing of ours; the HTTP layer's request observer feeds it,
+    // and the composition root wires the domains' hooks into it.
+    observability: [],
     // Pure libraries (ARCHITECTURE.md: iam/ and crypto/ import nothing of ours).
     iam: [],
     crypto: [],
@@ -25,7 +28,7 @@ export const COFFER_LAYERS: LayerRules = {
     auth: ['errors', 'crypto', 'store'],
     // Routing, decoding, validation, the pipeline's steps; it calls the domains through handlers app.ts gives it.
     protocol: ['auth', 'errors'],
-    http: ['protocol', 'auth', 'errors'],
+    http: ['protocol', 'auth', 'errors', 'observability'],
   },
   rootGroups: {
     // The composition root and the process entry: they build everything, so they may import anything.

@@ -17,7 +17,7 @@ const script = join(dirname(fileURLToPath(import.meta.url)), 'command-rotator.mj
 for (const { name: backend, skip } of BACKENDS) test(`a command function rotates a secret; a command not in the configuration is refused (${backend})`, { skip }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-cmd-'));
   const database = backend === 'postgres' ? await createTestDatabase() : undefined;
-  const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, databaseUrl: database?.url }, { COFFER_ROTATION_COMMANDS: script });
+  const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, databaseUrl: database?.url, logLevel: 'warn' }, { COFFER_ROTATION_COMMANDS: script });
   const app = await createApp(config, { logger: { error: () => {} } });
   const { url } = await app.listen();
   const credentials = readCredentials(join(dataDir, 'credentials'));

@@ -24,8 +24,10 @@ export interface TestServerOptions {
   accountId?: string;
   now?: () => number;
   dataDir?: string;
-  /** receives the server's error log (default: stderr) */
+  /** receives the server's error log (default: the server's log) */
   logger?: AppOptions['logger'];
+  /** the server's log (default: warnings and errors only, as JSON on stdout, so that request lines do not fill test output) */
+  log?: AppOptions['log'];
   /** rotation engine settings (e.g. a short backoff) */
   rotation?: AppOptions['rotation'];
   /** environment settings the config reads (e.g. COFFER_ROTATION_COMMANDS) */
@@ -35,10 +37,10 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'coffer-test-'));
   const config = loadConfig(
-    { port: 0, host: '127.0.0.1', dataDir, dev: options.dev ?? false, databaseUrl: options.databaseUrl, accountId: options.accountId },
+    { port: 0, host: '127.0.0.1', dataDir, dev: options.dev ?? false, databaseUrl: options.databaseUrl, accountId: options.accountId, logLevel: 'warn' },
     options.env ?? {},
   );
-  const app = await createApp(config, { now: options.now, logger: options.logger, rotation: options.rotation });
+  const app = await createApp(config, { now: options.now, log: options.log, logger: options.logger, rotation: options.rotation });
   const { url } = await app.listen();
   const credentials = options.dev ? { accessKeyId: 'test', secretAccessKey: 'test' } : readCredentials(join(dataDir, 'credentials'));
   const region = 'us-east-1';

@@ -143,6 +143,12 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     }, deps.timeoutMs);
   }
 
+  /** What kind of function `arn` is, as a metrics label: its template's name, `http` or `command` (never its name or target). */
+  async function kindOf(arn: string): Promise<string | undefined> {
+    const row = await db.findFunctionByArn(store.db, arn);
+    return row && (row.kind === 'template' ? row.target : row.kind);
+  }
+
   /** Root-key rotation: re-seals every function's signing key or credentials under the new root key. */
   async function rewrapSecrets(tx: Executor, from: RootKey, to: RootKey): Promise<number> {
     const rows = await tx.selectFrom('rotation_functions').select(['arn', 'secret_sealed']).where('secret_sealed', 'is not', null).execute();
@@ -154,7 +160,7 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     return rows.length;
   }
 
-  return { create, list, get, remove, invoker, rewrapSecrets, exists: async (arn: string, executor: Executor = store.db) => (await db.findFunctionByArn(executor, arn)) !== undefined };
+  return { create, list, get, remove, invoker, kindOf, rewrapSecrets, exists: async (arn: string, executor: Executor = store.db) => (await db.findFunctionByArn(executor, arn)) !== undefined };
 }
 
 export type FunctionRegistry = ReturnType<typeof createFunctionRegistry>;

@@ -1,0 +1,223 @@
+// Coffer's metrics: their Prometheus names, labels and buckets, and the few calls that feed them. Every label
+// value comes from a bounded set (the models' service and operation names, AWS error type names, routes,
+// template names, statement kinds), never from a secret name, an ARN, a principal or a value.
+// The request path's metrics are cells (cell-metrics.ts); the rest are prom-client's own metrics, fed where
+// their events happen (rotation, audit writes) or read when scraped (collect()).
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createCellCounter, createCellHistogram, type CounterCell, type HistogramCell } from './cell-metrics.ts';
+
+/** Request latency buckets, seconds: a cached read takes well under a millisecond, a rotation's API call longer. */
+const REQUEST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const QUERY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const ROTATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900];
+const AUDIT_LAG_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export type Outcome = 'success' | 'client_error' | 'server_error';
+const OUTCOMES: readonly Outcome[] = ['success', 'client_error', 'server_error'];
+
+export function outcomeOf(status: number): Outcome {
+  return status >= 500 ? 'server_error' : status >= 400 ? 'client_error' : 'success';
+}
+
+/** What the metrics read when scraped, from the parts app.ts builds after the metrics (see attach()). */
+export interface MetricSources {
+  inFlight(): number;
+  auditQueueDepth(): number;
+  cacheStats(): CacheStats;
+  /** counts over the whole store: every worker reports the same, so workers are aggregated by max */
+  rotationBacklog(): Promise<{ due: number; overdue: number }>;
+}
+
+export interface CacheStats {
+  rowHits: number;
+  rowMisses: number;
+  dataKeyHits: number;
+  dataKeyMisses: number;
+}
+
+/** A rotation attempt's end, as the rotation engine reports it. */
+export interface RotationAttempt {
+  status: string;
+  /** the template name, `http` or `command` */
+  function: string;
+  durationMs?: number;
+}
+
+interface RequestCell {
+  count: CounterCell;
+  latency: HistogramCell;
+}
+
+export function createMetrics(registry: Registry) {
+  let sources: MetricSources | undefined;
+
+  // Requests: cells by service > operation > error type ('' for none) > outcome, made on first use.
+  const requestCount = createCellCounter(registry, 'coffer_requests_total', 'Requests answered, by service, operation, outcome and error type.');
+  const requestLatency = createCellHistogram(
+    registry,
+    'coffer_request_duration_seconds',
+    'Time from the request to its answer, by service, operation and outcome.',
+    REQUEST_BUCKETS,
+  );
+  const cells = new Map<string, Map<string, Map<string, Array<RequestCell | undefined>>>>();
+  const latencyCells = new Map<string, HistogramCell>();
+
+  function newCell(service: string, operation: string, errorType: string, outcome: Outcome): RequestCell {
+    const latencyKey = `${service}\u0000${operation}\u0000${outcome}`;
+    let latency = latencyCells.get(latencyKey);
+    if (!latency) latencyCells.set(latencyKey, (latency = requestLatency.cell({ service, operation, outcome })));
+    return { count: requestCount.cell({ service, operation, outcome, error_type: errorType }), latency };
+  }
+
+  /** One answered request. The labels must come from bounded sets: the caller maps anything else to "unknown". */
+  function request(service: string, operation: string, status: number, errorType: string | undefined, seconds: number): void {
+    let byOperation = cells.get(service);
+    if (!byOperation) cells.set(service, (byOperation = new Map()));
+    let byError = byOperation.get(operation);
+    if (!byError) byOperation.set(operation, (byError = new Map()));
+    const type = errorType ?? '';
+    let byOutcome = byError.get(type);
+    if (!byOutcome) byError.set(type, (byOutcome = [undefined, undefined, undefined]));
+    const outcome = status >= 500 ? 2 : status >= 400 ? 1 : 0;
+    const cell = (byOutcome[outcome] ??= newCell(service, operation, type, OUTCOMES[outcome]));
+    cell.count.value += 1;
+    cell.latency.observe(seconds);
+  }
+
+  new Gauge({
+    name: 'coffer_requests_in_flight',
+    help: 'Requests received and not yet answered.',
+    registers: [registry],
+    collect() {
+      if (sources) this.set(sources.inFlight());
+    },
+  });
+
+  // The store: every query Kysely runs (SQLite's change-token read is a prepared statement beside it).
+  const queryLatency = createCellHistogram(registry, 'coffer_store_query_duration_seconds', 'Store query time, by statement kind.', QUERY_BUCKETS);
+  const queryCells = new Map<string, HistogramCell>();
+  function storeQuery(kind: string, ms: number): void {
+    let cell = queryCells.get(kind);
+    if (!cell) queryCells.set(kind, (cell = queryLatency.cell({ statement: statementOf(kind) })));
+    cell.observe(ms / 1000);
+  }
+
+  // The read cache: lookups counted in plain numbers by the cache, turned into counters when scraped.
+  const seen = { rowHits: 0, rowMisses: 0, dataKeyHits: 0, dataKeyMisses: 0 };
+  new Counter({
+    name: 'coffer_cache_lookups_total',
+    help: 'Read cache lookups, by cache (rows, data_keys) and result (hit, miss).',
+    labelNames: ['cache', 'result'],
+    registers: [registry],
+    collect() {
+      if (!sources) return;
+      const now = sources.cacheStats();
+      const add = (key: keyof CacheStats, cache: string, result: string) => {
+        this.inc({ cache, result }, now[key] - seen[key]);
+        seen[key] = now[key];
+      };
+      add('rowHits', 'rows', 'hit');
+      add('rowMisses', 'rows', 'miss');
+      add('dataKeyHits', 'data_keys', 'hit');
+      add('dataKeyMisses', 'data_keys', 'miss');
+    },
+  });
+  new Gauge({
+    name: 'coffer_cache_hit_ratio',
+    help: 'Share of read cache lookups that hit since the start, by cache (the average over worker processes).',
+    labelNames: ['cache'],
+    aggregator: 'average',
+    registers: [registry],
+    collect() {
+      if (!sources) return;
+      const s = sources.cacheStats();
+      const ratio = (hits: number, misses: number) => (hits + misses === 0 ? 0 : hits / (hits + misses));
+      this.set({ cache: 'rows' }, ratio(s.rowHits, s.rowMisses));
+      this.set({ cache: 'data_keys' }, ratio(s.dataKeyHits, s.dataKeyMisses));
+    },
+  });
+
+  // The audit trail.
+  new Gauge({
+    name: 'coffer_audit_queue_depth',
+    help: 'Audit events recorded and not yet written to the store.',
+    registers: [registry],
+    collect() {
+      if (sources) this.set(sources.auditQueueDepth());
+    },
+  });
+  const auditLag = new Histogram({
+    name: 'coffer_audit_write_lag_seconds',
+    help: 'For each written batch of audit events, the time from its oldest event to the end of the write.',
+    buckets: AUDIT_LAG_BUCKETS,
+    registers: [registry],
+  });
+  const auditWritten = new Counter({ name: 'coffer_audit_events_written_total', help: 'Audit events written to the store.', registers: [registry] });
+  function auditWrite(events: number, lagMs: number): void {
+    auditLag.observe(lagMs / 1000);
+    auditWritten.inc(events);
+  }
+
+  // Rotation.
+  const rotations = new Counter({
+    name: 'coffer_rotations_total',
+    help: 'Rotation attempts that ended, by function (template name, http or command) and outcome (succeeded, retrying, failed).',
+    labelNames: ['function', 'outcome'],
+    registers: [registry],
+  });
+  const rotationDuration = new Histogram({
+    name: 'coffer_rotation_duration_seconds',
+    help: 'Time of a rotation attempt, from its start (or resumption) to its end, by function and outcome.',
+    labelNames: ['function', 'outcome'],
+    buckets: ROTATION_BUCKETS,
+    registers: [registry],
+  });
+  function rotationProgress(event: RotationAttempt): void {
+    if (event.status !== 'succeeded' && event.status !== 'failed' && event.status !== 'retrying') return;
+    const labels = { function: event.function, outcome: event.status };
+    rotations.inc(labels);
+    if (event.durationMs !== undefined) rotationDuration.observe(labels, event.durationMs / 1000);
+  }
+  // Read from the store when scraped; a store that is down leaves the gauges out of this scrape, not the whole answer.
+  const readBacklog = () => sources?.rotationBacklog().catch(() => undefined);
+  new Gauge({
+    name: 'coffer_rotations_due',
+    help: 'Rotations whose time has come and that have not finished: scheduled windows that have begun, runs waiting for an attempt.',
+    aggregator: 'max',
+    registers: [registry],
+    async collect() {
+      const counts = await readBacklog();
+      if (counts) this.set(counts.due);
+    },
+  });
+  new Gauge({
+    name: 'coffer_rotations_overdue',
+    help: 'Rotations that will not happen without help: a scheduled window that ended without a rotation, a run that failed for good.',
+    aggregator: 'max',
+    registers: [registry],
+    async collect() {
+      const counts = await readBacklog();
+      if (counts) this.set(counts.overdue);
+    },
+  });
+
+  return {
+    registry,
+    request,
+    storeQuery,
+    auditWrite,
+    rotationProgress,
+    /** The parts read when scraped, once they exist. */
+    attach(s: MetricSources): void {
+      sources = s;
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Kysely's query node kind (SelectQueryNode...) as a label: select, insert, update, delete or other. */
+function statementOf(kind: string): string {
+  const m = /^(Select|Insert|Update|Delete)QueryNode$/.exec(kind);
+  return m ? m[1].toLowerCase() : 'other';
+}
