@@ -1,10 +1,9 @@
 // Coffer's metrics: their Prometheus names, labels and buckets, and the few calls that feed them. Every label
 // value comes from a bounded set (the models' service and operation names, AWS error type names, routes,
 // template names, statement kinds), never from a secret name, an ARN, a principal or a value.
-// The request path's metrics are cells (cell-metrics.ts); the rest are prom-client's own metrics, fed where
-// their events happen (rotation, audit writes) or read when scraped (collect()).
+// All are prom-client's own metrics, fed where their events happen (requests, queries, rotation, audit
+// writes) or read when scraped (collect()).
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { createCellCounter, createCellHistogram, type CounterCell, type HistogramCell } from './cell-metrics.ts';
 
 /** Request latency buckets, seconds: a cached read takes well under a millisecond, a rotation's API call longer. */
 const REQUEST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -13,7 +12,6 @@ const ROTATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900];
 const AUDIT_LAG_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export type Outcome = 'success' | 'client_error' | 'server_error';
-const OUTCOMES: readonly Outcome[] = ['success', 'client_error', 'server_error'];
 
 export function outcomeOf(status: number): Outcome {
   return status >= 500 ? 'server_error' : status >= 400 ? 'client_error' : 'success';
@@ -43,45 +41,28 @@ export interface RotationAttempt {
   durationMs?: number;
 }
 
-interface RequestCell {
-  count: CounterCell;
-  latency: HistogramCell;
-}
-
 export function createMetrics(registry: Registry) {
   let sources: MetricSources | undefined;
 
-  // Requests: cells by service > operation > error type ('' for none) > outcome, made on first use.
-  const requestCount = createCellCounter(registry, 'coffer_requests_total', 'Requests answered, by service, operation, outcome and error type.');
-  const requestLatency = createCellHistogram(
-    registry,
-    'coffer_request_duration_seconds',
-    'Time from the request to its answer, by service, operation and outcome.',
-    REQUEST_BUCKETS,
-  );
-  const cells = new Map<string, Map<string, Map<string, Array<RequestCell | undefined>>>>();
-  const latencyCells = new Map<string, HistogramCell>();
-
-  function newCell(service: string, operation: string, errorType: string, outcome: Outcome): RequestCell {
-    const latencyKey = `${service}\u0000${operation}\u0000${outcome}`;
-    let latency = latencyCells.get(latencyKey);
-    if (!latency) latencyCells.set(latencyKey, (latency = requestLatency.cell({ service, operation, outcome })));
-    return { count: requestCount.cell({ service, operation, outcome, error_type: errorType }), latency };
-  }
+  const requestCount = new Counter({
+    name: 'coffer_requests_total',
+    help: 'Requests answered, by service, operation, outcome and error type.',
+    labelNames: ['service', 'operation', 'outcome', 'error_type'],
+    registers: [registry],
+  });
+  const requestLatency = new Histogram({
+    name: 'coffer_request_duration_seconds',
+    help: 'Time from the request to its answer, by service, operation and outcome.',
+    labelNames: ['service', 'operation', 'outcome'],
+    buckets: REQUEST_BUCKETS,
+    registers: [registry],
+  });
 
   /** One answered request. The labels must come from bounded sets: the caller maps anything else to "unknown". */
   function request(service: string, operation: string, status: number, errorType: string | undefined, seconds: number): void {
-    let byOperation = cells.get(service);
-    if (!byOperation) cells.set(service, (byOperation = new Map()));
-    let byError = byOperation.get(operation);
-    if (!byError) byOperation.set(operation, (byError = new Map()));
-    const type = errorType ?? '';
-    let byOutcome = byError.get(type);
-    if (!byOutcome) byError.set(type, (byOutcome = [undefined, undefined, undefined]));
-    const outcome = status >= 500 ? 2 : status >= 400 ? 1 : 0;
-    const cell = (byOutcome[outcome] ??= newCell(service, operation, type, OUTCOMES[outcome]));
-    cell.count.value += 1;
-    cell.latency.observe(seconds);
+    const outcome = outcomeOf(status);
+    requestCount.inc({ service, operation, outcome, error_type: errorType ?? '' });
+    requestLatency.observe({ service, operation, outcome }, seconds);
   }
 
   new Gauge({
@@ -94,12 +75,15 @@ export function createMetrics(registry: Registry) {
   });
 
   // The store: every query Kysely runs (SQLite's change-token read is a prepared statement beside it).
-  const queryLatency = createCellHistogram(registry, 'coffer_store_query_duration_seconds', 'Store query time, by statement kind.', QUERY_BUCKETS);
-  const queryCells = new Map<string, HistogramCell>();
+  const queryLatency = new Histogram({
+    name: 'coffer_store_query_duration_seconds',
+    help: 'Store query time, by statement kind.',
+    labelNames: ['statement'],
+    buckets: QUERY_BUCKETS,
+    registers: [registry],
+  });
   function storeQuery(kind: string, ms: number): void {
-    let cell = queryCells.get(kind);
-    if (!cell) queryCells.set(kind, (cell = queryLatency.cell({ statement: statementOf(kind) })));
-    cell.observe(ms / 1000);
+    queryLatency.observe({ statement: statementOf(kind) }, ms / 1000);
   }
 
   // The read cache: lookups counted in plain numbers by the cache, turned into counters when scraped.
