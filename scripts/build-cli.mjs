@@ -27,10 +27,10 @@ function sourcesFingerprint() {
     hash.update(`${relative(root, path)}\0${stat.size}\0${stat.mtimeMs}\n`);
   };
   const walk = (dir) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) add(path);
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) add(path);
     }
   };
   walk(join(cliDir, 'src'));
