@@ -7,7 +7,7 @@
 //   node scripts/build-cli.mjs           build when cli/dist is missing or older than the sources
 //   node scripts/build-cli.mjs --force   build in any case
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cliDir = join(root, 'cli');
 const serverDir = join(root, 'server');
 export const CLI_DIST = join(cliDir, 'dist');
-/** What the last build was made from, and the npm packages its output imports (scripts/pack.mjs checks them). */
+/** What the last build was made from, the files it wrote and the npm packages they import (for scripts/pack.mjs). */
 export const BUILD_INFO = join(CLI_DIST, 'build-info.json');
 
 /** A hash of the paths, sizes and modification times of everything the build reads: cheap (a few ms). */
@@ -96,15 +96,18 @@ export async function buildCli() {
     }
   }
   // Chunks first (their names carry a content hash), main.js last, so a command started during the build loads
-  // either the old files or the new ones. Then the chunks of earlier builds go.
+  // either the old files or the new ones. Chunks of earlier builds go once they are an hour old: a build running
+  // beside this one (commands started together after an edit) may have just written the ones its main.js needs.
   const outputs = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith('main.js')) - Number(b.path.endsWith('main.js')));
   for (const file of outputs) writeAtomically(file.path, file.contents);
   const current = new Set(outputs.map((file) => file.path));
   const chunksDir = join(CLI_DIST, 'chunks');
   for (const name of existsSync(chunksDir) ? readdirSync(chunksDir) : []) {
-    if (!current.has(join(chunksDir, name))) rmSync(join(chunksDir, name), { force: true });
+    const path = join(chunksDir, name);
+    if (!current.has(path) && statSync(path, { throwIfNoEntry: false })?.mtimeMs < Date.now() - 60 * 60 * 1000) rmSync(path, { force: true });
   }
-  writeAtomically(BUILD_INFO, `${JSON.stringify({ fingerprint, externals: [...externals].sort() }, null, 2)}\n`);
+  const files = outputs.map((file) => relative(CLI_DIST, file.path));
+  writeAtomically(BUILD_INFO, `${JSON.stringify({ fingerprint, files, externals: [...externals].sort() }, null, 2)}\n`);
 }
 
 /** Builds the command when its output is missing or was made from other sources. */
@@ -113,7 +116,8 @@ export async function ensureCliBuilt() {
   await buildCli();
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// Run as a script (not imported by the bin or pack.mjs); realpath, as import.meta.url has symlinks resolved.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     if (process.argv.includes('--force')) await buildCli();
     else await ensureCliBuilt();

@@ -53,8 +53,7 @@ function stage() {
   const dir = join(mkdtempSync(join(tmpdir(), 'coffer-pack-')), 'coffer');
   const copy = (from, to) => cpSync(join(root, from), join(dir, to), { recursive: true });
   copy('cli/bin/coffer.js', 'bin/coffer.js');
-  copy('cli/dist/main.js', 'dist/main.js');
-  copy('cli/dist/chunks', 'dist/chunks');
+  for (const file of readJson(BUILD_INFO).files) copy(join('cli', 'dist', file), join('dist', file)); // not older builds' chunks
   copy('models', 'models');
   copy('console/dist', 'console/dist');
   copy('README.md', 'README.md');
