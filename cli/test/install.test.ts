@@ -2,7 +2,7 @@
 // (as a user installs it; `npx` runs the same bin from its cache), then the installed `coffer` run from a
 // directory outside the repository: its version and help, a server with a data directory and a worker process
 // answering the AWS SDK and serving the console, `coffer server --dev`, and a client verb. The install takes
-// 30–45 s on our 2-core machine with npm's cache warm (after `npm ci`); better-sqlite3's binary comes from
+// 15–45 s on our shared 2-core machine with npm's cache warm (after `npm ci`); better-sqlite3's binary comes from
 // support/prebuild-mirror.ts (compiling it would add about five minutes).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
