@@ -1,82 +1,25 @@
 #!/usr/bin/env node
-// Entry of the `coffer` command.
-//
-// Client verbs run from one ES module that esbuild bundles from cli/src (packages stay imports), cached in
-// cli/node_modules/.cache/coffer-cli/ under a name derived from the sources' paths, sizes and modification
-// times, so an edit rebuilds it on the next run. Starting from the bundle takes ~0.2 s where loading the
-// TypeScript through tsx's loader takes ~0.8 s, a cost every `coffer get` in a script would pay.
-// `coffer server` runs from a second bundle, built the same way with the server (server/src) inside it: the
-// server then runs without tsx's loader and the helpers it adds to every function, which made GetSecretValue
-// cost about 15% more CPU (measured with `npm run bench`). COFFER_CLI_NO_BUNDLE=1, or a bundle that cannot be
-// built or loaded, take the tsx path: cli/src/main.ts through tsx, as before.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// Entry of the `coffer` command: runs the compiled CLI, dist/main.js (esbuild's bundle of src/, with the server
+// in a chunk that only `coffer server` loads; see scripts/build-cli.mjs). The same file is the bin of the
+// installed package, where dist/ was built before packing. In a development checkout (src/ beside it and the
+// repository's scripts/ above) it first rebuilds dist/ when a source changed, so an edit shows on the next run.
+import { existsSync } from 'node:fs';
 
-const argv = process.argv.slice(2);
-const cliDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function loadThroughTsx() {
-  const { register } = await import('tsx/esm/api');
-  register();
-  return import('../src/main.ts');
-}
-
-function sourcesFingerprint(dirs) {
-  const hash = createHash('sha256');
-  const walk = (dir) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const stat = statSync(path);
-      if (stat.isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`);
-    }
-  };
-  for (const dir of dirs) walk(dir);
-  const pkg = statSync(join(cliDir, 'package.json'));
-  hash.update(`package.json\0${pkg.size}\0${pkg.mtimeMs}\n`);
-  return hash.digest('hex').slice(0, 16);
-}
-
-const repoDir = join(cliDir, '..');
-
-/** The client verbs' bundle, or with `server` the one that also holds the server (@coffer/server's sources). */
-async function loadBundle(server) {
-  const cacheDir = join(cliDir, 'node_modules', '.cache', 'coffer-cli');
-  const prefix = server ? 'server-' : 'main-';
-  const name = `${prefix}${sourcesFingerprint(server ? [join(cliDir, 'src'), join(repoDir, 'server', 'src')] : [join(cliDir, 'src')])}.mjs`;
-  const bundle = join(cacheDir, name);
-  if (!existsSync(bundle)) {
-    const { buildSync } = await import('esbuild');
-    mkdirSync(cacheDir, { recursive: true });
-    const partial = `${bundle}.${process.pid}.partial`;
-    buildSync({
-      entryPoints: [join(cliDir, 'src', 'main.ts')],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      // the workspace package is bundled from its sources (a path, so `packages: 'external'` does not apply)
-      ...(server ? { alias: { '@coffer/server': join(repoDir, 'server', 'src', 'index.ts') } } : {}),
-      outfile: partial,
-      logLevel: 'silent',
-    });
-    renameSync(partial, bundle); // atomic: concurrent first runs each build, one wins, none reads half a file
-    for (const old of readdirSync(cacheDir)) if (old !== name && old.startsWith(prefix)) rmSync(join(cacheDir, old), { force: true });
-  }
-  return import(pathToFileURL(bundle).href);
-}
-
-let cli;
-if (process.env.COFFER_CLI_NO_BUNDLE === '1') {
-  cli = await loadThroughTsx();
-} else {
+const builder = new URL('../../scripts/build-cli.mjs', import.meta.url);
+if (existsSync(new URL('../src/main.ts', import.meta.url)) && existsSync(builder)) {
+  const { ensureCliBuilt } = await import(builder.href);
   try {
-    cli = await loadBundle(argv.includes('server'));
-  } catch {
-    cli = await loadThroughTsx();
+    await ensureCliBuilt();
+  } catch (err) {
+    console.error(`coffer: cannot build the coffer command: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
   }
 }
-await cli.main(argv);
+
+const compiled = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(compiled)) {
+  console.error(`coffer: the compiled command is missing (${compiled.pathname}): run \`npm run build\` in the repository`);
+  process.exit(1);
+}
+const { main } = await import(compiled.href);
+await main(process.argv.slice(2));

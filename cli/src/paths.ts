@@ -1,25 +1,27 @@
-// Where the CLI's package and the service models are, found from this module's location whether it runs from
-// cli/src through tsx or from the bundle bin/coffer.js builds under cli/node_modules/.cache (see there).
+// Where the CLI's package and the service models are, found from this module's location, which is cli/src in
+// a checkout run through tsx (tests), cli/dist after the build, and dist/ of the installed package.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The cli/ directory: the nearest ancestor holding the package.json of @coffer/cli. */
-export function cliRoot(): string {
+/** The nearest ancestor of this module holding `entry` (a file or directory path relative to it). */
+function nearestAncestorWith(entry: string, accept: (path: string) => boolean = () => true): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === '@coffer/cli') return dir;
+    const path = join(dir, entry);
+    if (existsSync(path) && accept(path)) return path;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the @coffer/cli package directory');
+    if (parent === dir) throw new Error(`cannot find ${entry} of the coffer command`);
     dir = parent;
   }
 }
 
+/** The package.json of the package whose bin is `coffer`: cli/ in a checkout, the installed package's own. */
 export function cliPackageJson(): string {
-  return join(cliRoot(), 'package.json');
+  return nearestAncestorWith('package.json', (path) => (JSON.parse(readFileSync(path, 'utf8')) as { bin?: Record<string, string> }).bin?.coffer !== undefined);
 }
 
+/** models/: at the repository's root in a checkout, at the installed package's root. */
 export function modelsDir(): string {
-  return join(cliRoot(), '..', 'models');
+  return dirname(nearestAncestorWith(join('models', 'secretsmanager-2017-10-17.json')));
 }

@@ -1,6 +1,6 @@
 // The repository's directories the server reads at run time (the service models, the console's build), found
-// from this module's location whether it runs from server/src through tsx or from the bundle that
-// cli/bin/coffer.js builds for `coffer server` under cli/node_modules/.cache.
+// from this module's location whether it runs from server/src through tsx (tests) or compiled into the
+// `coffer` command (cli/dist in a checkout, dist/ of the installed package, which holds models/ and console/dist).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

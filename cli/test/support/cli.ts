@@ -38,8 +38,8 @@ export interface Spawned {
   done: Promise<Run>;
 }
 
-export function spawnProcess(file: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Spawned {
-  const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnProcess(file: string, args: string[], env: NodeJS.ProcessEnv, input?: string, cwd?: string): Spawned {
+  const child = spawn(file, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (b: Buffer) => out.push(b));

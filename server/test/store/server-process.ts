@@ -34,7 +34,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function spawnServer(options: { dataDir: string; args?: string[] }): Promise<ServerProcess> {
+export interface SpawnOptions {
+  dataDir: string;
+  args?: string[];
+  /** an installed `coffer` executable to run instead of this checkout's `node cli/bin/coffer.js` */
+  bin?: string;
+  /** the working directory (default: this process's) */
+  cwd?: string;
+}
+
+export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   // Another process may take the probed port before the server binds it: try a few ports.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -45,12 +54,13 @@ export async function spawnServer(options: { dataDir: string; args?: string[] })
   }
 }
 
-async function spawnOnce(options: { dataDir: string; args?: string[] }, port: number): Promise<ServerProcess> {
+async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerProcess> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COFFER_')));
+  const [file, ...binArgs] = options.bin ? [options.bin] : [process.execPath, COFFER_BIN];
   const child = spawn(
-    process.execPath,
-    [COFFER_BIN, 'server', '--data-dir', options.dataDir, '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? [])],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    file,
+    [...binArgs, 'server', '--data-dir', options.dataDir, '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? [])],
+    { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
