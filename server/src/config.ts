@@ -1,5 +1,6 @@
 // The server's configuration: command-line flags win over environment variables, which win over defaults.
 // This is the only module that reads process.env.
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -22,9 +23,20 @@ export interface Config {
   workers: number;
   /** absolute paths of the executables that command rotation functions may run (COFFER_ROTATION_COMMANDS, colon-separated) */
   rotationCommands: string[];
+  /** PEM files of the TLS certificate (its chain may follow it) and private key: the server speaks HTTPS when set */
+  tls?: { certFile: string; keyFile: string };
+  /** plain HTTP on a non-loopback address, said explicitly */
+  insecureHttp: boolean;
+  /** how long a stopping server waits for in-flight requests and rotations before it cuts them */
+  shutdownTimeoutMs: number;
 }
 
-export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers'>> & { port?: number | string; workers?: number | string };
+export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers' | 'tls' | 'shutdownTimeoutMs'>> & {
+  port?: number | string;
+  workers?: number | string;
+  tlsCert?: string;
+  tlsKey?: string;
+};
 
 /** Each option, its environment variable and default: the CLI's --help is built from this list. */
 export const CONFIG_ENV = {
@@ -37,6 +49,9 @@ export const CONFIG_ENV = {
   rootKey: { env: 'COFFER_ROOT_KEY', default: undefined, help: 'root key, base64 of 32 bytes, several comma-separated newest first (the key file is read too)' },
   // A production server does not share its cores with a load generator: one worker per core.
   workers: { env: 'COFFER_WORKERS', default: String(availableParallelism()), help: 'worker processes serving the port, by default one per core (not with --dev)' },
+  tlsCert: { env: 'COFFER_TLS_CERT', default: undefined, help: 'PEM file of the TLS certificate, its chain may follow (serve HTTPS; reloaded on SIGHUP)' },
+  tlsKey: { env: 'COFFER_TLS_KEY', default: undefined, help: 'PEM file of the TLS private key' },
+  insecureHttp: { env: 'COFFER_INSECURE_HTTP', default: 'false', help: 'allow plain HTTP on a non-loopback address' },
 } as const;
 
 export const DEV_ACCOUNT_ID = '000000000000';
@@ -47,10 +62,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     if (flag !== undefined && flag !== null) return String(flag);
     return env[CONFIG_ENV[name].env] ?? CONFIG_ENV[name].default;
   };
+  const bool = (name: 'dev' | 'insecureHttp') => ['true', '1', 'yes'].includes(pick(name)!.toLowerCase());
   const port = Number(pick('port'));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${pick('port')}`);
-  const devValue = pick('dev')!.toLowerCase();
-  const dev = devValue === 'true' || devValue === '1' || devValue === 'yes';
+  const dev = bool('dev');
   const workers = Number(pick('workers'));
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`invalid worker count: ${pick('workers')}`);
   const accountId = pick('accountId');
@@ -59,9 +74,20 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('the database URL must start with postgres:// (SQLite is the default and needs no URL)');
   }
+  const host = pick('host')!;
+  const tls = tlsFiles(pick('tlsCert'), pick('tlsKey'));
+  const insecureHttp = bool('insecureHttp');
+  if (!tls && !insecureHttp && !isLoopback(host)) {
+    throw new Error(
+      `refusing to serve plain HTTP on ${host}, a non-loopback address: secrets would cross the network in clear. ` +
+        'Give a certificate (--tls-cert and --tls-key), listen on 127.0.0.1, or say --insecure-http (e.g. behind a TLS proxy on the same host)',
+    );
+  }
+  const shutdownSeconds = Number(env.COFFER_SHUTDOWN_TIMEOUT_SECONDS ?? 10);
+  if (!(shutdownSeconds >= 0 && shutdownSeconds <= 3600)) throw new Error(`invalid COFFER_SHUTDOWN_TIMEOUT_SECONDS: ${env.COFFER_SHUTDOWN_TIMEOUT_SECONDS}`);
   return {
     port,
-    host: pick('host')!,
+    host,
     dataDir: resolve(pick('dataDir')!),
     databaseUrl,
     dev,
@@ -70,5 +96,21 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     sweepIntervalSeconds: Number(env.COFFER_SWEEP_INTERVAL_SECONDS ?? 60),
     workers: dev ? 1 : workers,
     rotationCommands: (env.COFFER_ROTATION_COMMANDS ?? '').split(':').filter((p) => p !== '').map((p) => resolve(p)),
+    tls,
+    insecureHttp,
+    shutdownTimeoutMs: shutdownSeconds * 1000,
   };
+}
+
+function tlsFiles(cert: string | undefined, key: string | undefined): Config['tls'] {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new Error('TLS needs both --tls-cert and --tls-key (COFFER_TLS_CERT, COFFER_TLS_KEY)');
+  return { certFile: resolve(cert), keyFile: resolve(key) };
+}
+
+/** Loopback only by its literal forms: any other name may resolve to an address others can reach. */
+export function isLoopback(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare === 'localhost' || bare === '::1') return true;
+  return isIP(bare) === 4 && bare.startsWith('127.');
 }

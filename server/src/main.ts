@@ -1,7 +1,7 @@
-// Process entry of the server: configuration, start, the first-start message, worker processes, and
-// clean shutdown. A server with a data directory or PostgreSQL runs as a primary process (bootstrap, the
-// audit chain's writer) and --workers worker processes answering requests; --dev is one process (its store
-// lives in that process's memory).
+// Process entry of the server: configuration, start, the first-start message, worker processes, clean
+// shutdown (SIGTERM, SIGINT) and the TLS certificate's reload (SIGHUP). A server with a data directory or
+// PostgreSQL runs as a primary process (bootstrap, the audit chain's writer) and --workers worker processes
+// answering requests; --dev is one process (its store lives in that process's memory).
 import cluster from 'node:cluster';
 import { createApp, openAuditWriter, type App } from './app.ts';
 import { loadConfig, type Config, type ConfigFlags } from './config.ts';
@@ -13,7 +13,11 @@ const WORKER_SEMI_SPACE_MB = 32;
 export async function runServer(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(flags);
   if (!config.dev && cluster.isPrimary) return runPrimary(config);
+  let reloadTls: (() => void) | undefined;
+  // Installed first, so that a SIGHUP while starting does not end the process (a starting server reads the files anyway).
+  if (config.tls) process.on('SIGHUP', () => reloadTls && reloadCertificate(config, reloadTls));
   const app = await createApp(config, { auditToPrimary: cluster.isWorker });
+  reloadTls = app.reloadTls;
   const { url } = await app.listen();
   if (cluster.isPrimary) announce(config, app, url);
   let stopping = false;
@@ -31,6 +35,17 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** SIGHUP in the process that serves the port: the new certificate for new connections, or the old one kept. */
+function reloadCertificate(config: Config, reload: () => void): void {
+  const who = cluster.isWorker ? ` (worker ${process.pid})` : '';
+  try {
+    reload();
+    console.log(`SIGHUP: TLS certificate reloaded from ${config.tls!.certFile}${who}`);
+  } catch (err) {
+    console.error(`SIGHUP: TLS certificate NOT reloaded, still serving the previous one${who}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 /**
  * The workers share the port; the primary prepares the store (migrations, first-start bootstrap) once and then
  * appends the workers' audit batches. Workers get a larger young generation than V8's default unless the
@@ -38,6 +53,12 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
  * GetSecretValue in `npm run bench`).
  */
 async function runPrimary(config: Config): Promise<void> {
+  if (config.tls) {
+    // The workers serve the port: each reads the files again (a terminal's hangup signals them all itself).
+    process.on('SIGHUP', () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+    });
+  }
   const app = await createApp(config);
   await app.close();
   const auditWriter = await openAuditWriter(config);
@@ -45,7 +66,7 @@ async function runPrimary(config: Config): Promise<void> {
   let listening = 0;
   cluster.on('listening', (_worker, address) => {
     // Announce once every worker is accepting connections, so "listening" means it.
-    if (++listening === config.workers) announce(config, app, `http://${config.host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
+    if (++listening === config.workers) announce(config, app, `${config.tls ? 'https' : 'http'}://${config.host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
   });
   const inherited = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')];
   const semiSpace = inherited.some((arg) => arg.startsWith('--max-semi-space-size')) ? [] : [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
@@ -71,7 +92,8 @@ async function runPrimary(config: Config): Promise<void> {
     // The workers' last audit batches come here as they close: the writer stays open until they have gone.
     const gone = workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(undefined) : w.once('exit', resolve))));
     for (const worker of workers) worker.process.kill('SIGTERM'); // not worker.kill(): that cuts the IPC channel first
-    const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    // The workers bound their own stop by the shutdown timeout; a little more for their last audit batches.
+    const deadline = new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs + 5_000).unref());
     void Promise.race([Promise.all(gone), deadline])
       .then(() => auditWriter.close())
       .finally(() => process.exit(exitCode));

@@ -19,7 +19,10 @@ export async function serverMain(argv: string[]): Promise<void> {
   option('--dev', 'dev');
   option('--account-id <id>', 'accountId');
   option('--workers <n>', 'workers');
-  server.action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; dev?: boolean; accountId?: string; workers?: string }) => {
+  option('--tls-cert <file>', 'tlsCert');
+  option('--tls-key <file>', 'tlsKey');
+  option('--insecure-http', 'insecureHttp');
+  server.action(async (opts: Parameters<typeof runServer>[0]) => {
     try {
       await runServer(opts);
     } catch (err) {

@@ -1,12 +1,16 @@
-// The HTTP face: node:http with keep-alive, a bounded body reader, request ids, the few routes that
-// are not AWS operations (health, dev reset) and the console's files (GET, static-files.ts). The API itself is one route, POST /, so a framework would
+// The HTTP face: node:http (node:https with a certificate: tls.ts) with keep-alive, a bounded body reader,
+// request ids, the few routes that are not AWS operations (health and readiness: probe-routes.ts, dev reset)
+// and the console's files (GET, static-files.ts). The API itself is one route, POST /, so a framework would
 // add a layer to the hot path without removing any code.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import type { PipelineResponse } from '../protocol/pipeline.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
 import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
+import { probeAnswer, type ProbeRoutes } from './probe-routes.ts';
 
 /** Large enough for a 64 KiB secret of 4-byte characters, JSON-escaped, with room to spare. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -21,7 +25,8 @@ const MAX_DRAIN_MS = 10_000;
 
 export interface HttpRoutes {
   api(request: SignedRequest, requestId: string, meta: RequestMeta): Promise<PipelineResponse>;
-  health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
+  /** GET /_coffer/health and /_coffer/ready */
+  probes: ProbeRoutes;
   /** Present only in dev mode. */
   reset?: () => Promise<void>;
   /** The directory of the web console's build, served at / (the composition root passes console/dist) */
@@ -30,9 +35,12 @@ export interface HttpRoutes {
   staticFiles?: StaticFiles;
 }
 
-export function createHttpServer(routes: HttpRoutes): Server {
+export type Server = HttpServer | HttpsServer;
+
+/** `tls`: serve HTTPS with these settings (tls.ts loadTlsOptions). */
+export function createHttpServer(routes: HttpRoutes, tls?: SecureContextOptions): Server {
   const staticFiles = routes.staticFiles ?? createStaticFiles(routes.consoleDir);
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
     readBody(req, MAX_BODY_BYTES, (err, body) => {
       if (body) route(req, res, body, requestId);
@@ -43,7 +51,8 @@ export function createHttpServer(routes: HttpRoutes): Server {
         res.destroy();
       }
     });
-  });
+  };
+  const server: Server = tls ? createHttpsServer({ ...tls, keepAliveTimeout: 65_000 }, handle) : createServer({ keepAliveTimeout: 65_000 }, handle);
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
 
@@ -54,7 +63,7 @@ export function createHttpServer(routes: HttpRoutes): Server {
     if (req.method === 'POST' && path === '/') {
       const request = new ApiRequest(req, path, q === -1 ? '' : url.slice(q + 1), body);
       routes
-        .api(request, requestId, { sourceIp: clientAddress(req) })
+        .api(request, requestId, { sourceIp: clientAddress(req), secureTransport: (req.socket as TLSSocket).encrypted === true })
         .then((answer) => answerApi(res, answer))
         .catch((err: unknown) => failed(res, requestId, err));
       return;
@@ -62,11 +71,12 @@ export function createHttpServer(routes: HttpRoutes): Server {
     routeOther(req, res, path, requestId).catch((err: unknown) => failed(res, requestId, err));
   }
 
-  /** Health, dev reset, the console's files. */
+  /** Health and readiness, dev reset, the console's files. */
   async function routeOther(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
-    if (path === '/_coffer/health' && req.method === 'GET') {
-      const health = await routes.health();
-      send(res, health.ready ? 200 : 503, requestId, { status: health.ready ? 'ok' : 'unavailable', ...health.detail });
+    const probe = probeAnswer(req.method, path, routes.probes);
+    if (probe) {
+      const { status, body } = await probe;
+      send(res, status, requestId, body);
       return;
     }
     if (path === '/_coffer/reset' && req.method === 'POST') {

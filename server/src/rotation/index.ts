@@ -129,6 +129,8 @@ export function createRotation(deps: RotationDeps) {
     tick: scheduler.tick,
     /** resolves when the rotations running in this process have stopped (finished, or waiting for a retry) */
     settled: engine.settled,
+    /** at shutdown: no more passes; waits at most `waitMs` for the rotations under way, then releases the scheduler lease */
+    stop: scheduler.stop,
   };
 }
 

@@ -45,7 +45,7 @@ export async function startAccessServer(options: TestServerOptions & { backend?:
   const server = await startTestServer({ ...options, databaseUrl: database?.url ?? options.databaseUrl });
   const clients: Array<{ destroy(): void }> = [];
   const admin: AccessServer['admin'] = async (operation, input = {}, credentials = server.credentials) => {
-    const res = await rawRequest(server.endpoint, JSON.stringify(input), { credentials, target: `CofferAdmin.${operation}`, service: 'coffer' });
+    const res = await rawRequest(server.endpoint, JSON.stringify(input), { credentials, target: `CofferAdmin.${operation}`, service: 'coffer', ca: server.ca });
     if (res.status !== 200) throw new AdminError(String(res.json?.__type), String(res.json?.Message), res.status);
     return res.json ?? {};
   };
@@ -64,7 +64,8 @@ export async function startAccessServer(options: TestServerOptions & { backend?:
     },
     sm: (credentials) => server.client({ credentials }),
     kms(credentials) {
-      const c = new KMSClient({ endpoint: server.endpoint, region: server.region, credentials, maxAttempts: 1 });
+      const tls = server.ca ? { requestHandler: { httpsAgent: { ca: server.ca } } } : {};
+      const c = new KMSClient({ endpoint: server.endpoint, region: server.region, credentials, maxAttempts: 1, ...tls });
       clients.push(c);
       return c;
     },
