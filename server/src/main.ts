@@ -22,7 +22,8 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
   if (cluster.isPrimary) announce(config, app, url);
   let stopping = false;
   const stop = (signal: string) => {
-    // Ctrl-C signals the whole process group: a worker hears it and then the primary's SIGTERM.
+    // Ctrl-C signals the whole process group: a worker hears it and then the primary's SIGTERM. A repeated
+    // signal does not cut the stop short (it is bounded by the shutdown timeout): the audit trail is flushed.
     if (stopping) return;
     stopping = true;
     if (cluster.isPrimary) console.log(`${signal}: shutting down`);
@@ -31,8 +32,8 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** SIGHUP in the process that serves the port: the new certificate for new connections, or the old one kept. */
@@ -98,8 +99,8 @@ async function runPrimary(config: Config): Promise<void> {
       .then(() => auditWriter.close())
       .finally(() => process.exit(exitCode));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 function announce(config: Config, app: App, url: string, extra?: string): void {

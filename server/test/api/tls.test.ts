@@ -59,7 +59,7 @@ describe('the server over HTTPS', { skip }, () => {
     const presented = await new Promise<{ fingerprint: string; issuer: string }>((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port, ca: ca.caPem, servername: 'localhost' }, () => {
         const peer = socket.getPeerCertificate(true);
-        resolve({ fingerprint: peer.fingerprint256, issuer: peer.issuerCertificate?.subject?.CN ?? '' });
+        resolve({ fingerprint: peer.fingerprint256, issuer: String(peer.issuerCertificate?.subject?.CN) });
         socket.end();
       });
       socket.on('error', reject);

@@ -34,7 +34,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function spawnServer(options: { dataDir: string; args?: string[] }): Promise<ServerProcess> {
+export interface SpawnOptions {
+  dataDir: string;
+  args?: string[];
+  /** COFFER_* settings (the test's own are not passed on) */
+  env?: Record<string, string>;
+  /** an https server's CA, for client() */
+  ca?: string;
+}
+
+export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   // Another process may take the probed port before the server binds it: try a few ports.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -45,8 +54,8 @@ export async function spawnServer(options: { dataDir: string; args?: string[] })
   }
 }
 
-async function spawnOnce(options: { dataDir: string; args?: string[] }, port: number): Promise<ServerProcess> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COFFER_')));
+async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerProcess> {
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COFFER_'))), ...options.env };
   const child = spawn(
     process.execPath,
     [COFFER_BIN, 'server', '--data-dir', options.dataDir, '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? [])],
@@ -64,7 +73,7 @@ async function spawnOnce(options: { dataDir: string; args?: string[] }, port: nu
       reject(new Error(`the server did not start within 30 s:\n${output}`));
     }, 30_000);
     const onData = () => {
-      const m = /Coffer listening on (http:\/\/\S+)/.exec(output);
+      const m = /Coffer listening on (https?:\/\/\S+)/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
@@ -93,6 +102,7 @@ async function spawnOnce(options: { dataDir: string; args?: string[] }, port: nu
         region: 'us-east-1',
         credentials: readCredentials(join(options.dataDir, 'credentials')),
         maxAttempts: 1,
+        ...(options.ca ? { requestHandler: { httpsAgent: { ca: options.ca } } } : {}),
       });
       clients.push(c);
       return c;
