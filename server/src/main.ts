@@ -117,6 +117,7 @@ function announce(config: Config, app: App, url: string, extra?: string): void {
       `  aws --endpoint-url ${url} secretsmanager list-secrets`,
       `SDKs: set the endpoint to ${url}, e.g. new SecretsManagerClient({ endpoint: '${url}' }) or`,
       `  boto3.client('secretsmanager', endpoint_url='${url}'), with the same profile.`,
+      ...(config.tls ? ['Clients must trust the certificate\'s issuer: aws --ca-bundle or AWS_CA_BUNDLE (boto3 too), NODE_EXTRA_CA_CERTS for Node.js.'] : []),
       '',
     ].join('\n'),
   );
