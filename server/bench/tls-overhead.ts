@@ -2,14 +2,15 @@
 // with the same configuration and secrets, one started with --tls-cert/--tls-key (a P-256 certificate from a
 // test CA, TLS 1.3), measured in turns:
 //   1. connection set-up: N new connections one after another, TCP alone against TCP + a full TLS handshake
-//      (no session resumption): the client's wait and the server's CPU per connection;
+//      (no session resumption): the client's wait and the server's CPU per connection. A TCP connection is
+//      ready once the kernel accepted it; a TLS one only once a worker process has answered the handshake;
 //   2. one GetSecretValue on a new connection each (Connection: close), as a client without keep-alive pays it;
 //   3. GetSecretValue over 32 keep-alive connections (wrk when installed, else autocannon): throughput,
 //      latency and server CPU per request.
 // Tunables: BENCH_SECONDS (per keep-alive round, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS
 // (default 32), BENCH_WORKERS (default one per core), BENCH_HANDSHAKES (default 300).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -101,7 +102,9 @@ async function main(): Promise<void> {
     },
   ];
   try {
-    console.log(`TLS overhead: ${workers} worker(s) per server, ${availableParallelism()} cores, ${handshakes} sequential connections, ${rounds} keep-alive round(s) of ${seconds}s with ${connections} connections (${loadGenerator}); P-256 certificate, full handshakes`);
+    // Other work on the machine moves every figure here: the load average says how much there was.
+    const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+    console.log(`TLS overhead: ${workers} worker(s) per server, ${availableParallelism()} cores, ${handshakes} sequential connections, ${rounds} keep-alive round(s) of ${seconds}s with ${connections} connections (${loadGenerator}); P-256 certificate, full handshakes; load average ${load()}`);
     for (const t of targets) {
       // Warm-up: JIT, caches, the pool of each worker.
       for (let i = 0; i < 50; i++) await t.once(t.server.requests[i % t.server.requests.length]);
@@ -111,9 +114,9 @@ async function main(): Promise<void> {
       `${label.padEnd(48)} HTTP ${http.toFixed(digits).padStart(8)} ${unit}   HTTPS ${https.toFixed(digits).padStart(8)} ${unit}   ×${(https / http).toFixed(2)}`;
 
     const [openHttp, openHttps] = [await sequential(targets[0], handshakes, targets[0].open), await sequential(targets[1], handshakes, targets[1].open)];
-    console.log(row('new connection, client wait p50', openHttp.p50, openHttps.p50, 'ms', 3));
-    console.log(row('new connection, client wait p99', openHttp.p99, openHttps.p99, 'ms', 3));
-    console.log(row('new connection, server CPU', openHttp.cpu, openHttps.cpu, 'µs', 0));
+    console.log(row('connection ready (TCP | TCP+TLS), p50', openHttp.p50, openHttps.p50, 'ms', 3));
+    console.log(row('connection ready (TCP | TCP+TLS), p99', openHttp.p99, openHttps.p99, 'ms', 3));
+    console.log(row('connection ready, server CPU', openHttp.cpu, openHttps.cpu, 'µs', 0));
     let i = 0;
     const next = (t: Target) => () => t.once(t.server.requests[i++ % t.server.requests.length]);
     const [onceHttp, onceHttps] = [await sequential(targets[0], handshakes, next(targets[0])), await sequential(targets[1], handshakes, next(targets[1]))];
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
     console.log(row('  latency p50', median.http.p50, median.https.p50, 'ms'));
     console.log(row('  latency p99', median.http.p99, median.https.p99, 'ms'));
     console.log(row('  server CPU per request', median.http.cpu, median.https.cpu, 'µs', 0));
+    console.log(`load average at the end: ${load()}`);
   } finally {
     await plain.stop();
     await secure.stop();
