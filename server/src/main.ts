@@ -67,7 +67,8 @@ async function runPrimary(config: Config): Promise<void> {
   let listening = 0;
   cluster.on('listening', (_worker, address) => {
     // Announce once every worker is accepting connections, so "listening" means it.
-    if (++listening === config.workers) announce(config, app, `${config.tls ? 'https' : 'http'}://${config.host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    if (++listening === config.workers) announce(config, app, `${config.tls ? 'https' : 'http'}://${host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
   });
   const inherited = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')];
   const semiSpace = inherited.some((arg) => arg.startsWith('--max-semi-space-size')) ? [] : [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
