@@ -75,12 +75,14 @@ export interface BenchServerOptions {
   /** `user`: sign as an IAM user whose identity policy is evaluated on every call (bench-secrets.ts) */
   principal: 'root' | 'user';
   nodeArgs?: string[];
+  /** serve HTTPS with this certificate (the bench's clients trust `caPem`) */
+  tls?: { certFile: string; keyFile: string; caPem: string };
 }
 
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(options.root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', options.workers], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(options.root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', options.workers, ...(options.tls ? ['--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const stop = async () => {
@@ -92,9 +94,10 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   };
   try {
     await waitFor(child, /Coffer listening on/);
-    const endpoint = `http://127.0.0.1:${port}`;
+    const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     const credentials = readCredentials(join(dataDir, 'credentials'));
-    const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials });
+    const tls = options.tls ? { requestHandler: { httpsAgent: { ca: options.tls.caPem } } } : {};
+    const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials, ...tls });
     const names = await createBenchSecrets(client, options.secrets);
     client.destroy();
     const signer = smithySigner(options.principal === 'user' ? await benchUser(endpoint, port, credentials) : credentials, 'us-east-1', 'secretsmanager');

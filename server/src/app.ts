@@ -2,17 +2,21 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomFillSync, randomInt, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import type { Config } from './config.ts';
 import { createAccessKeyStore } from './auth/access-keys.ts';
 import { createAuthenticator, createDevAuthenticator } from './auth/authenticate.ts';
-import { loadOrCreateRootKeyFile, parseRootKeys, readRootKeyFile, ROOT_KEY_FILE, rootKeyring } from './crypto/root-key.ts';
+import { loadOrCreateRootKeyFile, parseRootKeys, readRootKeyFile, ROOT_KEY_FILE, rootKeyring, type RootKeyring } from './crypto/root-key.ts';
 import { newKey } from './crypto/aead.ts';
 import { openStore, type Store, type StoreLocation } from './store/db.ts';
 import { createReadCache, type ReadCache } from './store/read-cache.ts';
 import { resetUserData } from './store/reset.ts';
-import { createHttpServer, type HttpRoutes } from './http/server.ts';
+import { createHttpServer, type HttpRoutes, type Server } from './http/server.ts';
+import { loadTlsOptions, reloadCertificate } from './http/tls.ts';
+import { createReadiness, type ReadinessCheck } from './http/readiness.ts';
+import { closeGracefully } from './http/graceful-close.ts';
+import { checkWritable, pendingMigrations } from './store/readiness-probes.ts';
 import { AwsError } from './errors/aws-errors.ts';
 import { loadServiceModel } from './protocol/model/index.ts';
 import { createPipeline, type Logger } from './protocol/pipeline.ts';
@@ -30,7 +34,7 @@ import { adminHandlers } from './services/admin/api.ts';
 import { createAdminService, type AdminService } from './services/admin/admin-service.ts';
 import { createAuthorizer } from './access/authorizer.ts';
 import { createIdentityDirectory } from './access/identity-directory.ts';
-import { checkRootKey, ensureAdminCredential, resolveAccountId, type AdminCredential } from './bootstrap.ts';
+import { checkRootKey, ensureAdminCredential, resolveAccountId, storedRootKeyId, type AdminCredential } from './bootstrap.ts';
 import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.ts';
 import { createRootKeyFollower, type FollowResult } from './root-key-follower.ts';
 import { rootKeyHandlers } from './root-key-api.ts';
@@ -73,7 +77,13 @@ export interface App {
   followRootKey(): Promise<FollowResult>;
   /** The API pipeline the HTTP layer calls for POST / (in-process benchmarks call it directly). */
   api: HttpRoutes['api'];
+  /** With TLS: reads the certificate and key files again for new connections; throws (keeping the old ones) when they are bad. */
+  reloadTls?: () => void;
   listen(): Promise<{ host: string; port: number; url: string }>;
+  /**
+   * Stops: readiness turns 503, no new connections, the requests under way finish and the rotations under way
+   * end (both within the shutdown timeout), the scheduler lease is released, the audit trail flushed.
+   */
   close(): Promise<void>;
 }
 
@@ -231,16 +241,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
     const observer = createRequestObserver({ metrics, log });
     metrics.attach({ inFlight: observer.inFlight, auditQueueDepth: audit.pending, cacheStats: cache.stats, rotationBacklog: rotation.backlog });
+    const readiness = createReadiness({ checks: readinessChecks(store, rootKey), now: Date.now, logger });
     const server = createHttpServer({
       api: pipeline.handle,
       observer,
       logger,
       metrics: createMetricsEndpoint({ token: config.metricsToken, text: metricsRegistry.text, contentType: metricsRegistry.contentType }),
       consoleDir: consoleDistDir(),
-      health: async () => {
-        await store.db.selectFrom('meta').select('key').limit(1).execute();
-        return { ready: true, detail: { store: store.dialect, dev: config.dev } };
-      },
+      probes: { ready: readiness.check, dev: config.dev },
       reset: config.dev
         ? () =>
             resetUserData(store.db).then(() => {
@@ -249,7 +257,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
               accessKeys.clear();
             })
         : undefined,
-    });
+    }, config.tls ? loadTlsOptions(config.tls) : undefined);
+    const scheme = config.tls ? 'https' : 'http';
 
     const sweep = setInterval(() => {
       secrets.purgeExpired().catch((err) => logger.error('deletion purge failed', { error: String(err) }));
@@ -275,22 +284,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       rotateRootKey: rotateRoot,
       followRootKey: follower.sync,
       api: pipeline.handle,
+      reloadTls: config.tls ? () => reloadCertificate(server as TlsServer, config.tls!) : undefined,
       listen: () =>
         new Promise((resolve, reject) => {
           server.once('error', reject);
           server.listen(config.port, config.host, () => {
             const { port } = server.address() as AddressInfo;
-            endpoint = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-            resolve({ host: config.host, port, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}` });
+            endpoint = `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+            resolve({ host: config.host, port, url: endpoint });
           });
         }),
       close: async () => {
+        readiness.stopping();
         clearInterval(sweep);
-        await rotation.settled();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        // One bound for the whole stop (real time: tests freeze `now`).
+        const deadline = Date.now() + config.shutdownTimeoutMs;
+        await closeGracefully(server, config.shutdownTimeoutMs);
+        await rotation.stop(Math.max(0, deadline - Date.now()));
         await audit.close();
         await store.close();
       },
@@ -299,4 +309,27 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await store.close();
     throw err;
   }
+}
+
+/** What GET /_coffer/ready checks: the store takes writes, its schema is this server's, the root key it is sealed with is held. */
+function readinessChecks(store: Store, rootKey: RootKeyring): ReadinessCheck[] {
+  return [
+    { name: 'store', run: async () => void (await checkWritable(store.db)) },
+    {
+      name: 'migrations',
+      run: async () => {
+        const pending = await pendingMigrations(store.db);
+        return pending.length > 0 ? `not applied: ${pending.join(', ')}` : undefined;
+      },
+    },
+    {
+      name: 'root key',
+      run: async () => {
+        const id = await storedRootKeyId(store.db);
+        if (id === undefined || rootKey.has(id)) return undefined;
+        rootKey.reload(); // the operator may have copied the key file in since
+        return rootKey.has(id) ? undefined : `this server does not hold root key ${id}, which the store is sealed with`;
+      },
+    },
+  ];
 }

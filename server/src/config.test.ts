@@ -34,3 +34,30 @@ test('a metrics token is optional, and long enough when given (without being ech
     (err: Error) => /at least 16 characters/.test(err.message) && !err.message.includes('short-tok'),
   );
 });
+
+test('TLS takes both files, as flags or environment variables', () => {
+  assert.equal(loadConfig({}, {}).tls, undefined);
+  assert.deepEqual(loadConfig({ tlsCert: '/etc/coffer/cert.pem', tlsKey: '/etc/coffer/key.pem' }, {}).tls, { certFile: '/etc/coffer/cert.pem', keyFile: '/etc/coffer/key.pem' });
+  assert.deepEqual(loadConfig({}, { COFFER_TLS_CERT: '/a.pem', COFFER_TLS_KEY: '/b.pem' }).tls, { certFile: '/a.pem', keyFile: '/b.pem' });
+  assert.equal(loadConfig({ tlsCert: '/flag.pem' }, { COFFER_TLS_CERT: '/env.pem', COFFER_TLS_KEY: '/b.pem' }).tls?.certFile, '/flag.pem');
+  assert.throws(() => loadConfig({ tlsCert: '/a.pem' }, {}), /TLS needs both --tls-cert and --tls-key/);
+  assert.throws(() => loadConfig({}, { COFFER_TLS_KEY: '/b.pem' }), /TLS needs both --tls-cert and --tls-key/);
+});
+
+test('plain HTTP on a non-loopback address is refused unless --insecure-http says so', () => {
+  for (const host of ['127.0.0.1', '127.0.0.53', 'localhost', '::1', '[::1]']) assert.equal(loadConfig({ host }, {}).host, host);
+  for (const host of ['0.0.0.0', '::', '10.0.0.5', 'coffer.internal', '::ffff:10.0.0.5']) {
+    assert.throws(() => loadConfig({ host }, {}), new RegExp(`refusing to serve plain HTTP on ${host.replace(/\./g, '\\.')}, a non-loopback address`));
+    assert.throws(() => loadConfig({ host, dev: true }, {}), /refusing to serve plain HTTP/, 'dev mode too');
+    assert.equal(loadConfig({ host, insecureHttp: true }, {}).insecureHttp, true);
+    assert.equal(loadConfig({ host }, { COFFER_INSECURE_HTTP: 'true' }).host, host);
+    assert.equal(loadConfig({ host, tlsCert: '/a.pem', tlsKey: '/b.pem' }, {}).host, host, 'TLS is fine anywhere');
+  }
+  assert.equal(loadConfig({ host: '0.0.0.0' }, { COFFER_HOST: '127.0.0.1', COFFER_INSECURE_HTTP: 'yes' }).host, '0.0.0.0');
+});
+
+test('the shutdown timeout is 10 s unless COFFER_SHUTDOWN_TIMEOUT_SECONDS says otherwise', () => {
+  assert.equal(loadConfig({}, {}).shutdownTimeoutMs, 10_000);
+  assert.equal(loadConfig({}, { COFFER_SHUTDOWN_TIMEOUT_SECONDS: '2.5' }).shutdownTimeoutMs, 2500);
+  assert.throws(() => loadConfig({}, { COFFER_SHUTDOWN_TIMEOUT_SECONDS: 'soon' }), /invalid COFFER_SHUTDOWN_TIMEOUT_SECONDS: soon/);
+});

@@ -1,5 +1,6 @@
 // The server's configuration: command-line flags win over environment variables, which win over defaults.
 // This is the only module that reads process.env.
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -28,17 +29,25 @@ export interface Config {
   logFormat: LogFormat;
   /** when set, GET /metrics needs `Authorization: Bearer <token>` from any address; when not, it answers loopback clients only */
   metricsToken?: string;
+  /** PEM files of the TLS certificate (its chain may follow it) and private key: the server speaks HTTPS when set */
+  tls?: { certFile: string; keyFile: string };
+  /** plain HTTP on a non-loopback address, said explicitly */
+  insecureHttp: boolean;
+  /** how long a stopping server waits for in-flight requests and rotations before it cuts them */
+  shutdownTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = 'json' | 'pretty';
 
-export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers' | 'logLevel' | 'logFormat'>> & {
+export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers' | 'logLevel' | 'logFormat' | 'tls' | 'shutdownTimeoutMs'>> & {
   port?: number | string;
   workers?: number | string;
   logLevel?: string;
   logFormat?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 };
 
 /** Shorter tokens are refused: the metrics endpoint may be reachable from the network. */
@@ -62,6 +71,9 @@ export const CONFIG_ENV = {
     default: undefined,
     help: `bearer token GET /metrics requires (at least ${MIN_METRICS_TOKEN_LENGTH} characters); without one, /metrics answers loopback clients only`,
   },
+  tlsCert: { env: 'COFFER_TLS_CERT', default: undefined, help: 'PEM file of the TLS certificate, its chain may follow (serve HTTPS; reloaded on SIGHUP)' },
+  tlsKey: { env: 'COFFER_TLS_KEY', default: undefined, help: 'PEM file of the TLS private key' },
+  insecureHttp: { env: 'COFFER_INSECURE_HTTP', default: 'false', help: 'allow plain HTTP on a non-loopback address' },
 } as const;
 
 export const DEV_ACCOUNT_ID = '000000000000';
@@ -73,10 +85,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     if (flag !== undefined && flag !== null) return String(flag);
     return env[CONFIG_ENV[name].env] ?? CONFIG_ENV[name].default;
   };
+  const bool = (name: 'dev' | 'insecureHttp') => ['true', '1', 'yes'].includes(pick(name)!.toLowerCase());
   const port = Number(pick('port'));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${pick('port')}`);
-  const devValue = pick('dev')!.toLowerCase();
-  const dev = devValue === 'true' || devValue === '1' || devValue === 'yes';
+  const dev = bool('dev');
   const workers = Number(pick('workers'));
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`invalid worker count: ${pick('workers')}`);
   const accountId = pick('accountId');
@@ -93,9 +105,20 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (metricsToken !== undefined && metricsToken.length < MIN_METRICS_TOKEN_LENGTH) {
     throw new Error(`the metrics token must have at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
   }
+  const host = pick('host')!;
+  const tls = tlsFiles(pick('tlsCert'), pick('tlsKey'));
+  const insecureHttp = bool('insecureHttp');
+  if (!tls && !insecureHttp && !isLoopback(host)) {
+    throw new Error(
+      `refusing to serve plain HTTP on ${host}, a non-loopback address: secrets would cross the network in clear. ` +
+        'Give a certificate (--tls-cert and --tls-key), listen on 127.0.0.1, or say --insecure-http (e.g. behind a TLS proxy on the same host)',
+    );
+  }
+  const shutdownSeconds = Number(env.COFFER_SHUTDOWN_TIMEOUT_SECONDS ?? 10);
+  if (!(shutdownSeconds >= 0 && shutdownSeconds <= 3600)) throw new Error(`invalid COFFER_SHUTDOWN_TIMEOUT_SECONDS: ${env.COFFER_SHUTDOWN_TIMEOUT_SECONDS}`);
   return {
     port,
-    host: pick('host')!,
+    host,
     dataDir: resolve(pick('dataDir')!),
     databaseUrl,
     dev,
@@ -107,5 +130,21 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: logLevel as LogLevel,
     logFormat,
     metricsToken,
+    tls,
+    insecureHttp,
+    shutdownTimeoutMs: shutdownSeconds * 1000,
   };
+}
+
+function tlsFiles(cert: string | undefined, key: string | undefined): Config['tls'] {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new Error('TLS needs both --tls-cert and --tls-key (COFFER_TLS_CERT, COFFER_TLS_KEY)');
+  return { certFile: resolve(cert), keyFile: resolve(key) };
+}
+
+/** Loopback only by its literal forms: any other name may resolve to an address others can reach. */
+export function isLoopback(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare === 'localhost' || bare === '::1') return true;
+  return isIP(bare) === 4 && bare.startsWith('127.');
 }

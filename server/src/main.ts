@@ -1,7 +1,7 @@
-// Process entry of the server: configuration, start, the first-start message, worker processes, and
-// clean shutdown. A server with a data directory or PostgreSQL runs as a primary process (bootstrap, the
-// audit chain's writer) and --workers worker processes answering requests; --dev is one process (its store
-// lives in that process's memory).
+// Process entry of the server: configuration, start, the first-start message, worker processes, clean
+// shutdown (SIGTERM, SIGINT) and the TLS certificate's reload (SIGHUP). A server with a data directory or
+// PostgreSQL runs as a primary process (bootstrap, the audit chain's writer) and --workers worker processes
+// answering requests; --dev is one process (its store lives in that process's memory).
 import cluster from 'node:cluster';
 import { createApp, openAuditWriter, type App } from './app.ts';
 import { loadConfig, type Config, type ConfigFlags } from './config.ts';
@@ -16,12 +16,17 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(flags);
   const log = createLog({ level: config.logLevel, format: config.logFormat });
   if (!config.dev && cluster.isPrimary) return runPrimary(config, log);
+  let reloadTls: (() => void) | undefined;
+  // Installed first, so that a SIGHUP while starting does not end the process (a starting server reads the files anyway).
+  if (config.tls) process.on('SIGHUP', () => reloadTls && reloadCertificate(log, config, reloadTls));
   const app = await createApp(config, { auditToPrimary: cluster.isWorker, log, metrics: processMetricsRegistry() });
+  reloadTls = app.reloadTls;
   const { url } = await app.listen();
   if (cluster.isPrimary) announce(log, config, app, url);
   let stopping = false;
   const stop = (signal: string) => {
-    // Ctrl-C signals the whole process group: a worker hears it and then the primary's SIGTERM.
+    // Ctrl-C signals the whole process group: a worker hears it and then the primary's SIGTERM. A repeated
+    // signal does not cut the stop short (it is bounded by the shutdown timeout): the audit trail is flushed.
     if (stopping) return;
     stopping = true;
     if (cluster.isPrimary) log.info(`${signal}: shutting down`);
@@ -30,8 +35,19 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** SIGHUP in the process that serves the port: the new certificate for new connections, or the old one kept. */
+function reloadCertificate(log: Log, config: Config, reload: () => void): void {
+  const who = cluster.isWorker ? ` (worker ${process.pid})` : '';
+  try {
+    reload();
+    log.info(`SIGHUP: TLS certificate reloaded from ${config.tls!.certFile}${who}`);
+  } catch (err) {
+    log.error(`SIGHUP: TLS certificate NOT reloaded, still serving the previous one${who}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /**
@@ -41,6 +57,12 @@ export async function runServer(flags: ConfigFlags): Promise<void> {
  * GetSecretValue in `npm run bench`).
  */
 async function runPrimary(config: Config, log: Log): Promise<void> {
+  if (config.tls) {
+    // The workers serve the port: each reads the files again (a terminal's hangup signals them all itself).
+    process.on('SIGHUP', () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+    });
+  }
   const app = await createApp(config, { log });
   await app.close();
   const auditWriter = await openAuditWriter(config, log);
@@ -49,7 +71,8 @@ async function runPrimary(config: Config, log: Log): Promise<void> {
   let listening = 0;
   cluster.on('listening', (_worker, address) => {
     // Announce once every worker is accepting connections, so "listening" means it.
-    if (++listening === config.workers) announce(log, config, app, `http://${config.host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    if (++listening === config.workers) announce(log, config, app, `${config.tls ? 'https' : 'http'}://${host}:${address.port}`, config.workers > 1 ? `${config.workers} workers` : undefined);
   });
   const inherited = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')];
   const semiSpace = inherited.some((arg) => arg.startsWith('--max-semi-space-size')) ? [] : [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
@@ -75,13 +98,14 @@ async function runPrimary(config: Config, log: Log): Promise<void> {
     // The workers' last audit batches come here as they close: the writer stays open until they have gone.
     const gone = workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(undefined) : w.once('exit', resolve))));
     for (const worker of workers) worker.process.kill('SIGTERM'); // not worker.kill(): that cuts the IPC channel first
-    const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    // The workers bound their own stop by the shutdown timeout; a little more for their last audit batches.
+    const deadline = new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs + 5_000).unref());
     void Promise.race([Promise.all(gone), deadline])
       .then(() => auditWriter.close())
       .finally(() => process.exit(exitCode));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 /**
@@ -103,6 +127,7 @@ function announce(log: Log, config: Config, app: App, url: string, extra?: strin
       `  aws --endpoint-url ${url} secretsmanager list-secrets`,
       `SDKs: set the endpoint to ${url}, e.g. new SecretsManagerClient({ endpoint: '${url}' }) or`,
       `  boto3.client('secretsmanager', endpoint_url='${url}'), with the same profile.`,
+      ...(config.tls ? ['Clients must trust the certificate\'s issuer: aws --ca-bundle or AWS_CA_BUNDLE (boto3 too), NODE_EXTRA_CA_CERTS for Node.js.'] : []),
     ].join('\n'),
   );
 }

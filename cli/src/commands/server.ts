@@ -22,27 +22,17 @@ export async function serverMain(argv: string[]): Promise<void> {
   option('--log-level <level>', 'logLevel');
   option('--log-format <format>', 'logFormat');
   option('--metrics-token <token>', 'metricsToken');
-  server.action(
-    async (opts: {
-      port?: string;
-      host?: string;
-      dataDir?: string;
-      databaseUrl?: string;
-      dev?: boolean;
-      accountId?: string;
-      workers?: string;
-      logLevel?: string;
-      logFormat?: string;
-      metricsToken?: string;
-    }) => {
-      try {
-        await runServer(opts);
-      } catch (err) {
-        console.error(`coffer server: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      }
-    },
-  );
+  option('--tls-cert <file>', 'tlsCert');
+  option('--tls-key <file>', 'tlsKey');
+  option('--insecure-http', 'insecureHttp');
+  server.action(async (opts: Parameters<typeof runServer>[0]) => {
+    try {
+      await runServer(opts);
+    } catch (err) {
+      console.error(`coffer server: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    }
+  });
   await program.parseAsync(argv, { from: 'user' });
 }
 

@@ -27,12 +27,13 @@ export function buildConsole(): void {
   if (r.status !== 0) throw new Error('the console build failed');
 }
 
-export async function launch(): Promise<Browser> {
+/** `extraArgs`: more Chromium flags (e.g. a certificate pin for an HTTPS server). */
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   // launch() gives each browser a fresh temporary profile (its own --user-data-dir), removed on close.
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

@@ -16,6 +16,8 @@ export interface AccessCaller {
   readonly accountId: string;
   readonly accessKeyId?: string;
   readonly sourceIp?: string;
+  /** the request came over TLS */
+  readonly secureTransport?: boolean;
   readonly userAgent?: string;
   /** the request's view of the read cache, when authentication read one (its identity is read through it) */
   readonly view?: ReadView;
@@ -122,8 +124,8 @@ class ScopedAccess implements RequestAccess {
       // ISO 8601 to the second, as AWS writes it
       'aws:CurrentTime': new Date(seconds * 1000).toISOString().replace('.000Z', 'Z'),
       'aws:EpochTime': String(seconds),
-      // Coffer serves plain HTTP (put TLS in front of it): as far as it knows, no request is secure.
-      'aws:SecureTransport': 'false',
+      // What this server saw: behind a TLS proxy (--insecure-http) a request reaches it in plain HTTP.
+      'aws:SecureTransport': caller?.secureTransport ? 'true' : 'false',
       'aws:RequestedRegion': this.scope.region,
     };
     if (caller?.sourceIp) base['aws:SourceIp'] = caller.sourceIp;

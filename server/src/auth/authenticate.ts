@@ -9,6 +9,8 @@ export interface Caller extends Principal {
   region: string;
   /** the client's address (aws:SourceIp), as the HTTP layer saw it */
   sourceIp?: string;
+  /** the request came over TLS (aws:SecureTransport) */
+  secureTransport?: boolean;
   userAgent?: string;
   /**
    * The request's view of the read cache, through which its access key was read: the services read through
@@ -20,6 +22,8 @@ export interface Caller extends Principal {
 /** What the HTTP layer knows about a request besides its bytes. */
 export interface RequestMeta {
   sourceIp?: string;
+  /** it came over TLS */
+  secureTransport?: boolean;
 }
 
 export interface Authenticator {

@@ -1,7 +1,11 @@
-// The HTTP face: node:http with keep-alive, a bounded body reader, request ids, the few routes that
-// are not AWS operations (health, dev reset, metrics) and the console's files (GET, static-files.ts). The API itself is one route, POST /, so a framework would
-// add a layer to the hot path without removing any code. Every request ends in the observer (its metrics and log line).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The HTTP face: node:http (node:https with a certificate: tls.ts) with keep-alive, a bounded body reader,
+// request ids, the few routes that are not AWS operations (health and readiness: probe-routes.ts, dev reset,
+// metrics) and the console's files (GET, static-files.ts). The API itself is one route, POST /, so a framework
+// would add a layer to the hot path without removing any code. Every request ends in the observer (its metrics
+// and log line).
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import type { Logger, PipelineResponse } from '../protocol/pipeline.ts';
 import type { SignedRequest } from '../auth/sigv4/index.ts';
@@ -9,6 +13,7 @@ import type { RequestMeta } from '../auth/authenticate.ts';
 import { createStaticFiles, type StaticFiles } from './static-files.ts';
 import type { MetricsEndpoint } from './metrics-endpoint.ts';
 import type { RequestObserver } from './request-observer.ts';
+import { probeAnswer, type ProbeRoutes } from './probe-routes.ts';
 
 /** Large enough for a 64 KiB secret of 4-byte characters, JSON-escaped, with room to spare. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -23,7 +28,8 @@ const MAX_DRAIN_MS = 10_000;
 
 export interface HttpRoutes {
   api(request: SignedRequest, requestId: string, meta: RequestMeta): Promise<PipelineResponse>;
-  health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
+  /** GET /_coffer/health and /_coffer/ready */
+  probes: ProbeRoutes;
   /** Present only in dev mode. */
   reset?: () => Promise<void>;
   /** The directory of the web console's build, served at / (the composition root passes console/dist) */
@@ -39,10 +45,13 @@ export interface HttpRoutes {
 /** A request whose client went away before its body was read: nginx's "client closed request". */
 const CLIENT_CLOSED = 499;
 
-export function createHttpServer(routes: HttpRoutes): Server {
+export type Server = HttpServer | HttpsServer;
+
+/** `tls`: serve HTTPS with these settings (tls.ts loadTlsOptions). */
+export function createHttpServer(routes: HttpRoutes, tls?: SecureContextOptions): Server {
   const staticFiles = routes.staticFiles ?? createStaticFiles(routes.consoleDir);
   const { observer } = routes;
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
     const started = observer.start();
     const sourceIp = clientAddress(req);
@@ -57,7 +66,8 @@ export function createHttpServer(routes: HttpRoutes): Server {
         observer.finish(req, '', requestId, started, CLIENT_CLOSED, {}, sourceIp);
       }
     });
-  });
+  };
+  const server: Server = tls ? createHttpsServer({ ...tls, keepAliveTimeout: 65_000 }, handle) : createServer({ keepAliveTimeout: 65_000 }, handle);
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
 
@@ -68,7 +78,7 @@ export function createHttpServer(routes: HttpRoutes): Server {
     if (req.method === 'POST' && path === '/') {
       const request = new ApiRequest(req, path, q === -1 ? '' : url.slice(q + 1), body);
       routes
-        .api(request, requestId, { sourceIp })
+        .api(request, requestId, { sourceIp, secureTransport: (req.socket as TLSSocket).encrypted === true })
         .then(
           (answer) => {
             answerApi(res, answer);
@@ -92,11 +102,12 @@ export function createHttpServer(routes: HttpRoutes): Server {
     else res.destroy();
   }
 
-  /** Health, dev reset, metrics, the console's files. */
+  /** Health and readiness, dev reset, metrics, the console's files. */
   async function routeOther(req: IncomingMessage, res: ServerResponse, path: string, requestId: string, sourceIp: string | undefined): Promise<void> {
-    if (path === '/_coffer/health' && req.method === 'GET') {
-      const health = await routes.health();
-      send(res, health.ready ? 200 : 503, requestId, { status: health.ready ? 'ok' : 'unavailable', ...health.detail });
+    const probe = probeAnswer(req.method, path, routes.probes);
+    if (probe) {
+      const { status, body } = await probe;
+      send(res, status, requestId, body);
       return;
     }
     if (path === '/_coffer/reset' && req.method === 'POST') {

@@ -146,6 +146,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       const caller = await authenticator.authenticate(request, route.signingNames, headers);
       call.caller = caller;
       caller.sourceIp = call.sourceIp;
+      caller.secureTransport = meta.secureTransport === true;
       caller.userAgent = call.userAgent;
       if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${target}`);
       const handler = binding.handlers[call.operationName];

@@ -131,6 +131,8 @@ export function createRotation(deps: RotationDeps) {
     settled: engine.settled,
     /** how many rotations are due and overdue now, across the store (the metrics read it) */
     backlog: () => db.countBacklog(store.db, now()),
+    /** at shutdown: no more passes; waits at most `waitMs` for the rotations under way, then releases the scheduler lease */
+    stop: scheduler.stop,
   };
 }
 

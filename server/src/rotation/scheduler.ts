@@ -4,7 +4,7 @@
 // running (a rotation starts inside its window or not at all), and has the engine work on due runs (new,
 // retried, or left by a stopped server, which resume at the step they had reached, with the same token).
 // It also removes the rotation rows of secrets that were purged.
-import { acquireLease } from '../store/lease.ts';
+import { acquireLease, releaseLease } from '../store/lease.ts';
 import type { Store } from '../store/db.ts';
 import type { RotationEngine } from './engine.ts';
 import * as db from './rotation-store.ts';
@@ -27,9 +27,33 @@ export interface SchedulerDeps {
 
 export function createRotationScheduler(deps: SchedulerDeps) {
   const { store, now, holder } = deps;
+  let stopped = false;
+  let pass: Promise<void> | undefined;
 
   /** One pass: start due rotations (lease holder only), then run due steps. Resolves when the runs are done. */
-  async function tick(): Promise<void> {
+  function tick(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    const p = runPass().finally(() => {
+      if (pass === p) pass = undefined;
+    });
+    pass = p;
+    return p;
+  }
+
+  /**
+   * No pass starts from now on; waits (at most `waitMs`) for the one under way and the runs it started, then
+   * gives the lease back, so that another server starts the due rotations without waiting for it to run out.
+   */
+  async function stop(waitMs: number): Promise<void> {
+    stopped = true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+    await Promise.race([Promise.all([pass?.catch(() => {}), deps.engine.settled()]), deadline]);
+    clearTimeout(timer);
+    await releaseLease(store.db, SCHEDULER_LEASE, holder);
+  }
+
+  async function runPass(): Promise<void> {
     if (await acquireLease(store.db, SCHEDULER_LEASE, holder, now(), deps.leaseMs)) {
       // A purged secret (recovery window over, or ForceDeleteWithoutRecovery) takes its rotation with it.
       await db.deleteOrphanRotations(store.db);
@@ -56,7 +80,7 @@ export function createRotationScheduler(deps: SchedulerDeps) {
     await deps.startScheduled(row.secret_id, deps.randomUUID());
   }
 
-  return { tick };
+  return { tick, stop };
 }
 
 export type RotationScheduler = ReturnType<typeof createRotationScheduler>;

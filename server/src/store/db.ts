@@ -116,6 +116,9 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['006-change-generation', changeGeneration.up],
 ];
 
+/** Every migration this server applies, in order (readiness checks that the database has them all). */
+export const MIGRATION_NAMES: readonly string[] = migrations.map(([name]) => name);
+
 export async function openStore(location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
   const dialect: Dialect = location.kind;
   const { onQuery } = options;

@@ -44,7 +44,7 @@ export async function startAccessServer(options: TestServerOptions & { backend?:
   const database = options.backend === 'postgres' ? await createTestDatabase() : undefined;
   const server = await startTestServer({ ...options, databaseUrl: database?.url ?? options.databaseUrl });
   const clients: Array<{ destroy(): void }> = [];
-  const admin = adminApi(server.endpoint, server.credentials);
+  const admin = adminApi(server.endpoint, server.credentials, server.ca);
   return {
     server,
     accountId: server.app.accountId,
@@ -53,7 +53,8 @@ export async function startAccessServer(options: TestServerOptions & { backend?:
     user: (name, policies, o) => createUser(admin, name, policies, o),
     sm: (credentials) => server.client({ credentials }),
     kms(credentials) {
-      const c = new KMSClient({ endpoint: server.endpoint, region: server.region, credentials, maxAttempts: 1 });
+      const tls = server.ca ? { requestHandler: { httpsAgent: { ca: server.ca } } } : {};
+      const c = new KMSClient({ endpoint: server.endpoint, region: server.region, credentials, maxAttempts: 1, ...tls });
       clients.push(c);
       return c;
     },
@@ -66,9 +67,9 @@ export async function startAccessServer(options: TestServerOptions & { backend?:
 }
 
 /** The admin API (CofferAdmin.*) of the server at `endpoint`, signed with `root` unless a call says otherwise. */
-export function adminApi(endpoint: string, root: Credentials): AccessServer['admin'] {
+export function adminApi(endpoint: string, root: Credentials, ca?: string): AccessServer['admin'] {
   return async (operation, input = {}, credentials = root) => {
-    const res = await rawRequest(endpoint, JSON.stringify(input), { credentials, target: `CofferAdmin.${operation}`, service: 'coffer' });
+    const res = await rawRequest(endpoint, JSON.stringify(input), { credentials, target: `CofferAdmin.${operation}`, service: 'coffer', ca });
     if (res.status !== 200) throw new AdminError(String(res.json?.__type), String(res.json?.Message), res.status);
     return res.json ?? {};
   };

@@ -2,6 +2,7 @@
 // failed request changed nothing) and raw signed HTTP for what the SDK cannot send.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { request as httpsRequest } from 'node:https';
 import {
   DescribeSecretCommand,
   ListSecretVersionIdsCommand,
@@ -101,6 +102,8 @@ export interface RawOptions {
   sendBody?: string | Buffer;
   /** the signing name in the credential scope; secretsmanager unless told */
   service?: string;
+  /** for an https endpoint: the CA to trust (fetch trusts only the system's) */
+  ca?: string;
 }
 
 /** POST / with an AWS JSON 1.1 body, SigV4-signed with @smithy/signature-v4 unless `sign: false`. */
@@ -123,8 +126,26 @@ export async function rawRequest(endpoint: string, body: string | Buffer, option
   options.tamper?.(headers);
   delete headers.host;
   const sent = options.sendBody ?? body;
+  if (options.ca) return httpsPost(`${endpoint}/`, headers, sent, options.ca);
   const res = await fetch(`${endpoint}/`, { method: 'POST', headers, body: typeof sent === 'string' ? sent : new Uint8Array(sent) });
   return rawResponse(res.status, res.headers, await res.text());
+}
+
+function httpsPost(url: string, headers: Record<string, string>, body: string | Buffer, ca: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: 'POST', headers, ca, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const replied = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') replied.set(name, value);
+        resolve(rawResponse(res.statusCode ?? 0, replied, Buffer.concat(chunks).toString('utf8')));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** A reply as the raw tests read it, with its JSON body when it has one. */

@@ -41,6 +41,10 @@ export interface SpawnOptions {
   bin?: string;
   /** the working directory (default: this process's) */
   cwd?: string;
+  /** COFFER_* settings (the test's own are not passed on) */
+  env?: Record<string, string>;
+  /** an https server's CA, for client() */
+  ca?: string;
 }
 
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
@@ -55,7 +59,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
 }
 
 async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerProcess> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COFFER_')));
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COFFER_'))), ...options.env };
   const [file, ...binArgs] = options.bin ? [options.bin] : [process.execPath, COFFER_BIN];
   const child = spawn(
     file,
@@ -74,7 +78,7 @@ async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerPro
       reject(new Error(`the server did not start within 30 s:\n${output}`));
     }, 30_000);
     const onData = () => {
-      const m = /Coffer listening on (http:\/\/\S+)/.exec(output);
+      const m = /Coffer listening on (https?:\/\/\S+)/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
@@ -103,6 +107,7 @@ async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerPro
         region: 'us-east-1',
         credentials: readCredentials(join(options.dataDir, 'credentials')),
         maxAttempts: 1,
+        ...(options.ca ? { requestHandler: { httpsAgent: { ca: options.ca } } } : {}),
       });
       clients.push(c);
       return c;

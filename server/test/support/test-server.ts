@@ -1,5 +1,6 @@
 // Starts a real Coffer server on port 0 for API tests: SQLite in a temporary data directory by default,
-// PostgreSQL when a database URL is given, or dev mode (in memory). Clients get the admin credential.
+// PostgreSQL when a database URL is given, or dev mode (in memory); over HTTPS when given a certificate.
+// Clients get the admin credential (and trust the test CA).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ export interface TestServer {
   dataDir: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** over HTTPS: the CA its clients trust */
+  ca?: string;
   /** A Secrets Manager client signed with the admin credential (override region or credentials as needed). */
   client(options?: { region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } }): SecretsManagerClient;
   close(): Promise<void>;
@@ -32,12 +35,24 @@ export interface TestServerOptions {
   rotation?: AppOptions['rotation'];
   /** environment settings the config reads (e.g. COFFER_ROTATION_COMMANDS) */
   env?: NodeJS.ProcessEnv;
+  /** serve HTTPS with this certificate; the clients trust `caPem` */
+  tls?: { certFile: string; keyFile: string; caPem: string };
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'coffer-test-'));
   const config = loadConfig(
-    { port: 0, host: '127.0.0.1', dataDir, dev: options.dev ?? false, databaseUrl: options.databaseUrl, accountId: options.accountId, logLevel: 'warn' },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      dev: options.dev ?? false,
+      databaseUrl: options.databaseUrl,
+      accountId: options.accountId,
+      tlsCert: options.tls?.certFile,
+      tlsKey: options.tls?.keyFile,
+      logLevel: 'warn',
+    },
     options.env ?? {},
   );
   const app = await createApp(config, { now: options.now, log: options.log, logger: options.logger, rotation: options.rotation });
@@ -51,12 +66,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dataDir,
     region,
     credentials,
+    ca: options.tls?.caPem,
     client(o = {}) {
       const c = new SecretsManagerClient({
         endpoint: url,
         region: o.region ?? region,
         credentials: o.credentials ?? credentials,
         maxAttempts: 1,
+        ...(options.tls ? { requestHandler: { httpsAgent: { ca: options.tls.caPem } } } : {}),
       });
       clients.push(c);
       return c;
