@@ -85,7 +85,7 @@ describe('metrics and the request log of coffer server --workers 2', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'coffer-obs-'));
     // On every interface, so that a client from a non-loopback address can be refused /metrics.
-    server = await spawnServer({ dataDir, args: ['--workers', '2', '--host', '0.0.0.0'] });
+    server = await spawnServer({ dataDir, args: ['--workers', '2', '--host', '0.0.0.0', '--insecure-http'] });
     url = `http://127.0.0.1:${new URL(server.url).port}`;
     root = readCredentials(join(dataDir, 'credentials'));
   });
