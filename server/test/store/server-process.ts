@@ -17,7 +17,10 @@ export interface ServerProcess {
   output(): string;
   /** A client signed with the admin credential of the data directory. */
   client(): SecretsManagerClient;
-  /** kill -9: no shutdown code runs. Resolves once the process is gone. */
+  /**
+   * kill -9: no shutdown code runs. Resolves once the process is gone. With `ownProcessGroup` the whole group
+   * (the primary and its workers) gets the signal at once, as `kill -9 -<pgid>` sends it.
+   */
   killHard(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -34,7 +37,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function spawnServer(options: { dataDir: string; args?: string[] }): Promise<ServerProcess> {
+export interface SpawnOptions {
+  dataDir: string;
+  args?: string[];
+  /** Start the server as the leader of a process group of its own, so killHard() reaches its workers too. */
+  ownProcessGroup?: boolean;
+}
+
+export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   // Another process may take the probed port before the server binds it: try a few ports.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -45,22 +55,30 @@ export async function spawnServer(options: { dataDir: string; args?: string[] })
   }
 }
 
-async function spawnOnce(options: { dataDir: string; args?: string[] }, port: number): Promise<ServerProcess> {
+async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerProcess> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COFFER_')));
   const child = spawn(
     process.execPath,
     [COFFER_BIN, 'server', '--data-dir', options.dataDir, '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? [])],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup === true },
   );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const clients: SecretsManagerClient[] = [];
+  const signal = (name: NodeJS.Signals, group: boolean) => {
+    if (!group) return child.kill(name);
+    try {
+      process.kill(-child.pid!, name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err; // the group is gone already
+    }
+  };
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      signal('SIGKILL', options.ownProcessGroup === true);
       reject(new Error(`the server did not start within 30 s:\n${output}`));
     }, 30_000);
     const onData = () => {
@@ -77,9 +95,9 @@ async function spawnOnce(options: { dataDir: string; args?: string[] }, port: nu
     });
   });
 
-  const kill = async (signal: NodeJS.Signals) => {
+  const kill = async (name: NodeJS.Signals, group = false) => {
     clients.forEach((c) => c.destroy());
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null) signal(name, group);
     await exited;
   };
   return {
@@ -97,7 +115,7 @@ async function spawnOnce(options: { dataDir: string; args?: string[] }, port: nu
       clients.push(c);
       return c;
     },
-    killHard: () => kill('SIGKILL'),
+    killHard: () => kill('SIGKILL', options.ownProcessGroup === true),
     stop: () => kill('SIGTERM'),
   };
 }
