@@ -1,5 +1,6 @@
 // The trail's batching (a busy server writes full batches, not one transaction per event past the batch size),
-// a trail that goes on from events stored a row each, and a batch appended again after a lost answer.
+// changes waiting for their events (and told when those cannot be stored), a trail that goes on from events
+// stored a row each, and a batch appended again after a lost answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { openStore, type Store } from '../store/db.ts';
 import { createAuditTrail } from './audit-trail.ts';
 import { createEventIds } from './event-id.ts';
 import { chainHash, GENESIS } from './hash-chain.ts';
+import { allEvents } from './audit-store.ts';
+import { readStored } from './stored-event.ts';
 import type { AuditRecord } from '../protocol/pipeline.ts';
 
 const caller = { accountId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accessKeyId: 'AKIAEXAMPLE', region: 'us-east-1' };
@@ -55,6 +58,56 @@ test('events arriving while a batch is written wait for the next batch instead o
     // Two full batches plus the rest; a transaction per event past the batch size would be hundreds.
     assert.ok(transactions <= 5, `expected a handful of write transactions, saw ${transactions}`);
   }, counting);
+});
+
+const change = (i: number): AuditRecord => ({ requestId: randomUUID(), service: 'secretsmanager', operation: 'PutSecretValue', caller, request: { SecretId: `s-${i}` }, response: () => ({ Name: `s-${i}` }) });
+
+/** The request ids of the events in the table itself (no flush first). */
+async function storedRequestIds(store: Store): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const row of allEvents(store.db)) ids.push(readStored(row).event.requestID as string);
+  return ids;
+}
+
+test("a change's promise resolves once its event is stored, with the changes of the same turn in one transaction; reads and failures do not wait", async () => {
+  let transactions = 0;
+  const counting = (store: Store): Store => ({ ...store, db: new Proxy(store.db, { get: (target, p) => (p === 'transaction' ? () => (transactions++, target.transaction()) : Reflect.get(target, p, target)) }) });
+  await withTrail(async (trail, store) => {
+    const reads = [read(1), read(2)];
+    assert.deepEqual(reads.map((r) => trail.sink.record(r)), [undefined, undefined], 'a read does not wait');
+    assert.equal(trail.sink.record({ ...change(0), error: { code: 'ResourceNotFoundException', message: 'not found' } }), undefined, 'a failed call changed nothing: no wait');
+    const changes = [change(1), change(2), change(3)];
+    await Promise.all(changes.map((c) => trail.sink.record(c)));
+    const stored = await storedRequestIds(store);
+    assert.deepEqual(changes.filter((c) => !stored.includes(c.requestId)), [], 'every change is stored when its promise resolves');
+    assert.equal(transactions, 1, 'the three changes (and what was queued before them) went in one transaction');
+  }, counting);
+});
+
+test("a change whose event cannot be stored is told so (its event stays queued and is stored later); a closed trail refuses changes", async () => {
+  let down = true;
+  const flaky = (store: Store): Store => ({
+    ...store,
+    db: new Proxy(store.db, {
+      get(target, property) {
+        if (property === 'transaction' && down) return () => ({ execute: () => Promise.reject(new Error('the database is unreachable')) });
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+  });
+  await withTrail(async (trail, store) => {
+    const first = change(1);
+    await assert.rejects(trail.sink.record(first) as Promise<void>, /could not be stored/);
+    assert.deepEqual(await storedRequestIds(store), []);
+    down = false;
+    const second = change(2);
+    await trail.sink.record(second);
+    assert.deepEqual(await storedRequestIds(store), [first.requestId, second.requestId], 'the queued event went in first, then the new one');
+    await trail.close();
+    await assert.rejects(trail.sink.record(change(3)) as Promise<void>, /closed/);
+    assert.equal(trail.sink.record(read(3)), undefined, 'a read after close is dropped quietly, as before');
+  }, flaky);
 });
 
 const pending = (i: number) => ({

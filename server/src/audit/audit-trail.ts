@@ -1,13 +1,15 @@
 // The audit trail: every API call becomes one CloudTrail-shaped event, appended to one hash chain shared by
 // every server on the database. Events are queued in memory and written in batches (one transaction, the
 // table locked). A call that changed something waits for its event: the queue is written on the next turn
-// of the event loop, together with whatever else arrived meanwhile, so an acknowledged change is never
-// missing from the trail (unless the audit write itself fails: then it is logged and retried). Read-only calls do not wait: they are written every FLUSH_MS or BATCH events, so
-// a crash can lose at most the last FLUSH_MS of reads. close() and every lookup flush first.
+// of the event loop, together with whatever else arrived meanwhile, and the call's promise settles once its
+// event is stored; if it cannot be (the write failed, the trail is closed or full), the promise rejects and
+// the change is not acknowledged. So a crash never loses the event of an acknowledged change. Read-only and
+// failed calls do not wait: they are written every FLUSH_MS or BATCH events, so a crash can lose at most the
+// last FLUSH_MS of them. close() and every lookup flush first.
 import type { AuditRecord, AuditSink, Logger } from '../protocol/pipeline.ts';
 import type { Store, Tx } from '../store/db.ts';
 import * as db from './audit-store.ts';
-import { createEventMemo, resourceOf, type ServiceEventInput } from './cloudtrail-event.ts';
+import { createEventMemo, readOnlyOf, resourceOf, type ServiceEventInput } from './cloudtrail-event.ts';
 import { storedCall, storedServiceEvent } from './stored-event.ts';
 import { GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
 import { packBatch, type PackedBatch } from './packed-batch.ts';
@@ -76,7 +78,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
 
   const sink: AuditSink = {
     record(entry: AuditRecord) {
-      if (closed || full()) return;
+      if (closed || full()) return unrecorded(entry);
       const time = now();
       const eventId = newEventId();
       const { record, readOnly, response } = storedCall(entry, memo);
@@ -96,16 +98,27 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     },
   };
 
-  /** Writes the queue on the next turn of the event loop: changes made in the same turn share one transaction. */
+  /**
+   * Writes the queue on the next turn of the event loop: changes made in the same turn share one transaction.
+   * Settles once everything queued by then is stored; rejects if it is not (a write failed: the events stay
+   * queued and are retried, but the changes waiting on them are not acknowledged).
+   */
   let soon: Promise<void> | undefined;
   function flushSoon(): Promise<void> {
-    soon ??= new Promise<void>((resolve) => {
+    soon ??= new Promise<void>((resolve, reject) => {
       setImmediate(() => {
         soon = undefined;
-        void flush().then(resolve);
+        const upTo = enqueued;
+        void flush().then(() => (written >= upTo ? resolve() : reject(new Error('the audit events of these changes could not be stored yet'))));
       });
     });
     return soon;
+  }
+
+  /** A call that could not be queued: a change must not be acknowledged without its event. */
+  function unrecorded(entry: AuditRecord): Promise<void> | undefined {
+    if (entry.error || readOnlyOf(entry.operation, memo)) return;
+    return Promise.reject(new Error(closed ? 'the audit trail is closed' : 'the audit queue is full'));
   }
 
   /** True (and the drop counted, logged now and then) when the queue is full: the database has been down long. */

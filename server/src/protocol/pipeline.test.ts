@@ -31,6 +31,7 @@ function setup(handler: Handler, authenticate: Authenticator['authenticate'] = a
   const logged: Array<Record<string, unknown>> = [];
   const audited: AuditRecord[] = [];
   let settleAudit: () => void = () => {};
+  let failAudit: (err: Error) => void = () => {};
   const pipeline = createPipeline(
     [{ model, handlers: { GetSecretValue: handler }, internalError: () => new AwsError('InternalServiceError', 'An error occurred on the server side.', 500, true) }],
     {
@@ -45,11 +46,11 @@ function setup(handler: Handler, authenticate: Authenticator['authenticate'] = a
         steps.push('audit');
         audited.push(entry);
         // A recorded call answers once its event is stored.
-        return entry.error ? undefined : new Promise<void>((resolve) => (settleAudit = resolve));
+        return entry.error ? undefined : new Promise<void>((resolve, reject) => ((settleAudit = resolve), (failAudit = reject)));
       },
     },
   );
-  return { pipeline, steps, logged, audited, settleAudit: () => settleAudit() };
+  return { pipeline, steps, logged, audited, settleAudit: () => settleAudit(), failAudit: (err: Error) => failAudit(err) };
 }
 
 test('the steps run in order, and a call is answered once its audit event is stored', async () => {
@@ -68,6 +69,19 @@ test('the steps run in order, and a call is answered once its audit event is sto
   assert.deepEqual(JSON.parse(response.body), { Name: 'app/db', SecretString: 'the value' });
   assert.equal(t.audited[0].caller?.userAgent, 'test');
   assert.deepEqual(t.audited[0].response?.(), { Name: 'app/db', SecretString: '***' }, 'the audit record is redacted by the model');
+});
+
+test('a change whose audit event cannot be stored is not acknowledged: an internal error, logged, no second event', async () => {
+  const t = setup(async () => ({ Name: 'app/db', SecretString: 'the value' }));
+  const pending = t.pipeline.handle(request('GetSecretValue', { SecretId: 'app/db' }), 'req-9');
+  await new Promise((resolve) => setImmediate(resolve));
+  t.failAudit(new Error('the audit write failed'));
+  const response = await pending;
+  assert.equal(response.status, 500);
+  assert.deepEqual(JSON.parse(response.body), { __type: 'InternalServiceError', Message: 'An error occurred on the server side.' });
+  assert.doesNotMatch(response.body, /the value/);
+  assert.equal(t.audited.length, 1, 'the call keeps its one event (queued for a retry), no InternalServiceError event beside it');
+  assert.deepEqual(t.logged.map((f) => [f.requestId, f.error]), [['req-9', 'Error: the audit write failed']]);
 });
 
 test('a handler that rejects with an AWS error is answered with it, and audited', async () => {

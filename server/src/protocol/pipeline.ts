@@ -58,9 +58,10 @@ export interface AuditRecord {
 
 export interface AuditSink {
   /**
-   * Must not throw. For a call that changed something it returns a promise that settles once the event is
-   * stored, and the answer waits for it: an acknowledged change always has its event. Reads return nothing
-   * and are written in the background.
+   * Must not throw. For a call that changed something it returns a promise that resolves once the event is
+   * stored, and the answer waits for it: an acknowledged change always has its event. The promise rejects
+   * when the event cannot be stored, and the change is then answered as an internal error. Reads (and failed
+   * calls, which changed nothing) return nothing and are written in the background.
    */
   record(entry: AuditRecord): void | Promise<void>;
 }
@@ -157,11 +158,28 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       const output = (await handler(caller, input)) as Record<string, unknown>;
       const encoded = operation.encodeOutput(output);
       // A change is answered only once its audit event is stored (record returns a promise for those).
-      await record(call, output);
+      const stored = record(call, output);
+      if (stored) {
+        try {
+          await stored;
+        } catch (err) {
+          return unaudited(call, err);
+        }
+      }
       return reply(call, 200, encoded);
     } catch (err) {
       return fail(call, err);
     }
+  }
+
+  /**
+   * A change whose audit event could not be stored is not acknowledged: an internal error (which the SDKs
+   * retry; the idempotent operations take the same ClientRequestToken again). No second event is recorded:
+   * the call's own stays queued and is retried (none when the trail was closed or full, like any event then).
+   */
+  function unaudited(call: Call, err: unknown): PipelineResponse {
+    logger.error('audit event of a change not stored: answered as an internal error', { requestId: call.requestId, operation: call.operationName, error: String(err) });
+    return errorReply(call, call.binding ? call.binding.internalError() : awsErrors.internal());
   }
 
   function fail(call: Call, err: unknown): PipelineResponse {

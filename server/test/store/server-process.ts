@@ -17,7 +17,10 @@ export interface ServerProcess {
   output(): string;
   /** A client signed with the admin credential of the data directory. */
   client(): SecretsManagerClient;
-  /** kill -9: no shutdown code runs. Resolves once the process is gone. */
+  /**
+   * kill -9: no shutdown code runs. Resolves once the process is gone. With `ownProcessGroup` the whole group
+   * (the primary and its workers) gets the signal at once, as `kill -9 -<pgid>` sends it.
+   */
   killHard(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -45,6 +48,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** an https server's CA, for client() */
   ca?: string;
+  /** Start the server as the leader of a process group of its own, so killHard() reaches its workers too. */
+  ownProcessGroup?: boolean;
 }
 
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
@@ -64,17 +69,25 @@ async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerPro
   const child = spawn(
     file,
     [...binArgs, 'server', '--data-dir', options.dataDir, '--port', String(port), '--host', '127.0.0.1', ...(options.args ?? [])],
-    { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup === true },
   );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const clients: SecretsManagerClient[] = [];
+  const signal = (name: NodeJS.Signals, group: boolean) => {
+    if (!group) return child.kill(name);
+    try {
+      process.kill(-child.pid!, name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err; // the group is gone already
+    }
+  };
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      signal('SIGKILL', options.ownProcessGroup === true);
       reject(new Error(`the server did not start within 30 s:\n${output}`));
     }, 30_000);
     const onData = () => {
@@ -91,9 +104,9 @@ async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerPro
     });
   });
 
-  const kill = async (signal: NodeJS.Signals) => {
+  const kill = async (name: NodeJS.Signals, group = false) => {
     clients.forEach((c) => c.destroy());
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null) signal(name, group);
     await exited;
   };
   return {
@@ -112,7 +125,7 @@ async function spawnOnce(options: SpawnOptions, port: number): Promise<ServerPro
       clients.push(c);
       return c;
     },
-    killHard: () => kill('SIGKILL'),
+    killHard: () => kill('SIGKILL', options.ownProcessGroup === true),
     stop: () => kill('SIGTERM'),
   };
 }
