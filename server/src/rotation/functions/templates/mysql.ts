@@ -1,7 +1,7 @@
 // MySQL and MariaDB for the rotation templates, with `mysql2`. Account names and passwords are string
 // literals in MySQL's DDL; quote() doubles single quotes and refuses backslashes and NULs outright, since
 // what a backslash means depends on the server's sql_mode (NO_BACKSLASH_ESCAPES).
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { cloneName, type Dialect, type Login, type SqlConnection } from './dialect.ts';
 
 export function quote(text: string): string {
@@ -47,8 +47,11 @@ export function requireClause(row: Record<string, unknown>): string {
   }
 }
 
+// The driver is loaded when a rotation first connects: most servers never rotate on this database, and
+// loading it costs every process start-up time.
 async function connect(login: Login): Promise<SqlConnection> {
-  const conn = await mysql.createConnection({
+  const { default: driver } = await import('mysql2/promise');
+  const conn = await driver.createConnection({
     host: login.host,
     port: login.port,
     database: login.dbname,

@@ -2,7 +2,7 @@
 // live server here: its SQL and flow are unit-tested with a fake connection (see oracle.test.ts).
 // Names are quoted as sys.DBMS_ASSERT.ENQUOTE_NAME quotes them by default (upper case, in double quotes);
 // Oracle allows no double quote inside a quoted name or password, so those are refused, never stripped.
-import oracledb from 'oracledb';
+import type oracledb from 'oracledb';
 import { cloneName, type Dialect, type Login, type SqlConnection } from './dialect.ts';
 
 export function quoteIdent(name: string): string {
@@ -39,15 +39,18 @@ export function connectString(login: Login): string {
   return `${login.tls === 'require' ? 'tcps://' : ''}${login.host}:${login.port}/${login.dbname}`;
 }
 
+// The driver is loaded when a rotation first connects: most servers never rotate on this database, and
+// loading it costs every process start-up time.
 async function connect(login: Login): Promise<SqlConnection> {
-  const conn = await oracledb.getConnection({ user: login.username, password: login.password, connectString: connectString(login), connectTimeout: 5 });
+  const { default: driver } = await import('oracledb');
+  const conn = await driver.getConnection({ user: login.username, password: login.password, connectString: connectString(login), connectTimeout: 5 });
   return {
     query: async (sql, params) => {
       const out = await conn.execute<Record<string, unknown>>(sql, (params ?? []) as oracledb.BindParameters, {
-        outFormat: oracledb.OUT_FORMAT_OBJECT,
+        outFormat: driver.OUT_FORMAT_OBJECT,
         autoCommit: true,
         // DBMS_METADATA answers CLOBs: fetch them as strings
-        fetchTypeHandler: (meta) => (meta.dbType === oracledb.DB_TYPE_CLOB ? { type: oracledb.STRING } : undefined),
+        fetchTypeHandler: (meta) => (meta.dbType === driver.DB_TYPE_CLOB ? { type: driver.STRING } : undefined),
       });
       return out.rows ?? [];
     },

@@ -2,7 +2,7 @@
 // here: its SQL and flow are unit-tested with a fake connection (see sqlserver.test.ts). Names are quoted
 // as QUOTENAME does ([name], ] doubled) and passwords are N'...' literals (' doubled), since DDL takes no
 // parameters. As AWS's functions do, a login is rotated in an ordinary database, a user in a contained one.
-import mssql from 'mssql';
+import type mssql from 'mssql';
 import { cloneName, type Dialect, type Login, type SqlConnection } from './dialect.ts';
 
 export const quoteName = (name: string): string => `[${name.replace(/]/g, ']]')}]`;
@@ -75,8 +75,11 @@ async function isContained(conn: SqlConnection): Promise<{ db: string; contained
   return { db, contained: Number(rows[0]?.containment ?? 0) !== 0 };
 }
 
+// The driver is loaded when a rotation first connects: most servers never rotate on this database, and
+// loading it costs every process start-up time.
 async function connect(login: Login): Promise<SqlConnection> {
-  const pool = new mssql.ConnectionPool({
+  const { default: driver } = await import('mssql');
+  const pool = new driver.ConnectionPool({
     server: login.host,
     port: login.port,
     database: login.dbname,
