@@ -5,7 +5,7 @@
 // cli/node_modules/.cache/coffer-cli/ under a name derived from the sources' paths, sizes and modification
 // times, so an edit rebuilds it on the next run. Starting from the bundle takes ~0.2 s where loading the
 // TypeScript through tsx's loader takes ~0.8 s, a cost every `coffer get` in a script would pay.
-// `coffer server` runs from a second bundle, built the same way with the server (server/src) inside it: the
+// `coffer server` (and `coffer admin backup|restore`) runs from a second bundle, built the same way with the server (server/src) inside it: the
 // server then runs without tsx's loader and the helpers it adds to every function, which made GetSecretValue
 // cost about 15% more CPU (measured with `npm run bench`). COFFER_CLI_NO_BUNDLE=1, or a bundle that cannot be
 // built or loaded, take the tsx path: cli/src/main.ts through tsx, as before.
@@ -69,12 +69,15 @@ async function loadBundle(server) {
   return import(pathToFileURL(bundle).href);
 }
 
+// `coffer server`, `coffer admin backup` and `coffer admin restore` run the server's code.
+const runsServerCode = argv.includes('server') || (argv.includes('admin') && (argv.includes('backup') || argv.includes('restore')));
+
 let cli;
 if (process.env.COFFER_CLI_NO_BUNDLE === '1') {
   cli = await loadThroughTsx();
 } else {
   try {
-    cli = await loadBundle(argv.includes('server'));
+    cli = await loadBundle(runsServerCode);
   } catch {
     cli = await loadThroughTsx();
   }
