@@ -125,7 +125,8 @@ for (const dialect of DIALECTS) {
       }
     };
 
-    test('the backup was taken while writes were being acknowledged, and holds no value or key in the clear', () => {
+    test('the backup was taken while writes were being acknowledged, and holds no value or key in the clear', (t) => {
+      t.diagnostic(`writes acknowledged: ${ackedBefore} when the backup command started, ${ackedAfter} when it ended`);
       assert.ok(ackedAfter > ackedBefore, `writes acknowledged during the backup (${ackedBefore} before it started, ${ackedAfter} when it ended)`);
       const stored = dialect.name === 'sqlite' ? readFileSync(backupFile) : pgRestoreScript(backupFile);
       assert.equal(statSync(backupFile).mode & 0o777, 0o600, 'the backup is owner-only');
@@ -133,6 +134,18 @@ for (const dialect of DIALECTS) {
         assert.equal(stored.includes(Buffer.from(needle, 'latin1')), false, `${needle} is in the backup in the clear`);
       }
       assert.ok(stored.includes(Buffer.from('fixture/json')), 'the scan reads the stored text (names are not secret)');
+    });
+
+    test('a backup refuses to replace the live database, or to write where no directory is', { skip: dialect.name !== 'sqlite' }, async () => {
+      const live = join(dataDir, 'coffer.db');
+      const before = readFileSync(live);
+      const over = await coffer(['admin', 'backup', '--data-dir', dataDir, '--out', live], cleanEnv());
+      assert.equal(over.code, 255);
+      assert.match(over.stderr, /coffer admin backup: --out names the live database .*coffer\.db: choose another file/);
+      assert.ok(readFileSync(live).equals(before), 'the database is untouched');
+      const nowhere = await coffer(['admin', 'backup', '--data-dir', dataDir, '--out', join(work, 'missing', 'b.db')], cleanEnv());
+      assert.equal(nowhere.code, 255);
+      assert.match(nowhere.stderr, /coffer admin backup: the directory of .*missing\/b\.db does not exist/);
     });
 
     test('restored into a fresh data directory, a server serves everything the backup holds', async () => {
@@ -202,7 +215,7 @@ for (const dialect of DIALECTS) {
       if (db) assert.equal(await tableCount(db.url), 0, 'nothing was loaded into the database');
     });
 
-    test('with the root key in COFFER_ROOT_KEY, the restore writes no key file and the server starts with the same variable', async () => {
+    test('with the root key in COFFER_ROOT_KEY, the restore opens the backup and writes no key file', async () => {
       const target = join(work, 'env-key');
       const db = dialect.name === 'postgres' ? await database() : undefined;
       const key = readFileSync(join(dataDir, 'root.key'), 'utf8').trim();

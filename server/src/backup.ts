@@ -48,6 +48,7 @@ export async function backupStore(options: BackupOptions): Promise<BackupResult>
     }
     return { file, store: 'postgres', bytes, seconds: elapsed(started), rootKeyId: sealedRootKeyId(Buffer.from(check, 'base64')) };
   }
+  if (file === location.path || file.startsWith(`${location.path}-`)) throw new BackupError(`--out names the live database ${location.path}: choose another file`);
   if (!existsSync(location.path)) {
     throw new BackupError(`there is no Coffer database in ${config.dataDir}: give the server's --data-dir, or --database-url for PostgreSQL`);
   }
