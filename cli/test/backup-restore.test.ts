@@ -241,7 +241,25 @@ for (const dialect of DIALECTS) {
       assert.match(broken.stderr, dialect.name === 'sqlite' ? /damaged\.bin is not a Coffer backup that can be restored: .*damaged/ : /pg_restore failed/);
       assert.match(broken.stderr, /Nothing was restored\./);
       revealsNothing(broken);
-      if (dialect.name === 'postgres') return;
+      if (dialect.name === 'postgres') {
+        // An archive whose audit trail was edited (loaded, a batch changed, dumped again): the root key opens
+        // it, so it is loaded, then refused; the error names the database that now holds the unverified copy.
+        const scratch = await database();
+        pgTool('pg_restore', ['--no-owner', `--dbname=${scratch.url}`, backupFile]);
+        await sql(scratch.url, 'update audit_segments set texts = set_byte(texts, length(texts) - 1, get_byte(texts, length(texts) - 1) # 1) where first_seq = (select min(first_seq) from audit_segments)');
+        const edited = join(work, 'edited-trail.pgdump');
+        pgTool('pg_dump', ['--format=custom', `--file=${edited}`, `--dbname=${scratch.url}`]);
+        const target = await database();
+        const trail = await restore(join(work, 'from-edited-trail'), { from: edited, url: target.url });
+        assert.equal(trail.code, 255);
+        assert.match(
+          trail.stderr,
+          /the backup's audit trail does not verify: the first bad event is event \S+ \(sequence \d+\): .* The database postgres:\/\/\S+ now holds this unverified copy: drop or empty it before restoring again\./,
+        );
+        revealsNothing(trail);
+        assert.equal(existsSync(join(work, 'from-edited-trail')), false, 'no data directory was created');
+        return;
+      }
 
       // Altered after the backup: an audit batch edited, then a KMS key's sealed material.
       const editedTrail = alteredCopy(backupFile, join(work, 'edited-trail.db'), 'audit_segments', 'texts', 'first_seq');
@@ -272,6 +290,21 @@ function alteredCopy(from: string, to: string, table: string, column: string, or
     db.close();
   }
   return to;
+}
+
+function pgTool(tool: string, args: string[]): void {
+  const r = spawnSync(tool, args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${tool}: ${r.stderr}`);
+}
+
+async function sql(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
 
 /** What a PostgreSQL archive holds, as the SQL script pg_restore makes of it (the archive itself is compressed). */
