@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions, GLOBAL_VALUE_FLAGS } from './args/global-options.ts';
+import { addBackupCommands } from './commands/backup.ts';
 import { addCompletionCommand } from './commands/completion.ts';
 import { addGetCommand } from './commands/get.ts';
 import { addOperationCommand } from './commands/operation.ts';
@@ -71,9 +72,9 @@ function addAdminCommands(program: Command, service: ServiceDescriptor): void {
   const model = loadServiceModel(service.modelFile);
   const admin = program
     .command('admin')
-    .description("Coffer's admin API: accounts, users, their policies and access keys, the audit trail")
+    .description("Coffer's admin API: accounts, users, their policies and access keys, the audit trail; backup and restore of the store")
     .helpCommand('help [verb]', 'show the flags of an admin verb, with an example')
-    .addHelpText('after', '\nExamples:\n  coffer admin create-user --user-name deploy\n  coffer admin create-access-key --user-name deploy\n  coffer admin help put-user-policy\n');
+    .addHelpText('after', '\nExamples:\n  coffer admin create-user --user-name deploy\n  coffer admin create-access-key --user-name deploy\n  coffer admin backup --out coffer-backup.db\n  coffer admin help put-user-policy\n');
   for (const operation of service.operations) {
     addOperationCommand(admin, model, operation, service, {
       ...(operation === 'LookupEvents' ? { jsonLines: 'Events' } : {}),
@@ -81,6 +82,7 @@ function addAdminCommands(program: Command, service: ServiceDescriptor): void {
       ...(operation === 'InvokeFunction' ? { check: invokeFailure } : {}),
     });
   }
+  addBackupCommands(admin);
   addOperationCommand(program, model, 'LookupEvents', service, { name: 'audit', jsonLines: 'Events', follow: AUDIT_FOLLOW });
   addOperationCommand(program, model, 'GetRotationStatus', service, { name: 'rotation-status' });
   const functions = program

@@ -35,7 +35,7 @@ import { createAdminService, type AdminService } from './services/admin/admin-se
 import { createAuthorizer } from './access/authorizer.ts';
 import { createIdentityDirectory } from './access/identity-directory.ts';
 import { checkRootKey, ensureAdminCredential, resolveAccountId, storedRootKeyId, type AdminCredential } from './bootstrap.ts';
-import { rotateRootKey, type RootKeyRotationResult } from './root-key-rotation.ts';
+import { checkSealed, rotateRootKey, type RewrapCounts, type RootKeyRotationResult } from './root-key-rotation.ts';
 import { createRootKeyFollower, type FollowResult } from './root-key-follower.ts';
 import { rootKeyHandlers } from './root-key-api.ts';
 import { createRotation, type Rotation } from './rotation/index.ts';
@@ -75,6 +75,8 @@ export interface App {
   rotateRootKey(): Promise<RootKeyRotationResult>;
   /** One pass of following the store's root key (run by the sweep): see root-key-follower.ts. */
   followRootKey(): Promise<FollowResult>;
+  /** Opens everything the root key seals, changing nothing; throws on the first item that does not open (restore). */
+  checkSealed(): Promise<RewrapCounts>;
   /** The API pipeline the HTTP layer calls for POST / (in-process benchmarks call it directly). */
   api: HttpRoutes['api'];
   /** With TLS: reads the certificate and key files again for new connections; throws (keeping the old ones) when they are bad. */
@@ -101,7 +103,8 @@ export interface AppOptions {
   auditToPrimary?: boolean;
 }
 
-function storeLocation(config: Config): StoreLocation {
+/** Where a configuration's store is: the data directory's SQLite file, PostgreSQL, or memory (--dev). */
+export function storeLocation(config: Config): StoreLocation {
   if (config.dev) return { kind: 'sqlite', path: ':memory:' };
   return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', path: join(config.dataDir, 'coffer.db') };
 }
@@ -283,6 +286,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       rotation,
       rotateRootKey: rotateRoot,
       followRootKey: follower.sync,
+      checkSealed: () => checkSealed(rootKeyDeps),
       api: pipeline.handle,
       reloadTls: config.tls ? () => reloadCertificate(server as TlsServer, config.tls!) : undefined,
       listen: () =>

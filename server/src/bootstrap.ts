@@ -31,15 +31,25 @@ export async function checkRootKey(db: Db, keyring: RootKeyring): Promise<void> 
     stored = await initMeta(db, 'root_key_check', mine);
     if (stored === mine) return;
   }
-  const sealed = Buffer.from(stored, 'base64');
-  const named = sealedRootKeyId(sealed);
-  const opener = named === undefined ? keyring.ids().find((id) => opens(keyring.only(id), sealed)) : named;
-  if (opener === undefined || !keyring.has(opener) || !opens(keyring.only(opener), sealed)) {
+  const named = sealedRootKeyId(Buffer.from(stored, 'base64'));
+  const opener = keyOpeningCheck(keyring, stored);
+  if (opener === undefined) {
     const which = named ? ` (the database is sealed with root key ${named}; this server holds ${keyring.ids().join(', ')})` : '';
     throw new Error(`the root key does not match this database: start with the root key (COFFER_ROOT_KEY or the key file) it was created with${which}`);
   }
   keyring.use(opener);
   if (named === undefined) await setMeta(db, 'root_key_check', sealRootCheck(keyring));
+}
+
+/**
+ * The id of the held root key that opens a stored check value (meta.root_key_check), or undefined. The value
+ * names its key; one from before root key ids (format 1) is opened by trying each key.
+ */
+export function keyOpeningCheck(keyring: RootKeyring, stored: string): string | undefined {
+  const sealed = Buffer.from(stored, 'base64');
+  const named = sealedRootKeyId(sealed);
+  const opener = named === undefined ? keyring.ids().find((id) => opens(keyring.only(id), sealed)) : named;
+  return opener !== undefined && keyring.has(opener) && opens(keyring.only(opener), sealed) ? opener : undefined;
 }
 
 /** The id of the root key the database is sealed with now (named by its check value). */
@@ -87,8 +97,14 @@ export async function ensureAdminCredential(
   const arn = `arn:aws:iam::${accountId}:root`;
   if ((await keys.countForPrincipal(arn)) > 0) return undefined;
   const record = await keys.create({ accountId, arn }, now);
-  const credentialsFile = join(dataDir, CREDENTIALS_FILE);
-  const text = `[${PROFILE}]\naws_access_key_id = ${record.accessKeyId}\naws_secret_access_key = ${record.secretAccessKey}\n`;
-  writeFileSync(credentialsFile, text, { mode: 0o600 });
+  const credentialsFile = writeCredentialsFile(dataDir, record);
   return { accessKeyId: record.accessKeyId, credentialsFile, created: true };
+}
+
+/** Writes an access key as the `coffer` profile of `<dataDir>/credentials`, readable only by its owner; returns the path. */
+export function writeCredentialsFile(dataDir: string, key: { accessKeyId: string; secretAccessKey: string }): string {
+  const credentialsFile = join(dataDir, CREDENTIALS_FILE);
+  const text = `[${PROFILE}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`;
+  writeFileSync(credentialsFile, text, { mode: 0o600 });
+  return credentialsFile;
 }

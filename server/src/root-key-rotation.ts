@@ -107,6 +107,32 @@ export async function rewrapAll(deps: RootKeyRotationDeps, targetId: string, exp
   }
 }
 
+/** Ends checkSealed's transaction without committing it. */
+class CheckOnly extends Error {}
+
+/**
+ * Opens everything the root key seals with the keys held, changing nothing (a restore checks a backup with it):
+ * each item is re-wrapped as a rotation would, in a transaction that is then rolled back, so the one place
+ * that knows how an item is bound to its owner opens it. Throws on the first item that does not open.
+ */
+export async function checkSealed(deps: RootKeyRotationDeps): Promise<RewrapCounts> {
+  const { store, keyring, keys, accessKeys, functions } = deps;
+  let counts: RewrapCounts | undefined;
+  try {
+    await store.db.transaction().execute(async (tx) => {
+      counts = {
+        materials: await keys.rewrapMaterials(tx, keyring, keyring),
+        accessKeys: await accessKeys.rewrapSecrets(tx, keyring, keyring),
+        functions: await functions.rewrapSecrets(tx, keyring, keyring),
+      };
+      throw new CheckOnly();
+    });
+  } catch (err) {
+    if (!(err instanceof CheckOnly)) throw err;
+  }
+  return counts!;
+}
+
 async function requireStoredKey(db: Store['db'] | Tx, expected: string): Promise<void> {
   const stored = await storedRootKeyId(db);
   if (stored !== expected) {

@@ -31,8 +31,9 @@ export const COFFER_LAYERS: LayerRules = {
     http: ['protocol', 'auth', 'errors', 'observability'],
   },
   rootGroups: {
-    // The composition root and the process entry: they build everything, so they may import anything.
-    composition: { files: ['app.ts', 'main.ts', 'index.ts'], imports: '*' },
+    // The composition root and the process entries (the server, backup and restore): they build everything, so
+    // they may import anything.
+    composition: { files: ['app.ts', 'main.ts', 'index.ts', 'backup.ts', 'restore.ts'], imports: '*' },
     // Configuration and file locations: read by the composition root, import nothing of ours.
     config: { files: ['config.ts', 'paths.ts'], imports: [] },
     // Start-up checks and the root key (the installation's first credential, rotating and following the root
