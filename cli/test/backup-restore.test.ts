@@ -136,7 +136,8 @@ for (const dialect of DIALECTS) {
       assert.ok(stored.includes(Buffer.from('fixture/json')), 'the scan reads the stored text (names are not secret)');
     });
 
-    test('a backup refuses to replace the live database, or to write where no directory is', { skip: dialect.name !== 'sqlite' }, async () => {
+    // SQLite only: a PostgreSQL backup has no live file to overwrite.
+    if (dialect.name === 'sqlite') test('a backup refuses to replace the live database, or to write where no directory is', async () => {
       const live = join(dataDir, 'coffer.db');
       const before = readFileSync(live);
       const over = await coffer(['admin', 'backup', '--data-dir', dataDir, '--out', live], cleanEnv());
