@@ -6,7 +6,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { CreateSecretCommand, GetSecretValueCommand, PutResourcePolicyCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { buildConsole, chromiumMissing, launch, newPage, screenshot } from './support/browser.ts';
 import { eventually, openSecret, signIn } from './support/session.ts';
@@ -27,7 +27,7 @@ before(async () => {
   buildConsole();
   server = await startTestServer();
   sm = server.client();
-  kms = new KMSClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  kms = server.kmsClient();
   keyId = (await kms.send(new CreateKeyCommand({ Description: 'bulk key' }))).KeyMetadata!.KeyId!;
   await kms.send(new CreateAliasCommand({ AliasName: 'alias/bulk', TargetKeyId: keyId }));
   // 120 secrets under one key, named as users name it: by key id, and a few by the alias.

@@ -4,7 +4,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { DescribeSecretCommand, GetResourcePolicyCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DescribeKeyCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, type KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { startTestFunction, type TestFunction } from '../../server/test/rotation/http-function.ts';
 import { buildConsole, chromiumMissing, launch, newPage, screenshot } from './support/browser.ts';
@@ -26,7 +26,7 @@ before(async () => {
   buildConsole();
   server = await startTestServer();
   sm = server.client();
-  kms = new KMSClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  kms = server.kmsClient();
   fn = await startTestFunction(sm, 'initial-password', Date.now);
   const created = await server.app.rotation.functions.create({ accountId: server.app.accountId, region: server.region }, { name: 'orders-rotator', url: fn.url });
   fnArn = created.FunctionArn;

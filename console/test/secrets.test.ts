@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, PutSecretValueCommand, type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { buildConsole, chromiumMissing, launch, newPage, screenshot } from './support/browser.ts';
 import { eventually, openSecret, signIn } from './support/session.ts';
@@ -25,7 +25,7 @@ before(async () => {
   buildConsole();
   server = await startTestServer();
   sm = server.client();
-  kms = new KMSClient({ endpoint: server.endpoint, region: server.region, credentials: server.credentials, maxAttempts: 1 });
+  kms = server.kmsClient();
   await sm.send(new CreateSecretCommand({ Name: NAME, Description: 'The app database', SecretString: JSON.stringify({ username: 'anika', password: 'EXAMPLE-PASSWORD' }), Tags: [{ Key: 'team', Value: 'payments' }] }));
   for (let i = 0; i < 12; i++) await sm.send(new CreateSecretCommand({ Name: `test/app-${String(i).padStart(2, '0')}`, SecretString: `value-${i}` }));
   browser = await launch();

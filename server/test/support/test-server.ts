@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { createApp, loadConfig, type App } from '../../src/index.ts';
 import type { AppOptions } from '../../src/app.ts';
 
@@ -17,8 +18,15 @@ export interface TestServer {
   /** over HTTPS: the CA its clients trust */
   ca?: string;
   /** A Secrets Manager client signed with the admin credential (override region or credentials as needed). */
-  client(options?: { region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } }): SecretsManagerClient;
+  client(options?: ClientOptions): SecretsManagerClient;
+  /** A KMS client, signed and set up as client()'s. */
+  kmsClient(options?: ClientOptions): KMSClient;
   close(): Promise<void>;
+}
+
+interface ClientOptions {
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface TestServerOptions {
@@ -59,7 +67,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { url } = await app.listen();
   const credentials = options.dev ? { accessKeyId: 'test', secretAccessKey: 'test' } : readCredentials(join(dataDir, 'credentials'));
   const region = 'us-east-1';
-  const clients: SecretsManagerClient[] = [];
+  const clients: Array<SecretsManagerClient | KMSClient> = [];
+  const clientConfig = (o: ClientOptions) => ({
+    endpoint: url,
+    region: o.region ?? region,
+    credentials: o.credentials ?? credentials,
+    maxAttempts: 1,
+    ...(options.tls ? { requestHandler: { httpsAgent: { ca: options.tls.caPem } } } : {}),
+  });
   return {
     app,
     endpoint: url,
@@ -68,13 +83,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     credentials,
     ca: options.tls?.caPem,
     client(o = {}) {
-      const c = new SecretsManagerClient({
-        endpoint: url,
-        region: o.region ?? region,
-        credentials: o.credentials ?? credentials,
-        maxAttempts: 1,
-        ...(options.tls ? { requestHandler: { httpsAgent: { ca: options.tls.caPem } } } : {}),
-      });
+      const c = new SecretsManagerClient(clientConfig(o));
+      clients.push(c);
+      return c;
+    },
+    kmsClient(o = {}) {
+      const c = new KMSClient(clientConfig(o));
       clients.push(c);
       return c;
     },
