@@ -20,6 +20,9 @@ import { checkWritable, pendingMigrations } from './store/readiness-probes.ts';
 import { AwsError } from './errors/aws-errors.ts';
 import { loadServiceModel } from './protocol/model/index.ts';
 import { createPipeline, type Logger } from './protocol/pipeline.ts';
+import { createQueryProtocol } from './protocol/query/query-protocol.ts';
+import { createStsService } from './services/sts/sts-service.ts';
+import { STS_NAMESPACE, STS_UNIMPLEMENTED, STS_VERSION, stsHandlers } from './services/sts/api.ts';
 import { kmsHandlers } from './services/kms/api.ts';
 import { createKeyService, type KeyService } from './services/kms/key-service.ts';
 import { createKmsService } from './services/kms/kms-service.ts';
@@ -240,6 +243,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authenticator,
       logger,
       audit.sink,
+      createQueryProtocol(
+        {
+          endpointPrefix: 'sts',
+          signingName: 'sts',
+          version: STS_VERSION,
+          xmlNamespace: STS_NAMESPACE,
+          knownOperations: STS_UNIMPLEMENTED,
+          handlers: stsHandlers(createStsService(directory)),
+        },
+        authenticator,
+        logger,
+        audit.sink,
+      ),
     );
 
     const observer = createRequestObserver({ metrics, log });

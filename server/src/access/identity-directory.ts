@@ -14,6 +14,8 @@ const ROOT_ARN = /^arn:[^:]+:iam::(\d{12}):root$/;
 export interface Identity {
   readonly kind: 'root' | 'user';
   readonly userName?: string;
+  /** IAM's unique id of the user (AIDA...); undefined for the root */
+  readonly userId?: string;
   readonly policies: readonly CompiledPolicy[];
   readonly tags: Readonly<Record<string, string>>;
   /** Some policy reads aws:ResourceTag/* or secretsmanager:ResourceTag/*: the resource's tags must be loaded. */
@@ -39,7 +41,7 @@ export function createIdentityDirectory(store: Store, cache: ReadCache) {
     const policies = rows.map((r) => compile(r.policy_name, r.document));
     const tags: Record<string, string> = {};
     for (const t of JSON.parse(user.tags) as Array<{ Key: string; Value: string }>) tags[t.Key] = t.Value;
-    return { kind: 'user', userName: user.user_name, policies, tags, usesResourceTags: usesResourceTags(policies) };
+    return { kind: 'user', userName: user.user_name, userId: user.user_id, policies, tags, usesResourceTags: usesResourceTags(policies) };
   }
 
   /**

@@ -7,6 +7,8 @@ import type { Authenticator, Caller, RequestMeta } from '../auth/authenticate.ts
 import { headerReader, type SignedRequest } from '../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from '../errors/aws-errors.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
+import { isQueryRequest } from './query/form.ts';
+import type { QueryProtocol } from './query/query-protocol.ts';
 
 export type Handler = (caller: Caller, input: Record<string, unknown>) => Promise<unknown>;
 
@@ -81,7 +83,8 @@ interface Call {
   input?: Record<string, unknown>;
 }
 
-export function createPipeline(bindings: ServiceBinding[], authenticator: Authenticator, logger: Logger, audit?: AuditSink) {
+/** `query`: the Query protocol's service (STS), for the form-encoded requests that carry no X-Amz-Target. */
+export function createPipeline(bindings: ServiceBinding[], authenticator: Authenticator, logger: Logger, audit?: AuditSink, query?: QueryProtocol) {
   // The credential must be scoped to the service the target names: a signature for KMS does not authorise a
   // Secrets Manager call (AWS: "Credential should be scoped to correct service").
   const byPrefix = new Map(bindings.map((b) => [b.model.targetPrefix, { binding: b, signingNames: [b.model.signingName] }]));
@@ -133,6 +136,7 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     const headers = headerReader(request);
     const call: Call = { request, requestId, sourceIp: meta.sourceIp, userAgent: headers.first('user-agent'), operationName: '?' };
     const target = headers.joined('x-amz-target');
+    if (target === undefined && query && isQueryRequest(headers.first('content-type'))) return query.handle(request, requestId, meta, headers);
     try {
       const dot = target ? target.lastIndexOf('.') : -1;
       const route = dot > 0 ? byPrefix.get(target!.slice(0, dot)) : undefined;

@@ -45,6 +45,7 @@ export const COFFER_LAYERS: LayerRules = {
     'services/secretsmanager': 'secret-service.ts',
     'services/kms': 'key-service.ts',
     'services/admin': 'admin-service.ts',
+    'services/sts': 'sts-service.ts',
     rotation: 'index.ts',
     audit: 'audit-trail.ts',
   },
