@@ -113,6 +113,20 @@ describe('STS GetCallerIdentity', () => {
     assert.equal(err.$metadata?.httpStatusCode, 400);
   });
 
+  test('the audit trail records GetCallerIdentity under sts.amazonaws.com, without the form\'s stray pairs', async () => {
+    const res = await post('Action=GetCallerIdentity&Version=2011-06-15&Stray=not-for-the-trail-71c2', user);
+    assert.equal(res.status, 200, res.text);
+    const requestId = res.headers.get('x-amzn-requestid');
+    const { Events } = (await s.admin('LookupEvents', { EventName: 'GetCallerIdentity' })) as { Events: Array<{ CloudTrailEvent: string }> };
+    const event = Events.map((e) => JSON.parse(e.CloudTrailEvent) as Record<string, any>).find((e) => e.requestID === requestId);
+    assert.ok(event, `no event for ${requestId}`);
+    assert.equal(event.eventSource, 'sts.amazonaws.com');
+    assert.equal(event.eventName, 'GetCallerIdentity');
+    assert.equal(event.userIdentity.arn, `arn:aws:iam::${s.accountId}:user/sts-reader`);
+    assert.equal(event.readOnly, true);
+    assert.doesNotMatch(JSON.stringify(Events), /not-for-the-trail-71c2/);
+  });
+
   test('JSON requests are unchanged: a form content type with an X-Amz-Target still goes to the JSON pipeline', async () => {
     const res = await rawRequest(s.server.endpoint, '{}', { credentials: s.root, target: 'secretsmanager.ListSecrets', headers: FORM });
     assert.equal(res.status, 200, res.text);

@@ -67,7 +67,9 @@ export function createQueryProtocol(binding: QueryBinding, authenticator: Authen
           caller,
           sourceIp: meta.sourceIp,
           userAgent,
-          request: input,
+          // The form's other pairs are not recorded: without a model there is nothing to redact them by, and
+          // the implemented operations take no parameters (a client's stray pair must not reach the trail).
+          request: input ? {} : undefined,
           response: output ? () => output : undefined,
           error: error ? { code: error.code, message: error.message } : undefined,
         });
