@@ -9,15 +9,35 @@ export interface Answer {
 }
 
 export function answerOf(res: RawResponse): Answer {
+  const xml = queryError(res);
+  if (xml) return { status: res.status, type: xml.code };
   return { status: res.status, type: typeof res.json?.__type === 'string' ? res.json.__type : undefined };
 }
 
-/** Broken rules of one reply: never a 5xx; a 4xx is an AWS JSON error (`__type`, a message, x-amzn-ErrorType). */
+/**
+ * The Query protocol's <ErrorResponse> (STS's), which a form-encoded request without X-Amz-Target gets;
+ * undefined for any other reply.
+ */
+function queryError(res: RawResponse): { code?: string; message?: string } | undefined {
+  if (!(res.headers.get('content-type') ?? '').startsWith('text/xml') || !res.text.startsWith('<ErrorResponse')) return undefined;
+  return { code: /<Code>([^<]+)<\/Code>/.exec(res.text)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(res.text)?.[1] };
+}
+
+/**
+ * Broken rules of one reply: never a 5xx; a 4xx is an AWS JSON error (`__type`, a message, x-amzn-ErrorType),
+ * or for a Query protocol request an XML <ErrorResponse> with its Code and Message.
+ */
 export function replyProblems(res: RawResponse): string[] {
   if (res.status >= 500) return [`answered ${res.status}`];
   if (res.status === 200) return res.json ? [] : ['answered 200 without a JSON object'];
   if (res.status < 400) return [`answered ${res.status}`];
   const problems: string[] = [];
+  const xml = queryError(res);
+  if (xml) {
+    if (!xml.code) problems.push(`${res.status} XML error without a Code`);
+    if (xml.message === undefined) problems.push(`${res.status} XML error without a Message`);
+    return problems;
+  }
   const type = res.json?.__type;
   const message = res.json?.Message ?? res.json?.message;
   if (typeof type !== 'string' || type === '') problems.push(`${res.status} without __type`);
