@@ -1,5 +1,6 @@
 // STS: who the caller is. GetCallerIdentity needs no permission (AWS allows it even under an explicit Deny).
 import type { IdentityDirectory } from '../../access/identity-directory.ts';
+import { AwsError } from '../../errors/aws-errors.ts';
 
 export interface CallerIdentity {
   Account: string;
@@ -17,10 +18,11 @@ export interface StsCaller {
 export function createStsService(directory: IdentityDirectory) {
   async function callerIdentity(caller: StsCaller): Promise<CallerIdentity> {
     const identity = await directory.identityOf(caller.accountId, caller.arn, caller.view);
-    // A user deleted since its key was read has no id any more: the root's answer (the account) is never given
-    // for it, only the ARN it signed as.
-    const userId = identity.kind === 'root' ? caller.accountId : (identity.userId ?? caller.accountId);
-    return { Account: caller.accountId, Arn: caller.arn, UserId: userId };
+    if (identity.kind === 'root') return { Account: caller.accountId, Arn: caller.arn, UserId: caller.accountId };
+    // A user deleted between the read of its access key and this one (its keys go with it) is no one any more:
+    // its credential is refused as any deleted key is.
+    if (identity.userId === undefined) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+    return { Account: caller.accountId, Arn: caller.arn, UserId: identity.userId };
   }
 
   return { callerIdentity };
