@@ -237,6 +237,11 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       // A retry (same token, same value) succeeds doing nothing and returns that version, as on AWS.
       const retried = value && (await db.findVersion(tx, secret.id, token));
       if (retried) {
+        // The key checks of a fresh UpdateSecret with a value come first, so the comparison is no value
+        // oracle for a caller who may not use the key.
+        const key = await resolveKey(owner, secret.kms_key_id, tx);
+        access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
+        access.requireKms(authz, owner, key, 'kms:Decrypt');
         if (retried.ciphertext && sameValue(await values.decrypt(owner, secret.id, retried, tx), value)) {
           return { ARN: secret.arn, Name: secret.name, VersionId: token };
         }
