@@ -94,8 +94,13 @@ describe('compileFilters', () => {
     });
     it('matches words of the name, description, tag keys and tag values, case-insensitively', () => {
       for (const v of ['prod', 'db', 'D', 'data', 'PASS', 'team', 'pay']) assert.equal(matches([f('all', v)], s), true, v);
-      // filter values are split at spaces only: 'prod/d' is no prefix of the words 'prod' or 'db'
-      for (const v of ['PROD/d', 'base', 'ments', 'eu-west', 'rod']) assert.equal(matches([f('all', v)], s), false, v);
+      for (const v of ['base', 'ments', 'eu-west', 'rod']) assert.equal(matches([f('all', v)], s), false, v);
+    });
+    it('splits the value as it splits attributes, so a whole name finds its secret', () => {
+      for (const v of ['Prod/DB', 'PROD/d', 'prod/db main']) assert.equal(matches([f('all', v)], s), true, v);
+      assert.equal(matches([f('all', 'my-secret')], secret({ name: 'my-secret' })), true);
+      assert.equal(matches([f('all', 'SecretTwo')], secret({ name: 'SecretTwo-x2' })), true);
+      assert.equal(matches([f('all', 'prod/other')], s), false);
     });
     it('the examples recorded from AWS: SecretOne…, SecretTwo… (description DescTwo)', () => {
       const one = secret({ name: 'SecretOne-x1' });

@@ -15,7 +15,8 @@
 // - Several values in one filter are ORed; several filters are ANDed; no filter matches everything.
 //
 // Decisions where AWS is silent: an attribute is first split at whitespace and the separator rule
-// applies to each piece (`a/b c-d` gives a, b, c, d); a secret without a description, primary region or owning service has the empty string there, so
+// applies to each piece (`a/b c-d` gives a, b, c, d); the value's words are split the same way, so the
+// whole name `my-secret` matches the secret my-secret (AWS's records cover single words only); a secret without a description, primary region or owning service has the empty string there, so
 // it matches only a negated (or empty) value; `all` covers name, description and tags only, since
 // primary-region and owning-service have keys of their own.
 
@@ -60,10 +61,13 @@ export function attributeWords(text: string): string[] {
   });
 }
 
-/** `all` and `description`: every space-separated word of the value starts some attribute word. */
+/**
+ * `all` and `description`: every word of the value starts some attribute word. The value is split as the
+ * attributes are, so a whole name (`my-secret`, `SecretTwo`) finds the secret it names.
+ */
 function wordPrefixMatch(value: string, attributes: readonly string[]): boolean {
-  const wanted = spaceWords(value.toLowerCase());
-  if (wanted.some(onlySeparators)) return false;
+  if (spaceWords(value).some(onlySeparators)) return false;
+  const wanted = attributeWords(value);
   const have = attributes.flatMap(attributeWords);
   return wanted.every((w) => have.some((h) => h.startsWith(w)));
 }
