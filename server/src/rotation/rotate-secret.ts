@@ -34,7 +34,7 @@ export function createRotateSecret(deps: RotateSecretDeps) {
   const { secrets, now } = deps;
 
   async function rotateSecret(scope: RequestScope, input: RotateSecretRequest): Promise<RotateSecretResponse> {
-    const token = secrets.requireToken(input.ClientRequestToken);
+    const token = secrets.requireToken(input.ClientRequestToken, awsErrors.invalidParameter);
     if (input.ExternalSecretRotationMetadata !== undefined || input.ExternalSecretRotationRoleArn !== undefined) {
       throw awsErrors.notImplemented('Coffer does not rotate managed external secrets (ExternalSecretRotationMetadata, ExternalSecretRotationRoleArn) yet.');
     }

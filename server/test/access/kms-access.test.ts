@@ -61,6 +61,17 @@ for (const backend of BACKENDS) describe(`KMS permissions (${backend.name})`, { 
     assert.deepEqual(await keysOf('kms/move-root'), [keyArn], 'kms:Decrypt on the old key is missing');
   });
 
+  it('an UpdateSecret retry (token of an existing version) needs the key permissions first: no value oracle', async () => {
+    const versionId = (await root.send(new ListSecretVersionIdsCommand({ SecretId: 'kms/cmk' }))).Versions![0]!.VersionId!;
+    const updater = t.sm(await t.user('updater', { p: allow('secretsmanager:UpdateSecret') }));
+    // the right value and a wrong one answer alike
+    for (const SecretString of ['under my key', 'a guess']) {
+      await expectAwsError(updater.send(new UpdateSecretCommand({ SecretId: 'kms/cmk', SecretString, ClientRequestToken: versionId })), 'AccessDeniedException', /kms:GenerateDataKey/);
+    }
+    const retried = await root.send(new UpdateSecretCommand({ SecretId: 'kms/cmk', SecretString: 'under my key', ClientRequestToken: versionId }));
+    assert.equal(retried.VersionId, versionId);
+  });
+
   it('the KMS API: each operation needs its kms: action on the key', async () => {
     const user = t.kms(await t.user('kms-user', { p: allow(['kms:Encrypt', 'kms:DescribeKey'], keyArn), l: allow('kms:ListKeys') }));
     const blob = (await user.send(new EncryptCommand({ KeyId: 'alias/app', Plaintext: Buffer.from('hello') }))).CiphertextBlob!;

@@ -55,7 +55,7 @@ describe('CreateSecret', () => {
     const versions = await sm.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
     assert.deepEqual(versions.Versions, []);
     const described = await sm.send(new DescribeSecretCommand({ SecretId: name }));
-    assert.deepEqual(described.VersionIdsToStages ?? {}, {});
+    assert.equal('VersionIdsToStages' in described, false);
     await expectAwsError(
       sm.send(new GetSecretValueCommand({ SecretId: name })),
       'ResourceNotFoundException',
@@ -192,9 +192,15 @@ describe('CreateSecret', () => {
     assert.equal(again.ARN, first.ARN);
     assert.equal(again.VersionId, t);
     assert.deepEqual(await secretState(sm, name), state);
-    // the same token with another value is a different request
+    // the same token with another value: the token is in use (AWS's text names the token and the ARN)
     await expectAwsError(
       sm.send(new CreateSecretCommand({ Name: name, SecretString: 'other', ClientRequestToken: t })),
+      'ResourceExistsException',
+      `You can't use ClientRequestToken ${t} because that value is already in use for a version of secret ${first.ARN}.`,
+    );
+    // a new token on an existing name: the name is taken
+    await expectAwsError(
+      sm.send(new CreateSecretCommand({ Name: name, SecretString: 'v', ClientRequestToken: token() })),
       'ResourceExistsException',
       `The operation failed because the secret ${name} already exists.`,
     );

@@ -7,6 +7,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
+  ListSecretsCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
   TagResourceCommand,
@@ -43,6 +44,16 @@ describe('DescribeSecret', () => {
     // by full and partial ARN too
     assert.deepEqual(await describeSecret(created.ARN!).then(fields), fields(d));
     assert.equal((await describeSecret(created.ARN!.slice(0, -7))).Name, name);
+  });
+
+  it('omits VersionIdsToStages (not {}) while the secret has no version, in ListSecrets too', async () => {
+    const name = uniqueName('noversion');
+    await sm.send(new CreateSecretCommand({ Name: name }));
+    const d = await describeSecret(name);
+    assert.deepEqual(fields(d), ['ARN', 'CreatedDate', 'LastChangedDate', 'Name']);
+    const listed = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [name] }] }));
+    assert.equal(listed.SecretList!.length, 1);
+    assert.equal('SecretVersionsToStages' in listed.SecretList![0]!, false);
   });
 
   it('shows Description only when set', async () => {

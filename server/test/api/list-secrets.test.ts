@@ -106,6 +106,30 @@ describe('ListSecrets filters', () => {
     assert.deepEqual(await names([f('all', '!prod')]), except('/a', 'a/b'));
   });
 
+  it('all and description: words split at separators and case boundaries (the examples recorded from AWS)', async () => {
+    const aws = server.client({ region: 'ca-central-1' });
+    const suffix = Date.now().toString(36);
+    const one = `SecretOne${suffix}`;
+    const two = `SecretTwo${suffix}`;
+    await aws.send(new CreateSecretCommand({ Name: one, SecretString: 'v' }));
+    await aws.send(new CreateSecretCommand({ Name: two, SecretString: 'v', Description: 'DescTwo' }));
+    await aws.send(new CreateSecretCommand({ Name: 'prod/MyApp/db', SecretString: 'v', Tags: [{ Key: 'cost-center', Value: 'Billing_Payments' }] }));
+    // MaxResults 1: the filter runs across pages, each page holds one match
+    const listed = async (...filters: Filter[]) =>
+      (await listAll(aws, { Filters: filters, MaxResults: 1 })).map((e) => e.Name!).sort();
+    for (const v of ['Secret', 'secret', 'sec']) assert.deepEqual(await listed(f('all', v)), [one, two].sort(), v);
+    assert.deepEqual(await listed(f('all', 'ret')), []);
+    assert.deepEqual(await listed(f('all', 'd t')), [two]);
+    assert.deepEqual(await listed(f('description', 'd t')), [two]);
+    assert.deepEqual(await listed(f('all', 'app')), ['prod/MyApp/db']);
+    assert.deepEqual(await listed(f('all', 'center pay bill')), ['prod/MyApp/db']);
+    assert.deepEqual(await listed(f('all', '/')), []);
+    assert.deepEqual(await listed(f('all', '!/')), ['prod/MyApp/db', one, two].sort());
+    // name keeps its case-sensitive prefix rule
+    assert.deepEqual(await listed(f('name', 'secret')), []);
+    assert.deepEqual(await listed(f('name', 'prod/My')), ['prod/MyApp/db']);
+  });
+
   it('ANDs several filters', async () => {
     assert.deepEqual(await names([f('name', 'a'), f('tag-key', 'Env')]), ['a/b']);
     assert.deepEqual(await names([f('description', 'a'), f('name', '!/')]), ['a/b', 'abc']);

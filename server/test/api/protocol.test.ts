@@ -81,12 +81,15 @@ describe('request bodies', () => {
     assertRawError(await call('DescribeSecret', ''), 'ValidationException', /Value null at 'secretId'/);
   });
 
-  it('requires ClientRequestToken on CreateSecret, UpdateSecret and PutSecretValue, before existence', async () => {
+  it('requires ClientRequestToken on CreateSecret, UpdateSecret, PutSecretValue and RotateSecret, before existence', async () => {
     assertRawError(await call('CreateSecret', { Name: 'tokenless', SecretString: MARK }), 'InvalidRequestException', TOKEN_REQUIRED);
     assertRawError(await call('UpdateSecret', { SecretId: 'existing', SecretString: MARK }), 'InvalidRequestException', TOKEN_REQUIRED);
     assertRawError(await call('PutSecretValue', { SecretId: 'existing', SecretString: MARK }), 'InvalidRequestException', TOKEN_REQUIRED);
     assertRawError(await call('PutSecretValue', { SecretId: 'no-such-secret', SecretString: MARK }), 'InvalidRequestException', TOKEN_REQUIRED);
     assertRawError(await call('UpdateSecret', { SecretId: 'no-such-secret', Description: 'x' }), 'InvalidRequestException', TOKEN_REQUIRED);
+    // RotateSecret: the same text, as InvalidParameterException (as AWS answers)
+    assertRawError(await call('RotateSecret', { SecretId: 'existing' }), 'InvalidParameterException', TOKEN_REQUIRED);
+    assertRawError(await call('RotateSecret', { SecretId: 'no-such-secret', RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:f' }), 'InvalidParameterException', TOKEN_REQUIRED);
   });
 
   it('refuses a SecretString of 65537 characters with ValidationException, without the value', async () => {

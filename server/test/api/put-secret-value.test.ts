@@ -122,10 +122,11 @@ describe('PutSecretValue', () => {
   it('refuses the same token with another value (ResourceExistsException) and changes nothing', async () => {
     const { name, v1 } = await newSecret('orig');
     const state = await secretState(sm, name);
+    const { ARN } = await sm.send(new DescribeSecretCommand({ SecretId: name }));
     await expectAwsError(
       put({ SecretId: name, SecretString: 'different', ClientRequestToken: v1 }),
       'ResourceExistsException',
-      "You can't modify an existing version, you can only create a new version.",
+      `You can't use ClientRequestToken ${v1} because that value is already in use for a version of secret ${ARN}.`,
     );
     // same bytes, but binary instead of string, is another value
     await expectAwsError(put({ SecretId: name, SecretBinary: Buffer.from('orig'), ClientRequestToken: v1 }), 'ResourceExistsException');

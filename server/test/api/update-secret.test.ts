@@ -92,16 +92,25 @@ describe('UpdateSecret', () => {
     assert.equal(await versionCount(name), 2);
   });
 
-  it('refuses a token that is already a version, even with the same value', async () => {
+  it('is idempotent for a retry with the same token and value: returns that version, changes nothing', async () => {
     const { name, v1 } = await newSecret();
     const state = await secretState(sm, name);
-    for (const SecretString of ['v1', 'other']) {
-      await expectAwsError(
-        update({ SecretId: name, SecretString, ClientRequestToken: v1 }),
-        'ResourceExistsException',
-        "You can't modify an existing version, you can only create a new version.",
-      );
-    }
+    clock.advance(2000);
+    const again = await update({ SecretId: name, SecretString: 'v1', ClientRequestToken: v1 });
+    assert.equal(again.VersionId, v1);
+    assert.equal(again.Name, name);
+    assert.deepEqual(await secretState(sm, name), state);
+  });
+
+  it('refuses a token that is already a version with another value (ResourceExistsException), changes nothing', async () => {
+    const { name, v1 } = await newSecret();
+    const { ARN } = await sm.send(new DescribeSecretCommand({ SecretId: name }));
+    const state = await secretState(sm, name);
+    await expectAwsError(
+      update({ SecretId: name, SecretString: 'other', Description: 'not applied', ClientRequestToken: v1 }),
+      'ResourceExistsException',
+      `You can't use ClientRequestToken ${v1} because that value is already in use for a version of secret ${ARN}.`,
+    );
     assert.deepEqual(await secretState(sm, name), state);
   });
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AwsError } from '../../errors/aws-errors.ts';
-import { type FilterableSecret, type ListSecretsFilter, compileFilters } from './list-filters.ts';
+import { type FilterableSecret, type ListSecretsFilter, attributeWords, compileFilters } from './list-filters.ts';
 
 const secret = (over: Partial<FilterableSecret> = {}): FilterableSecret => ({ name: 'x', tags: [], ...over });
 const matches = (filters: ListSecretsFilter[], s: FilterableSecret) => compileFilters(filters)(s);
@@ -46,6 +46,11 @@ describe('compileFilters', () => {
     it('is not case-sensitive', () => {
       assert.equal(matches([f('description', 'SEC')], secret({ description: 'My Secret' })), true);
     });
+    it('splits the description at separators and case boundaries, as `all` does', () => {
+      assert.equal(matches([f('description', 'd t')], secret({ description: 'DescTwo' })), true);
+      assert.equal(matches([f('description', 'two')], secret({ description: 'for-the-TwoFactor service' })), true);
+      assert.equal(matches([f('description', 'esc')], secret({ description: 'DescTwo' })), false);
+    });
     it('a secret without description matches only negated values', () => {
       assert.equal(matches([a], secret()), false);
       assert.equal(matches([f('description', '!a')], secret()), true);
@@ -87,9 +92,31 @@ describe('compileFilters', () => {
       description: 'Main database password',
       tags: [{ Key: 'Team', Value: 'Payments' }],
     });
-    it('matches name, description words, tag keys and tag values, case-insensitively', () => {
-      for (const v of ['prod', 'PROD/d', 'data', 'PASS', 'team', 'pay']) assert.equal(matches([f('all', v)], s), true, v);
-      for (const v of ['db', 'base', 'ments', 'eu-west']) assert.equal(matches([f('all', v)], s), false, v);
+    it('matches words of the name, description, tag keys and tag values, case-insensitively', () => {
+      for (const v of ['prod', 'db', 'D', 'data', 'PASS', 'team', 'pay']) assert.equal(matches([f('all', v)], s), true, v);
+      for (const v of ['base', 'ments', 'eu-west', 'rod']) assert.equal(matches([f('all', v)], s), false, v);
+    });
+    it('splits the value as it splits attributes, so a whole name finds its secret', () => {
+      for (const v of ['Prod/DB', 'PROD/d', 'prod/db main']) assert.equal(matches([f('all', v)], s), true, v);
+      assert.equal(matches([f('all', 'my-secret')], secret({ name: 'my-secret' })), true);
+      assert.equal(matches([f('all', 'SecretTwo')], secret({ name: 'SecretTwo-x2' })), true);
+      assert.equal(matches([f('all', 'prod/other')], s), false);
+    });
+    it('the examples recorded from AWS: SecretOne…, SecretTwo… (description DescTwo)', () => {
+      const one = secret({ name: 'SecretOne-x1' });
+      const two = secret({ name: 'SecretTwo-x2', description: 'DescTwo' });
+      for (const v of ['Secret', 'secret', 'sec']) {
+        assert.deepEqual([matches([f('all', v)], one), matches([f('all', v)], two)], [true, true], v);
+      }
+      assert.deepEqual([matches([f('all', 'ret')], one), matches([f('all', 'ret')], two)], [false, false]);
+      assert.deepEqual([matches([f('all', 'd t')], one), matches([f('all', 'd t')], two)], [false, true]);
+    });
+    it('a value that is only a separator matches nothing; negated, everything', () => {
+      for (const sep of ['/', '-', '_', '+', '=', '.', '@']) {
+        assert.equal(matches([f('all', sep)], secret({ name: `a${sep}b`, description: sep })), false, sep);
+        assert.equal(matches([f('all', `!${sep}`)], secret({ name: `a${sep}b` })), true, sep);
+      }
+      assert.equal(matches([f('description', 'a /')], secret({ description: 'a / b' })), false);
     });
     it('every word must match, each possibly in a different attribute', () => {
       assert.equal(matches([f('all', 'prod pay main')], s), true);
@@ -98,6 +125,24 @@ describe('compileFilters', () => {
     it('"!" is the complement', () => {
       assert.equal(matches([f('all', '!pay')], s), false);
       assert.equal(matches([f('all', '!other')], s), true);
+    });
+  });
+
+  describe('attributeWords', () => {
+    it('splits at one kind of separator, then before an upper-case letter starting a lower-case run', () => {
+      assert.deepEqual(attributeWords('SecretTwo'), ['secret', 'two']);
+      assert.deepEqual(attributeWords('prod/MyApp/db'), ['prod', 'my', 'app', 'db']);
+      assert.deepEqual(attributeWords('a-b-c'), ['a', 'b', 'c']);
+      assert.deepEqual(attributeWords('user@example.com'), ['user@example.com']);
+      assert.deepEqual(attributeWords('HTTPServer'), ['http', 'server']);
+      assert.deepEqual(attributeWords('DESC'), ['desc']);
+      assert.deepEqual(attributeWords('a_secret for-you'), ['a', 'secret', 'for', 'you']);
+      assert.deepEqual(attributeWords('/leading'), ['leading']);
+      assert.deepEqual(attributeWords(''), []);
+    });
+    it('keeps a piece that mixes two kinds of separator whole (no case split either)', () => {
+      assert.deepEqual(attributeWords('my/Secret+Value'), ['my/secret+value']);
+      assert.deepEqual(attributeWords('a.b_c'), ['a.b_c']);
     });
   });
 

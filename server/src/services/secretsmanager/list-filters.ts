@@ -3,19 +3,20 @@
 // Semantics (model's Filter documentation + behaviours observed on AWS):
 // - name, tag-key, tag-value, primary-region, owning-service: prefix match, case-sensitive.
 //   `/` matches `/a` but not `a/b` (prefix, not substring). Tag filters match when any tag matches.
-// - description: word-prefix match, not case-sensitive. The value and the description are split into
-//   words; every word of the value must be the prefix of some word of the description. `a` matches
-//   "a secret", "an secret", "asecret", but not "thesecret".
-// - all: not case-sensitive; the value is split into words and every word must match at least one
-//   attribute: a prefix of the name, of a description word, of a tag key or of a tag value. Words may
-//   match different attributes.
+// - description and all: word-prefix match, not case-sensitive (recorded from AWS; AWS documents
+//   `description` as a prefix match but answers it as `all`). The value is split into words at spaces;
+//   the attributes (description; for `all` also the name, tag keys and tag values) into words by
+//   `attributeWords`. Every word of the value must start some attribute word; words may match different
+//   attributes. `a` matches "a secret", "an secret", "asecret", not "thesecret"; `two` matches
+//   "SecretTwo"; `ret` matches neither "SecretOne" nor "SecretTwo". A value word made only of
+//   separators (`/`, `-`...) matches nothing.
 // - A leading `!` negates the value: the exact complement of what the value without `!` matches
 //   (for tags: no tag matches, not "some tag does not match").
 // - Several values in one filter are ORed; several filters are ANDed; no filter matches everything.
 //
-// Decisions where AWS is silent: words are separated by whitespace only (filter values cannot hold
-// other separators worth splitting on: the model allows letters, digits, space and :_@/+=.-!);
-// a secret without a description, primary region or owning service has the empty string there, so
+// Decisions where AWS is silent: an attribute is first split at whitespace and the separator rule
+// applies to each piece (`a/b c-d` gives a, b, c, d); the value's words are split the same way, so the
+// whole name `my-secret` matches the secret my-secret (AWS's records cover single words only); a secret without a description, primary region or owning service has the empty string there, so
 // it matches only a negated (or empty) value; `all` covers name, description and tags only, since
 // primary-region and owning-service have keys of their own.
 
@@ -40,31 +41,45 @@ export type SecretPredicate = (secret: FilterableSecret) => boolean;
 
 type ValueMatcher = (value: string, secret: FilterableSecret) => boolean;
 
-const words = (text: string): string[] => text.split(/\s+/).filter((w) => w.length > 0);
+const SEPARATORS = '/-_+=.@';
+const nonEmpty = (w: string) => w.length > 0;
+const spaceWords = (text: string): string[] => text.split(/\s+/).filter(nonEmpty);
+const onlySeparators = (word: string) => [...word].every((c) => SEPARATORS.includes(c));
+// before each upper-case letter that starts a lower-case run: SecretTwo -> Secret, Two; HTTPServer -> HTTP, Server
+const CASE_BOUNDARY = /(?=\p{Lu}\p{Ll})/u;
+
+/**
+ * The words of an attribute, lower-cased: split at whitespace; each piece at its separator when it uses
+ * exactly one kind of `/ - _ + = . @` (a piece mixing two kinds stays whole), then at case boundaries.
+ */
+export function attributeWords(text: string): string[] {
+  return spaceWords(text).flatMap((piece) => {
+    const kinds = new Set([...piece].filter((c) => SEPARATORS.includes(c)));
+    if (kinds.size > 1) return [piece.toLowerCase()];
+    const parts = kinds.size === 1 ? piece.split([...kinds][0]!) : [piece];
+    return parts.flatMap((part) => part.split(CASE_BOUNDARY)).filter(nonEmpty).map((w) => w.toLowerCase());
+  });
+}
+
+/**
+ * `all` and `description`: every word of the value starts some attribute word. The value is split as the
+ * attributes are, so a whole name (`my-secret`, `SecretTwo`) finds the secret it names.
+ */
+function wordPrefixMatch(value: string, attributes: readonly string[]): boolean {
+  if (spaceWords(value).some(onlySeparators)) return false;
+  const wanted = attributeWords(value);
+  const have = attributes.flatMap(attributeWords);
+  return wanted.every((w) => have.some((h) => h.startsWith(w)));
+}
 
 const matchers: Record<FilterKey, ValueMatcher> = {
   name: (v, s) => s.name.startsWith(v),
-  description: (v, s) => {
-    const have = words((s.description ?? '').toLowerCase());
-    return words(v.toLowerCase()).every((w) => have.some((d) => d.startsWith(w)));
-  },
+  description: (v, s) => wordPrefixMatch(v, [s.description ?? '']),
   'tag-key': (v, s) => s.tags.some((t) => t.Key.startsWith(v)),
   'tag-value': (v, s) => s.tags.some((t) => t.Value.startsWith(v)),
   'primary-region': (v, s) => (s.primaryRegion ?? '').startsWith(v),
   'owning-service': (v, s) => (s.owningService ?? '').startsWith(v),
-  all: (v, s) => {
-    const name = s.name.toLowerCase();
-    const description = words((s.description ?? '').toLowerCase());
-    const tagKeys = s.tags.map((t) => t.Key.toLowerCase());
-    const tagValues = s.tags.map((t) => t.Value.toLowerCase());
-    return words(v.toLowerCase()).every(
-      (w) =>
-        name.startsWith(w) ||
-        description.some((d) => d.startsWith(w)) ||
-        tagKeys.some((k) => k.startsWith(w)) ||
-        tagValues.some((t) => t.startsWith(w)),
-    );
-  },
+  all: (v, s) => wordPrefixMatch(v, [s.name, s.description ?? '', ...s.tags.flatMap((t) => [t.Key, t.Value])]),
 };
 
 function isFilterKey(key: string): key is FilterKey {

@@ -39,9 +39,10 @@ export function toDate(ms: number | null | undefined): Date | undefined {
   return ms === null || ms === undefined ? undefined : new Date(ms);
 }
 
-export function requireToken(token: string | undefined): string {
-  // AWS answers raw requests without a token this way; the SDKs and CLIs always generate one.
-  if (token === undefined) throw awsErrors.invalidRequest('You must provide a ClientRequestToken value. We recommend a UUID-type value.');
+export function requireToken(token: string | undefined, error: (message: string) => Error = awsErrors.invalidRequest): string {
+  // AWS answers raw requests without a token this way (RotateSecret with InvalidParameterException, hence
+  // `error`); the SDKs and CLIs always generate one.
+  if (token === undefined) throw error('You must provide a ClientRequestToken value. We recommend a UUID-type value.');
   return token;
 }
 

@@ -103,7 +103,7 @@ export function createSecretListing(deps: SecretServiceDeps, access: SecretAcces
     const [stages, tags] = await Promise.all([db.getStagesOfMany(store.db, ids), db.getTagsOfMany(store.db, ids)]);
     const SecretList: SecretListEntry[] = rows.map((row) => {
       const { VersionIdsToStages, ...rest } = describe(row, stages.get(row.id)!, tags.get(row.id)!);
-      return { ...rest, SecretVersionsToStages: VersionIdsToStages } as SecretListEntry;
+      return { ...rest, ...(VersionIdsToStages ? { SecretVersionsToStages: VersionIdsToStages } : {}) } as SecretListEntry;
     });
     return { SecretList, ...(next ? { NextToken: next } : {}) };
   }

@@ -207,7 +207,6 @@ export type ListNames = (
 
 /** DescribeSecret's view of a secret; ListSecrets entries share it under other field names. */
 export function describe(secret: SecretRow, stages: Map<string, string>, tags: db.Tag[]): DescribeSecretResponse {
-  const versionMap: Record<string, string[]> = Object.fromEntries(stagesByVersion(stages));
   return {
     ARN: secret.arn,
     Name: secret.name,
@@ -217,7 +216,8 @@ export function describe(secret: SecretRow, stages: Map<string, string>, tags: d
     ...(secret.last_accessed_at !== null ? { LastAccessedDate: toDate(secret.last_accessed_at) } : {}),
     ...(secret.deleted_at !== null ? { DeletedDate: toDate(secret.deletion_date) } : {}),
     ...(secret.tagged ? { Tags: tags } : {}),
-    VersionIdsToStages: versionMap,
+    // AWS omits the map (rather than answering `{}`) while the secret has no version.
+    ...(stages.size > 0 ? { VersionIdsToStages: Object.fromEntries(stagesByVersion(stages)) } : {}),
     ...(secret.owning_service ? { OwningService: secret.owning_service } : {}),
     CreatedDate: toDate(secret.created_at),
     ...(secret.primary_region ? { PrimaryRegion: secret.primary_region } : {}),

@@ -142,8 +142,11 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
         // A retried CreateSecret (same token, same value) succeeds without a change, as AWS's idempotency promises.
         if (value) {
           const version = await db.findVersion(tx, existing.id, token);
-          if (version?.ciphertext && sameValue(await values.decrypt(scope, existing.id, version, tx), value)) {
-            return { ARN: existing.arn, Name: existing.name, VersionId: token };
+          if (version) {
+            if (version.ciphertext && sameValue(await values.decrypt(scope, existing.id, version, tx), value)) {
+              return { ARN: existing.arn, Name: existing.name, VersionId: token };
+            }
+            throw tokenInUse(token, existing.arn);
           }
         }
         throw alreadyExists(name);
@@ -200,13 +203,13 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
         if (existing.ciphertext === null) {
           // Rotation's AWSPENDING placeholder: the rotation function fills it without moving AWSCURRENT.
           const requested = input.VersionStages ?? [];
-          if (requested.length !== 1 || requested[0] !== AWSPENDING) throw awsErrors.resourceExists(VERSION_EXISTS);
+          if (requested.length !== 1 || requested[0] !== AWSPENDING) throw tokenInUse(token, secret.arn);
           const key = await secretKey();
           await db.updateVersion(tx, secret.id, token, values.encrypt(owner, key, secret.id, token, value));
           await db.updateSecret(tx, secret.id, { last_changed_at: now() });
           return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stagesOf(stages, token) };
         }
-        if (!sameValue(await values.decrypt(owner, secret.id, existing, tx), value)) throw awsErrors.resourceExists(VERSION_EXISTS);
+        if (!sameValue(await values.decrypt(owner, secret.id, existing, tx), value)) throw tokenInUse(token, secret.arn);
         return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stagesOf(stages, token) };
       }
       const key = await secretKey();
@@ -231,6 +234,19 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     return inTransaction(async (tx) => {
       const secret = await writable(tx, authz, owner, input.SecretId!, 'UpdateSecret', context);
       requireNotDeleted(secret);
+      // A retry (same token, same value) succeeds doing nothing and returns that version, as on AWS.
+      const retried = value && (await db.findVersion(tx, secret.id, token));
+      if (retried) {
+        // The key checks of a fresh UpdateSecret with a value come first, so the comparison is no value
+        // oracle for a caller who may not use the key.
+        const key = await resolveKey(owner, secret.kms_key_id, tx);
+        access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
+        access.requireKms(authz, owner, key, 'kms:Decrypt');
+        if (retried.ciphertext && sameValue(await values.decrypt(owner, secret.id, retried, tx), value)) {
+          return { ARN: secret.arn, Name: secret.name, VersionId: token };
+        }
+        throw tokenInUse(token, secret.arn);
+      }
       const newKey = requestedKey && (await lockKey(tx, owner, requestedKey));
       // Re-wrapping the labelled versions under a new key needs kms:Encrypt on it and kms:Decrypt on the old
       // one; without them AWS leaves the existing versions under their old key, and so does Coffer.
@@ -251,8 +267,6 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       }
       if (newKey && rekey) await rekeyLabelledVersions(values, tx, owner, secret, newKey);
       if (!value) return { ARN: secret.arn, Name: secret.name };
-      // Unlike PutSecretValue, UpdateSecret never reuses an existing version id, even for the same value.
-      if (await db.findVersion(tx, secret.id, token)) throw awsErrors.resourceExists(VERSION_EXISTS);
       const key = newKey ?? (await resolveKey(owner, secret.kms_key_id, tx));
       access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
       access.requireKms(authz, owner, key, 'kms:Decrypt');
@@ -294,6 +308,11 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
  */
 function storedKeyId(requested: string | undefined, key: KeyRow): string | null {
   return requested === undefined || key.key_manager === 'AWS' ? null : requested;
+}
+
+/** AWS's answer when a token that names a version of the secret comes with a different value. */
+function tokenInUse(token: string, arn: string) {
+  return awsErrors.resourceExists(`You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${arn}.`);
 }
 
 function alreadyExists(name: string) {
