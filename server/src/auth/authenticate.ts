@@ -26,12 +26,22 @@ export interface RequestMeta {
   secureTransport?: boolean;
 }
 
+/** What the caller carries of the request besides who it is: the HTTP layer's meta and the User-Agent. */
+export interface RequestContext extends RequestMeta {
+  userAgent?: string;
+}
+
 export interface Authenticator {
   /**
    * The verified caller, or an AwsError (the AWS authentication error the request deserves). `headers`: the
-   * request's headers as the caller has read them already (read from the request when not given).
+   * request's headers as the caller has read them already (read from the request when not given);
+   * `context`: what the caller carries of the request (policy conditions and the audit trail read it).
    */
-  authenticate(request: SignedRequest, services: string[], headers?: HeaderReader): Promise<Caller>;
+  authenticate(request: SignedRequest, services: string[], headers?: HeaderReader, context?: RequestContext): Promise<Caller>;
+}
+
+function fromContext(context: RequestContext): Pick<Caller, 'sourceIp' | 'secureTransport' | 'userAgent'> {
+  return { sourceIp: context.sourceIp, secureTransport: context.secureTransport === true, userAgent: context.userAgent };
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -39,7 +49,7 @@ const DEFAULT_REGION = 'us-east-1';
 export function createAuthenticator(keys: AccessKeyStore, cache: ReadCache, now: () => number): Authenticator {
   const signingKeys = createSigningKeyCache();
   return {
-    async authenticate(request, services, headers = headerReader(request)) {
+    async authenticate(request, services, headers = headerReader(request), context = {}) {
       let key: AccessKeyRecord | undefined;
       let view: ReadView | undefined;
       const verified = await verifySigV4(request, {
@@ -57,20 +67,20 @@ export function createAuthenticator(keys: AccessKeyStore, cache: ReadCache, now:
       }, headers);
       // verifySigV4 returns only after lookupSecretKey found an active key.
       const { accountId, arn, accessKeyId } = key!;
-      return { accountId, arn, accessKeyId, region: verified.region, view };
+      return { accountId, arn, accessKeyId, region: verified.region, view, ...fromContext(context) };
     },
   };
 }
 
 export function createDevAuthenticator(accountId: string): Authenticator {
   return {
-    async authenticate(request) {
+    async authenticate(request, _services, _headers, context = {}) {
       const scope = readCredentialScope(request);
       const region = scope?.region || DEFAULT_REGION;
       if (!/^[a-z]{2,}(-[a-z]+)+-\d+$/.test(region) && region !== DEFAULT_REGION) {
         throw new AwsError('InvalidSignatureException', `Credential should be scoped to a valid region. `);
       }
-      return { accountId, arn: `arn:aws:iam::${accountId}:root`, accessKeyId: scope?.accessKeyId ?? 'dev', region };
+      return { accountId, arn: `arn:aws:iam::${accountId}:root`, accessKeyId: scope?.accessKeyId ?? 'dev', region, ...fromContext(context) };
     },
   };
 }

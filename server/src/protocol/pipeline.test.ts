@@ -26,7 +26,7 @@ function request(operation: string, body: unknown) {
 }
 
 /** A pipeline over one handler, with what it logged and audited, and the order the steps ran in. */
-function setup(handler: Handler, authenticate: Authenticator['authenticate'] = async () => ({ ...caller })) {
+function setup(handler: Handler, authenticate: Authenticator['authenticate'] = async (_request, _services, _headers, context) => ({ ...caller, ...context })) {
   const steps: string[] = [];
   const logged: Array<Record<string, unknown>> = [];
   const audited: AuditRecord[] = [];

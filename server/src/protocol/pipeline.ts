@@ -148,11 +148,8 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
       const operation = binding.model.operations.get(call.operationName);
       call.operation = operation;
 
-      const caller = await authenticator.authenticate(request, route.signingNames, headers);
+      const caller = await authenticator.authenticate(request, route.signingNames, headers, { ...meta, userAgent: call.userAgent });
       call.caller = caller;
-      caller.sourceIp = call.sourceIp;
-      caller.secureTransport = meta.secureTransport === true;
-      caller.userAgent = call.userAgent;
       if (!operation) throw awsErrors.unknownOperation(`Unknown operation ${target}`);
       const handler = binding.handlers[call.operationName];
       if (!handler) throw awsErrors.notImplemented(`Coffer does not implement ${binding.model.targetPrefix}.${call.operationName} yet.`);

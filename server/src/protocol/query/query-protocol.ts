@@ -81,10 +81,7 @@ export function createQueryProtocol(binding: QueryBinding, authenticator: Authen
       const form = parseQueryForm(request.body, binding.version);
       // Only a name the service has is reported (and audited) as the operation, never the client's text.
       if (known.has(form.action)) operation = form.action;
-      caller = await authenticator.authenticate(request, signingNames, headers);
-      caller.sourceIp = meta.sourceIp;
-      caller.secureTransport = meta.secureTransport === true;
-      caller.userAgent = userAgent;
+      caller = await authenticator.authenticate(request, signingNames, headers, { ...meta, userAgent });
       if (!operation) throw new AwsError('InvalidAction', `Could not find operation ${form.action} for version ${form.version}`);
       const handler = binding.handlers[operation];
       if (!handler) throw new AwsError('NotImplemented', `Coffer does not implement ${binding.endpointPrefix} ${operation} yet.`);
