@@ -1,6 +1,6 @@
-// AWS's own Python tooling for end-to-end tests: python3 with boto3 and the aws CLI, found once per suite,
-// run in an environment that holds none of the machine's AWS_* settings. Without them a suite is skipped
-// with the reason, except under CI, where it fails.
+// AWS's own tooling for end-to-end tests: python3 with boto3 and the aws CLI, the aws CLI v2, Ansible with the
+// AWS collections; found once per suite, run in an environment that holds none of the machine's AWS_* settings.
+// Without them a suite is skipped with the reason, except under CI, where it fails.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,13 +37,50 @@ export function cofferProfileEnv(dataDir: string): NodeJS.ProcessEnv {
   });
 }
 
-export type AwsTools = { python: string; aws: string } | { missing: string };
+/** A tool found, or why it cannot be used. */
+export type Found<T> = T | { missing: string };
+export type AwsTools = Found<{ python: string; aws: string }>;
 
-/** python3 (with boto3 when `boto3` is set) and the aws CLI; or why they cannot be used. Throws under CI. */
-export async function findAwsTools(options: { boto3: boolean }): Promise<AwsTools> {
-  const tools = await probe(options.boto3);
+/** What a probe found; a tool missing under CI throws, since there a missing tool fails the run. */
+async function requiredUnderCi<T extends object>(probing: Promise<Found<T>>): Promise<Found<T>> {
+  const tools = await probing;
   if ('missing' in tools && process.env.CI === 'true') throw new Error(`${tools.missing}: required under CI`);
   return tools;
+}
+
+/** python3 (with boto3 when `boto3` is set) and the aws CLI; or why they cannot be used. Throws under CI. */
+export function findAwsTools(options: { boto3: boolean }): Promise<AwsTools> {
+  return requiredUnderCi(probe(options.boto3));
+}
+
+/** The aws CLI v2 (Debian's `awscli` installs it as /usr/bin/aws; a v1 may come first on the PATH). Throws under CI. */
+export function findAwsCliV2(): Promise<Found<{ aws: string }>> {
+  return requiredUnderCi(probeCliV2());
+}
+
+/** ansible-playbook with the amazon.aws and community.aws collections and boto3 in its python. Throws under CI. */
+export function findAnsible(): Promise<Found<{ ansiblePlaybook: string }>> {
+  return requiredUnderCi(probeAnsible());
+}
+
+async function probeCliV2(): Promise<Found<{ aws: string }>> {
+  for (const aws of ['/usr/bin/aws', 'aws']) {
+    const version = await run(aws, ['--version'], cleanEnv());
+    if (version.code === 0 && version.stdout.startsWith('aws-cli/2.')) return { aws };
+  }
+  return { missing: 'the aws CLI v2 is not available (neither /usr/bin/aws nor aws on the PATH is aws-cli/2)' };
+}
+
+async function probeAnsible(): Promise<Found<{ ansiblePlaybook: string }>> {
+  const ansiblePlaybook = 'ansible-playbook';
+  const version = await run(ansiblePlaybook, ['--version'], cleanEnv());
+  // "python version = 3.11.2 (main, …) [GCC 12.2.0] (/usr/bin/python3)": modules on localhost run with that python.
+  const python = /python version = .*\((\/[^)]+)\)\s*$/m.exec(version.stdout)?.[1];
+  if (version.code !== 0 || !python) return { missing: 'ansible-playbook is not available' };
+  const imports = 'import boto3, botocore, ansible_collections.amazon.aws, ansible_collections.community.aws';
+  const modules = await run(python, ['-c', imports], cleanEnv());
+  if (modules.code !== 0) return { missing: `Ansible's python (${python}) lacks boto3 or the amazon.aws/community.aws collections` };
+  return { ansiblePlaybook };
 }
 
 async function probe(boto3: boolean): Promise<AwsTools> {
