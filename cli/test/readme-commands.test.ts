@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { buildProgram } from '../src/main.ts';
 import { GLOBAL_VALUE_FLAGS } from '../src/args/global-options.ts';
 import { cleanEnv, coffer, REPO } from './support/cli.ts';
+import { codeBlocks, codeSpans } from '../../server/test/support/markdown-code.ts';
 
 interface Shown {
   file: string;
@@ -26,22 +27,12 @@ const wordsOf = (text: string): string[] => text.match(/'[^']*'|"[^"]*"|\S+/g) ?
 /** The `coffer` commands of a Markdown file: in code blocks (continued lines joined) and in inline code. */
 function commandsIn(file: string): Shown[] {
   const shown: Shown[] = [];
-  const prose: string[] = [];
-  let block: string[] | undefined;
-  for (const line of readFileSync(join(REPO, file), 'utf8').split('\n')) {
-    if (/^\s*```/.test(line)) {
-      if (block) {
-        for (const logical of block.join('\n').replace(/\\\n\s*/g, ' ').split('\n')) {
-          const m = /(?:^|[|;&(]\s*)(npx\s+)?coffer\s+(.*)$/.exec(logical.replace(/\s#\s.*$/, '').trim());
-          if (m) shown.push({ file, text: m[0].trim(), npx: m[1] !== undefined, words: wordsOf(m[2]) });
-        }
-        block = undefined;
-      } else block = [];
-    } else if (block) block.push(line);
-    else prose.push(line);
+  const markdown = readFileSync(join(REPO, file), 'utf8');
+  for (const logical of codeBlocks(markdown).flatMap((b) => b.lines)) {
+    const m = /(?:^|[|;&(]\s*)(npx\s+)?coffer\s+(.*)$/.exec(logical.replace(/\s#\s.*$/, '').trim());
+    if (m) shown.push({ file, text: m[0].trim(), npx: m[1] !== undefined, words: wordsOf(m[2]) });
   }
-  // A code span opens and closes with backtick runs of one length (`` `literal` `` holds single backticks).
-  for (const [, , span] of prose.join('\n').matchAll(/(?<!`)(`+)(?!`)([\s\S]+?)(?<!`)\1(?!`)/g)) {
+  for (const span of codeSpans(markdown)) {
     const m = /^(npx\s+)?coffer\s+([\s\S]*)$/.exec(span.replace(/\s+/g, ' ').trim());
     if (m) shown.push({ file, text: span, npx: m[1] !== undefined, words: wordsOf(m[2]) });
   }
