@@ -1,13 +1,12 @@
 // STS in the AWS JSON 1.0 protocol (X-Amz-Target AWSSecurityTokenServiceV20110615.<Action>, awsQueryCompatible:
 // errors name their Query code in x-amzn-query-error), and GetAccessKeyInfo in both protocols: raw signed
-// requests, the JS SDK told to speak JSON, the JS SDK in Query, boto3 and the aws CLI; on both stores.
+// requests, the JS SDK told to speak JSON and the JS SDK in Query, on both stores (boto3 and the aws CLI: sts.test.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AwsJson1_0Protocol } from '@aws-sdk/core/protocols';
 import { GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { BACKENDS, startAccessServer, type AccessServer, type Credentials } from '../access/helpers.ts';
 import { rawRequest, type RawResponse } from './helpers.ts';
-import { cleanEnv, findAwsTools, run } from '../support/aws-tools.ts';
 
 const TARGET = 'AWSSecurityTokenServiceV20110615';
 const JSON_1_0 = { 'content-type': 'application/x-amz-json-1.0' };
@@ -167,48 +166,5 @@ for (const backend of BACKENDS) describe(`STS in JSON 1.0, and GetAccessKeyInfo 
       assert.equal(event.readOnly, true);
     }
     assert.doesNotMatch(JSON.stringify(Events), /not-for-the-trail-5e1a/);
-  });
-});
-
-const tools = await findAwsTools({ boto3: true });
-
-describe('GetAccessKeyInfo with the aws CLI and boto3', { skip: 'missing' in tools ? tools.missing : undefined }, () => {
-  let s: AccessServer;
-  let user: Credentials;
-  const { python, aws } = tools as { python: string; aws: string };
-  const userEnv = (): NodeJS.ProcessEnv =>
-    cleanEnv({ AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/nonexistent' });
-
-  before(async () => {
-    s = await startAccessServer();
-    user = await s.user('cli-asker');
-  });
-  after(async () => {
-    await s?.close();
-  });
-
-  test('aws sts get-access-key-info: the account; an unknown key: ValidationError', async () => {
-    const ok = await run(aws, ['--endpoint-url', s.server.endpoint, '--output', 'json', 'sts', 'get-access-key-info', '--access-key-id', s.root.accessKeyId], userEnv());
-    assert.equal(ok.code, 0, ok.stderr);
-    assert.deepEqual(JSON.parse(ok.stdout), { Account: s.accountId });
-    const bad = await run(aws, ['--endpoint-url', s.server.endpoint, 'sts', 'get-access-key-info', '--access-key-id', 'AKIANEVERMADE0000000'], userEnv());
-    assert.notEqual(bad.code, 0);
-    assert.match(bad.stderr, /\(ValidationError\).*The access key ID AKIANEVERMADE0000000 does not exist\./);
-  });
-
-  test('boto3 get_access_key_info: the account; an unknown key: ValidationError 400', async () => {
-    const script = [
-      'import boto3, botocore, json',
-      `c = boto3.client('sts', endpoint_url=${JSON.stringify(s.server.endpoint)}, region_name='us-east-1')`,
-      `r = c.get_access_key_info(AccessKeyId=${JSON.stringify(user.accessKeyId)})`,
-      'try:',
-      "    c.get_access_key_info(AccessKeyId='AKIANEVERMADE0000000'); bad = None",
-      'except botocore.exceptions.ClientError as e:',
-      "    bad = [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]",
-      "print(json.dumps({'Account': r['Account'], 'bad': bad}))",
-    ].join('\n');
-    const res = await run(python, ['-c', script], userEnv());
-    assert.equal(res.code, 0, res.stderr);
-    assert.deepEqual(JSON.parse(res.stdout), { Account: s.accountId, bad: ['ValidationError', 400] });
   });
 });

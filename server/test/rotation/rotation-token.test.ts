@@ -60,6 +60,20 @@ for (const backend of BACKENDS) describe(`PutSecretValue's RotationToken (${back
   const put = (arn: string, RotationToken: string, c = client) =>
     c.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: 'written-with-a-token', VersionStages: ['by-token'], RotationToken }));
   const tokensSeen = () => fn.events.map((e) => e.RotationToken);
+  /** Starts a rotation of `arn` and holds it at setSecret: the attempt is under way; its token. */
+  async function heldRotation(arn: string): Promise<{ token: string; release(): Promise<void> }> {
+    fn.events.length = 0;
+    const held = fn.holdAt('setSecret');
+    await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn }));
+    await held.reached;
+    return {
+      token: fn.events[0].RotationToken!,
+      async release() {
+        held.release();
+        await s.server.app.rotation.settled();
+      },
+    };
+  }
 
   test('each attempt hands its function a fresh token; the function\'s PutSecretValue with it succeeds', async () => {
     const arn = await newSecret();
@@ -108,12 +122,8 @@ for (const backend of BACKENDS) describe(`PutSecretValue's RotationToken (${back
 
   test('during an attempt: its token is accepted, a wrong one refused; the caller still needs PutSecretValue', async () => {
     const arn = await newSecret();
-    fn.events.length = 0;
-    const held = fn.holdAt('setSecret');
-    await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn }));
-    await held.reached;
+    const { token, release } = await heldRotation(arn);
     try {
-      const token = fn.events[0].RotationToken!;
       const before = await versions(arn);
       await expectAwsError(put(arn, randomBytes(32).toString('hex')), 'InvalidParameterException', INVALID);
       assert.deepEqual(await versions(arn), before);
@@ -124,26 +134,20 @@ for (const backend of BACKENDS) describe(`PutSecretValue's RotationToken (${back
       const out = await put(arn, token);
       assert.deepEqual(out.VersionStages, ['by-token']);
     } finally {
-      held.release();
-      await s.server.app.rotation.settled();
+      await release();
     }
   });
 
   test('CancelRotateSecret ends the token of the attempt under way', async () => {
     const arn = await newSecret();
-    fn.events.length = 0;
-    const held = fn.holdAt('setSecret');
-    await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn }));
-    await held.reached;
-    const token = fn.events[0].RotationToken!;
+    const { token, release } = await heldRotation(arn);
     try {
       await client.send(new CancelRotateSecretCommand({ SecretId: arn }));
       const before = await versions(arn);
       await expectAwsError(put(arn, token), 'InvalidParameterException', INVALID);
       assert.deepEqual(await versions(arn), before);
     } finally {
-      held.release();
-      await s.server.app.rotation.settled();
+      await release();
     }
   });
 
