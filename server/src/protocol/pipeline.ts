@@ -1,5 +1,5 @@
-// One AWS JSON 1.1 (or 1.0, STS's) request, in order: route (X-Amz-Target) > authenticate (SigV4) > decode and validate
-// (the service model) > invoke (the service) > encode > audit. Every failure becomes an AWS error body;
+// One AWS JSON 1.1 (or 1.0, STS's) request, in order: route (X-Amz-Target) > authenticate (SigV4) > decode and
+// validate (the service model) > invoke (the service) > encode > audit. Every failure becomes an AWS error body;
 // anything that is not an AwsError is a bug, logged with the request id and answered as an internal error.
 // Every call that names a known service is handed to the audit sink, allowed or not, with the request and
 // response already redacted by the model (sensitive members replaced by '***').

@@ -1,7 +1,8 @@
 // One AWS Query protocol call (STS's: a form-encoded POST / with Action and Version, answered in XML), in the
 // pipeline's order: parse the form > authenticate (SigV4, scoped to the service's signing name) > decode and
-// validate (the service's model) > invoke > encode > audit. Failures are answered as the Query protocol's <ErrorResponse>; anything that is not an
-// AwsError is a bug, logged with the request id and answered as InternalFailure.
+// validate (the service's model) > invoke > encode > audit. Failures are answered as the Query protocol's
+// <ErrorResponse>; anything that is not an AwsError is a bug, logged with the request id and answered as
+// InternalFailure.
 import type { Authenticator, Caller, RequestMeta } from '../../auth/authenticate.ts';
 import type { HeaderReader, SignedRequest } from '../../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from '../../errors/aws-errors.ts';
