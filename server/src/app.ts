@@ -22,7 +22,7 @@ import { loadServiceModel } from './protocol/model/index.ts';
 import { createPipeline, type Logger } from './protocol/pipeline.ts';
 import { createQueryProtocol } from './protocol/query/query-protocol.ts';
 import { createStsService } from './services/sts/sts-service.ts';
-import { STS_NAMESPACE, STS_UNIMPLEMENTED, STS_VERSION, stsHandlers } from './services/sts/api.ts';
+import { stsHandlers } from './services/sts/api.ts';
 import { kmsHandlers } from './services/kms/api.ts';
 import { createKeyService, type KeyService } from './services/kms/key-service.ts';
 import { createKmsService } from './services/kms/kms-service.ts';
@@ -217,6 +217,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     };
 
     const authenticator = config.dev ? createDevAuthenticator(accountId) : createAuthenticator(accessKeys, cache, now);
+    // STS speaks both protocols with one model and one set of handlers: JSON 1.0 through the pipeline, Query beside it.
+    const sts = {
+      model: loadServiceModel(join(MODELS_DIR, 'sts-2011-06-15.json')),
+      handlers: stsHandlers(createStsService(directory, store)),
+      internalError: () => new AwsError('InternalFailure', 'An internal error occurred.', 500, true),
+    };
     const pipeline = createPipeline(
       [
         {
@@ -239,23 +245,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           },
           internalError: () => new AwsError('ServiceFailureException', 'An internal error occurred.', 500, true),
         },
+        sts,
       ],
       authenticator,
       logger,
       audit.sink,
-      createQueryProtocol(
-        {
-          endpointPrefix: 'sts',
-          signingName: 'sts',
-          version: STS_VERSION,
-          xmlNamespace: STS_NAMESPACE,
-          knownOperations: STS_UNIMPLEMENTED,
-          handlers: stsHandlers(createStsService(directory)),
-        },
-        authenticator,
-        logger,
-        audit.sink,
-      ),
+      createQueryProtocol(sts, authenticator, logger, audit.sink),
     );
 
     const observer = createRequestObserver({ metrics, log });

@@ -1,5 +1,5 @@
-// One AWS JSON 1.1 request, in order: route (X-Amz-Target) > authenticate (SigV4) > decode and validate
-// (the service model) > invoke (the service) > encode > audit. Every failure becomes an AWS error body;
+// One AWS JSON 1.1 (or 1.0, STS's) request, in order: route (X-Amz-Target) > authenticate (SigV4) > decode and
+// validate (the service model) > invoke (the service) > encode > audit. Every failure becomes an AWS error body;
 // anything that is not an AwsError is a bug, logged with the request id and answered as an internal error.
 // Every call that names a known service is handed to the audit sink, allowed or not, with the request and
 // response already redacted by the model (sensitive members replaced by '***').
@@ -8,6 +8,7 @@ import { headerReader, type SignedRequest } from '../auth/sigv4/index.ts';
 import { AwsError, awsErrors } from '../errors/aws-errors.ts';
 import type { OperationModel, ServiceModel } from './model/index.ts';
 import { isQueryRequest } from './query/form.ts';
+import { asQueryError, queryErrorHeader } from './query/query-errors.ts';
 import type { QueryProtocol } from './query/query-protocol.ts';
 
 export type Handler = (caller: Caller, input: Record<string, unknown>) => Promise<unknown>;
@@ -68,6 +69,7 @@ export interface AuditSink {
   record(entry: AuditRecord): void | Promise<void>;
 }
 
+/** The content type of answers that name no known service (a missing or unknown X-Amz-Target). */
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /** What the steps of one call have learnt so far (the audit record and the error reply need it). */
@@ -89,9 +91,12 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
   // Secrets Manager call (AWS: "Credential should be scoped to correct service").
   const byPrefix = new Map(bindings.map((b) => [b.model.targetPrefix, { binding: b, signingNames: [b.model.signingName] }]));
 
-  function reply(call: Call, status: number, payload: unknown, errorType?: string): PipelineResponse {
-    const headers = ['content-type', CONTENT_TYPE, 'x-amzn-requestid', call.requestId];
+  function reply(call: Call, status: number, payload: unknown, errorType?: string, queryError?: string): PipelineResponse {
+    const model = call.binding?.model;
+    const contentType = model ? `application/x-amz-json-${model.jsonVersion}` : CONTENT_TYPE;
+    const headers = ['content-type', contentType, 'x-amzn-requestid', call.requestId];
     if (errorType) headers.push('x-amzn-errortype', errorType);
+    if (queryError) headers.push('x-amzn-query-error', queryError);
     return {
       status,
       headers,
@@ -103,8 +108,13 @@ export function createPipeline(bindings: ServiceBinding[], authenticator: Authen
     };
   }
 
+  /**
+   * A service that also speaks the Query protocol (STS) answers with the Query error's status and names its code
+   * in x-amzn-query-error, which the SDKs of such a service take as the error's name (awsQueryCompatible).
+   */
   function errorReply(call: Call, err: AwsError): PipelineResponse {
-    return reply(call, err.status, { __type: err.code, Message: err.message }, err.code);
+    const query = call.binding?.model.query ? asQueryError(err) : undefined;
+    return reply(call, query?.status ?? err.status, { __type: err.code, Message: err.message }, err.code, query && queryErrorHeader(query));
   }
 
   function record(call: Call, response?: Record<string, unknown>, error?: AwsError): void | Promise<void> {

@@ -127,14 +127,18 @@ export function createRotationEngine(deps: EngineDeps) {
     };
     const steps: readonly Step[] = row.run_mode === 'test' ? ['testSecret'] : STEPS;
     let step: Step = steps[row.run_step] ?? 'finishSecret';
+    // This attempt's RotationToken (a fresh one per attempt: the raw token is never stored, so a resumed run
+    // cannot hand out the old one); it stops being valid when the attempt ends, however it ends.
+    let rotationToken: string | undefined;
     report('started', step);
     try {
       if (secret.deleted) throw new Error('the secret is scheduled for deletion');
       const invoke = row.lambda_arn ? await deps.functions.invoker(row.lambda_arn) : undefined;
       if (!invoke) throw new Error(`the rotation function ${row.lambda_arn ?? '(none)'} is not registered or not allowed`);
+      rotationToken = await secrets.withSecret(secretId, async (locked) => locked?.issueRotationToken());
       for (let i = row.run_step; i < steps.length; i++) {
         step = steps[i];
-        await invoke({ SecretId: secret.arn, ClientRequestToken: token, Step: step });
+        await invoke({ SecretId: secret.arn, ClientRequestToken: token, Step: step, ...(rotationToken ? { RotationToken: rotationToken } : {}) });
         if (!(await stillOurs(secretId, token))) return; // cancelled meanwhile
         await db.patchRotation(store.db, secretId, { run_step: i + 1, run_claim_until: now() + options.claimMs });
         report('step-succeeded', step);
@@ -143,7 +147,8 @@ export function createRotationEngine(deps: EngineDeps) {
       report('succeeded');
       logger.info?.('rotation succeeded', { secret: secret.arn, token });
     } catch (err) {
-      const message = `${step}: ${describeError(err)}`;
+      // A function that echoes its event in an error must not put the token in the run's error.
+      const message = `${step}: ${describeError(err, [rotationToken])}`;
       if (!(await stillOurs(secretId, token))) return;
       const giveUp = attempt >= options.maxAttempts;
       await db.patchRotation(store.db, secretId, {
@@ -157,6 +162,17 @@ export function createRotationEngine(deps: EngineDeps) {
       });
       report(giveUp ? 'failed' : 'retrying', step, message);
       logger.error(giveUp ? 'rotation failed' : 'rotation step failed, will retry', { secret: secret.arn, token, attempts: attempt, error: message });
+    } finally {
+      if (rotationToken) await revoke(secretId, rotationToken);
+    }
+  }
+
+  async function revoke(secretId: string, rotationToken: string): Promise<void> {
+    try {
+      await secrets.withSecret(secretId, async (locked) => locked?.revokeRotationToken(rotationToken));
+    } catch (err) {
+      // Left valid only until the next attempt replaces it or the run is cancelled; the attempt's outcome stands.
+      logger.error('the rotation token could not be revoked', { secret: secretId, error: describeError(err, [rotationToken]) });
     }
   }
 

@@ -112,6 +112,8 @@ export function createRotateSecret(deps: RotateSecretDeps) {
           last_status: row.run_token ? 'cancelled' : row.last_status,
         });
       }
+      // The attempt under way (if any) can no longer write as part of the rotation.
+      await secret.revokeRotationToken();
       // AWSPENDING stays where it is: the caller decides whether to remove it (see the operation's documentation).
       const unfinished = row?.run_token ?? secret.pending;
       return { ARN: secret.arn, Name: secret.name, ...(unfinished ? { VersionId: unfinished } : {}) };

@@ -89,6 +89,8 @@ export interface SecretTable {
   seq: Generated<number>;
   /** the resource policy document as written; null when the secret has none */
   resource_policy: string | null;
+  /** hex SHA-256 of the RotationToken of the rotation attempt under way; null when none is (never the token) */
+  rotation_token_hash: string | null;
 }
 
 export interface SecretVersionTable {

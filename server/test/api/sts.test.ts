@@ -1,6 +1,7 @@
 // STS on the API endpoint: GetCallerIdentity in the Query protocol (form-encoded, answered in XML), through the
 // JS SDK's STSClient, boto3 and the aws CLI, as the account root and as an IAM user; refused signatures and
-// malformed forms answered with the Query protocol's XML errors.
+// malformed forms answered with the Query protocol's XML errors; GetAccessKeyInfo through the aws CLI and boto3
+// (the JSON protocol and GetAccessKeyInfo's other cases: sts-json.test.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
@@ -135,7 +136,7 @@ describe('STS GetCallerIdentity', () => {
 
 const tools = await findAwsTools({ boto3: true });
 
-describe('STS GetCallerIdentity with the aws CLI and boto3', { skip: 'missing' in tools ? tools.missing : undefined }, () => {
+describe('STS GetCallerIdentity and GetAccessKeyInfo with the aws CLI and boto3', { skip: 'missing' in tools ? tools.missing : undefined }, () => {
   let s: AccessServer;
   let user: Credentials;
   const { python, aws } = tools as { python: string; aws: string };
@@ -187,5 +188,30 @@ describe('STS GetCallerIdentity with the aws CLI and boto3', { skip: 'missing' i
     assert.equal(out.Account, s.accountId);
     assert.match(String(out.UserId), /^AIDA/);
     assert.deepEqual(out.bad, ['InvalidClientTokenId', 403]);
+  });
+
+  test('aws sts get-access-key-info: the account; an unknown key: ValidationError', async () => {
+    const ok = await run(aws, ['--endpoint-url', s.server.endpoint, '--output', 'json', 'sts', 'get-access-key-info', '--access-key-id', s.root.accessKeyId], userEnv());
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(JSON.parse(ok.stdout), { Account: s.accountId });
+    const bad = await run(aws, ['--endpoint-url', s.server.endpoint, 'sts', 'get-access-key-info', '--access-key-id', 'AKIANEVERMADE0000000'], userEnv());
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /\(ValidationError\).*The access key ID AKIANEVERMADE0000000 does not exist\./);
+  });
+
+  test('boto3 get_access_key_info: the account; an unknown key: ValidationError 400', async () => {
+    const script = [
+      'import boto3, botocore, json',
+      `c = boto3.client('sts', endpoint_url=${JSON.stringify(s.server.endpoint)}, region_name='us-east-1')`,
+      `r = c.get_access_key_info(AccessKeyId=${JSON.stringify(user.accessKeyId)})`,
+      'try:',
+      "    c.get_access_key_info(AccessKeyId='AKIANEVERMADE0000000'); bad = None",
+      'except botocore.exceptions.ClientError as e:',
+      "    bad = [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]",
+      "print(json.dumps({'Account': r['Account'], 'bad': bad}))",
+    ].join('\n');
+    const res = await run(python, ['-c', script], userEnv());
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(JSON.parse(res.stdout), { Account: s.accountId, bad: ['ValidationError', 400] });
   });
 });

@@ -18,7 +18,7 @@ import { verifySignature, SIGNATURE_HEADER } from '../../src/rotation/functions/
 export interface TestFunction {
   url: string;
   setSigningKey(base64: string): void;
-  events: Array<{ SecretId: string; ClientRequestToken: string; Step: string }>;
+  events: Array<{ SecretId: string; ClientRequestToken: string; Step: string; RotationToken?: string }>;
   database: { password: string };
   /** the next `count` calls of `step` answer 500 (with a body that includes the current password) */
   failAt(step: string, count?: number): void;
@@ -40,7 +40,7 @@ export async function startTestFunction(client: SecretsManagerClient, initialPas
   let gate: Promise<void> | undefined;
   const stepGates = new Map<string, { arrived(): void; wait: Promise<void> }>();
 
-  async function step(event: { SecretId: string; ClientRequestToken: string; Step: string }): Promise<void> {
+  async function step(event: TestFunction['events'][number]): Promise<void> {
     const { SecretId: arn, ClientRequestToken: token } = event;
     const meta = await client.send(new DescribeSecretCommand({ SecretId: arn }));
     if (meta.RotationEnabled === false) throw new Error('rotation is not enabled');
@@ -57,7 +57,7 @@ export async function startTestFunction(client: SecretsManagerClient, initialPas
       } catch (err) {
         if (!(err instanceof ResourceNotFoundException)) throw err;
         const { RandomPassword } = await client.send(new GetRandomPasswordCommand({ ExcludeCharacters: '/@"\'\\', PasswordLength: 32 }));
-        await client.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: token, SecretString: JSON.stringify({ ...current, password: RandomPassword }), VersionStages: ['AWSPENDING'] }));
+        await client.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: token, SecretString: JSON.stringify({ ...current, password: RandomPassword }), VersionStages: ['AWSPENDING'], RotationToken: event.RotationToken }));
       }
     } else if (event.Step === 'setSecret') {
       database.password = (await pending()).password;

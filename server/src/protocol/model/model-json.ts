@@ -48,12 +48,15 @@ export interface ServiceModelJson {
   version?: string;
   metadata: {
     apiVersion: string;
+    /** Present on a JSON model of a service that also speaks the Query protocol (STS): errors carry its codes. */
+    awsQueryCompatible?: Record<string, never>;
     endpointPrefix: string;
     jsonVersion?: string;
     protocol: string;
     signingName?: string;
     targetPrefix?: string;
     serviceId?: string;
+    xmlNamespace?: string;
   };
   operations: Record<string, OperationJson>;
   shapes: Record<string, ShapeJson>;

@@ -40,6 +40,13 @@ export interface ServiceModel {
   readonly signingName: string;
   readonly endpointPrefix: string;
   readonly apiVersion: string;
+  /** '1.0' or '1.1': the content type application/x-amz-json-<version> of requests and answers. */
+  readonly jsonVersion: string;
+  /**
+   * Set for a service that also speaks the Query protocol (STS): its JSON errors also name the Query error code
+   * (x-amzn-query-error), and its Query answers use this XML namespace.
+   */
+  readonly query?: { readonly xmlNamespace: string };
   readonly operations: Map<string, OperationModel>;
   /** Sensitive member paths by operation name. */
   readonly sensitiveMembers: Map<string, SensitiveMembers>;
@@ -91,6 +98,8 @@ export function buildServiceModel(model: ServiceModelJson): ServiceModel {
     signingName: metadata.signingName ?? metadata.endpointPrefix,
     endpointPrefix: metadata.endpointPrefix,
     apiVersion: metadata.apiVersion,
+    jsonVersion: metadata.jsonVersion ?? '1.1',
+    query: metadata.awsQueryCompatible && metadata.xmlNamespace ? { xmlNamespace: metadata.xmlNamespace } : undefined,
     operations,
     sensitiveMembers,
     errors,

@@ -2,11 +2,16 @@
 export const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type Step = (typeof STEPS)[number];
 
-/** AWS's event, exactly: existing rotation functions read these three fields. */
+/** AWS's event, exactly: existing rotation functions read these fields. */
 export interface RotationEvent {
   SecretId: string;
   ClientRequestToken: string;
   Step: Step;
+  /**
+   * The rotation attempt's token, for the function's PutSecretValue (RotationToken). Sensitive: never logged.
+   * Absent when a step is run outside a rotation (the admin API's InvokeFunction).
+   */
+  RotationToken?: string;
 }
 
 /** Runs one step; resolves when the step succeeded, rejects with a (scrubbed) error otherwise. */

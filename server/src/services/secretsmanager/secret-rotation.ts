@@ -8,6 +8,7 @@ import type { Executor, Tx } from '../../store/db.ts';
 import { parseSecretId, secretScope } from './arn.ts';
 import type { SecretAccess } from './secret-access.ts';
 import { requireToken, type SecretServiceDeps } from './secret-context.ts';
+import { matchesRotationToken, newRotationToken, rotationTokenHash } from './rotation-token.ts';
 import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
 import type { SecretRow, VersionRow } from './secret-store.ts';
@@ -39,12 +40,19 @@ export interface LockedSecret extends RotationTarget {
   addPendingVersion(versionId: string, copyCurrent: boolean): Promise<void>;
   /** Takes AWSPENDING off the version, if it is there. */
   clearPending(versionId: string): Promise<void>;
+  /**
+   * A fresh RotationToken for the rotation attempt starting (its hash replaces any earlier one): the attempt's
+   * function may name it in PutSecretValue. Returned once, never stored.
+   */
+  issueRotationToken(): Promise<string>;
+  /** Ends a RotationToken's validity: `token`'s if it is still the current one; without `token`, whichever is. */
+  revokeRotationToken(token?: string): Promise<void>;
 }
 
 type Work<S, T> = (secret: S, tx: Tx) => Promise<T>;
 
 export function createSecretRotation(deps: SecretServiceDeps, access: SecretAccess) {
-  const { store, keys, values, now, authorizer } = deps;
+  const { store, keys, values, now, authorizer, randomBytes } = deps;
 
   /** The secret a request names, authorized for `operation` (AccessDenied before NotFound, as Secrets Manager does). */
   async function authorized(executor: Executor, authz: RequestAccess, scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret' | 'DescribeSecret', forUpdate = false) {
@@ -134,6 +142,16 @@ export function createSecretRotation(deps: SecretServiceDeps, access: SecretAcce
         next.delete(AWSPENDING);
         await db.replaceStages(tx, secret.id, next);
         stages = next;
+      },
+      async issueRotationToken() {
+        const token = newRotationToken(randomBytes);
+        await db.updateSecret(tx, secret.id, { rotation_token_hash: rotationTokenHash(token) });
+        return token;
+      },
+      async revokeRotationToken(token) {
+        const current = secret.rotation_token_hash;
+        if (current === null || (token !== undefined && !matchesRotationToken(token, current))) return;
+        await db.updateSecret(tx, secret.id, { rotation_token_hash: null });
       },
     };
   }

@@ -20,6 +20,7 @@ import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { mergeTags, requestTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';
 import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import { rekeyLabelledVersions } from './rekey.ts';
+import { INVALID_ROTATION_TOKEN, matchesRotationToken } from './rotation-token.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow } from './secret-store.ts';
 import { asEncryptionFailure, type SecretValue } from './value-crypto.ts';
@@ -169,6 +170,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
         owning_service: null,
         primary_region: null,
         resource_policy: null,
+        rotation_token_hash: null,
         seq: 0,
       };
       const { seq: _seq, ...row } = secret;
@@ -186,12 +188,16 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     const token = requireToken(input.ClientRequestToken);
     const value = valueOf(input);
     if (!value) throw awsErrors.invalidParameter('You must provide either SecretString or SecretBinary.');
-    if (input.RotationToken !== undefined) throw awsErrors.notImplemented('Coffer does not support RotationToken (external rotation) yet.');
     await keys.defaultSecretsKey(owner);
 
     return inTransaction(async (tx) => {
       const secret = await writable(tx, authz, owner, input.SecretId!, 'PutSecretValue');
       requireNotDeleted(secret);
+      // A RotationToken names the rotation this write is part of: only the attempt under way's is accepted. The
+      // caller still needs its own permission (checked above): the token adds a check, it grants nothing.
+      if (input.RotationToken !== undefined && !matchesRotationToken(input.RotationToken, secret.rotation_token_hash)) {
+        throw awsErrors.invalidParameter(INVALID_ROTATION_TOKEN);
+      }
       const secretKey = async () => {
         const key = await resolveKey(owner, secret.kms_key_id, tx);
         access.requireKms(authz, owner, key, 'kms:GenerateDataKey');

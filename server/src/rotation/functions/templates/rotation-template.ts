@@ -93,7 +93,9 @@ export function createRotationTemplate(dialect: Dialect, strategy: Strategy) {
         seen.add(RandomPassword);
         const username = strategy === 'multi' ? dialect.alternateUsername(current.username) : current.username;
         const next = { ...current, username, password: RandomPassword };
-        await api.putSecretValue({ SecretId: arn, ClientRequestToken: token, SecretString: JSON.stringify(next), VersionStages: [PENDING] });
+        // As part of this rotation (its RotationToken), as AWS's functions rotating across accounts do.
+        const rotation = event.RotationToken ? { RotationToken: event.RotationToken } : {};
+        await api.putSecretValue({ SecretId: arn, ClientRequestToken: token, SecretString: JSON.stringify(next), VersionStages: [PENDING], ...rotation });
         info(`put the pending version for user ${username}`);
         return;
       }
