@@ -58,6 +58,12 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
     await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, PolicyName: 'default', Policy: text }));
     assert.equal(await policyOf(key.KeyId!), text);
     await expectAwsError(kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, PolicyName: 'other', Policy: text })), 'NotFoundException');
+    // Audited like every call; a key policy is not secret, so the event keeps its text.
+    await t.server.app.audit.flush();
+    const { Events } = (await t.admin('LookupEvents', { EventName: 'PutKeyPolicy', MaxResults: 50 })) as { Events: Array<{ CloudTrailEvent: string }> };
+    const events = Events.map((e) => JSON.parse(e.CloudTrailEvent) as { eventSource: string; errorCode?: string; requestParameters: { KeyId: string; Policy: string } });
+    assert.ok(events.some((e) => e.eventSource === 'kms.amazonaws.com' && !e.errorCode && e.requestParameters.KeyId === key.KeyId && e.requestParameters.Policy === text));
+    assert.ok(events.some((e) => e.errorCode === 'NotFoundException' && e.requestParameters.KeyId === key.KeyId));
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
     const again = doc(rootStatement());
     await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: again }));
