@@ -2,12 +2,11 @@
 // put_key_policy and list_key_policies (and its typed MalformedPolicyDocumentException), and
 // `aws kms get-key-policy --policy-name default --output text` / `put-key-policy`. Without python3 + boto3
 // + the aws CLI the suite is skipped with the reason, except under CI.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { cofferProfileEnv, findAwsTools, run } from '../support/aws-tools.ts';
+import { findAwsTools, run, serverForAwsTools } from '../support/aws-tools.ts';
 
 const tools = await findAwsTools({ boto3: true });
 
@@ -32,18 +31,11 @@ print(json.dumps({'before': json.loads(before['Policy']), 'name': before['Policy
 `;
 
 describe('key policies with boto3 and the aws CLI', { skip: 'missing' in tools ? tools.missing : undefined }, () => {
-  let server: TestServer;
-  let env: NodeJS.ProcessEnv;
+  const tested = serverForAwsTools();
   const { python, aws } = tools as { python: string; aws: string };
 
-  before(async () => {
-    server = await startTestServer();
-    env = cofferProfileEnv(server.dataDir);
-  });
-  after(() => server?.close());
-
   it('boto3: get_key_policy shows the default policy, put_key_policy round-trips, a malformed policy is a typed error', async () => {
-    const r = await run(python, ['-c', BOTO3_SCRIPT], { ...env, COFFER_ENDPOINT: server.endpoint });
+    const r = await run(python, ['-c', BOTO3_SCRIPT], { ...tested.env, COFFER_ENDPOINT: tested.server.endpoint });
     assert.equal(r.code, 0, r.stderr);
     const seen = JSON.parse(r.stdout.trim().split('\n').pop()!);
     assert.deepEqual(seen.before, {
@@ -55,6 +47,7 @@ describe('key policies with boto3 and the aws CLI', { skip: 'missing' in tools ?
   });
 
   it('aws kms get-key-policy --policy-name default --output text prints the policy; put-key-policy replaces it', async () => {
+    const { server, env } = tested;
     const kms = (...args: string[]) => run(aws, ['--endpoint-url', server.endpoint, 'kms', ...args], env);
     const created = await kms('create-key', '--description', 'cli policy', '--query', 'KeyMetadata.[KeyId,AWSAccountId]', '--output', 'text');
     assert.equal(created.code, 0, created.stderr);
