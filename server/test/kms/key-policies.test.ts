@@ -175,6 +175,10 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
       `User: ${userArn('sm-denied')} is not authorized to perform: kms:Decrypt on resource: ${key.Arn} with an explicit deny in a resource-based policy`,
     );
     assert.equal((await allowed.send(new GetSecretValueCommand({ SecretId: 'policy/guarded' }))).SecretString, 'guarded value');
+    // A new policy applies to the next read (the key row the read path keeps is refreshed by the change).
+    await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: doc(rootStatement(), { Effect: 'Deny', Principal: { AWS: userArn('sm-allowed') }, Action: 'kms:Decrypt', Resource: '*' }) }));
+    await expectAwsError(allowed.send(new GetSecretValueCommand({ SecretId: 'policy/guarded' })), 'AccessDeniedException', /with an explicit deny in a resource-based policy$/);
+    assert.equal((await denied.send(new GetSecretValueCommand({ SecretId: 'policy/guarded' }))).SecretString, 'guarded value');
 
     // kms:ViaService is set on the calls Secrets Manager makes: a key policy can limit a user to them.
     const viaOnly = await newKey(doc(rootStatement(), {

@@ -27,7 +27,6 @@ import * as db from './secret-store.ts';
 import type { Scope, SecretRow, Tag } from './secret-store.ts';
 
 type Context = Record<string, ContextValue>;
-type KeyRef = KeyRow;
 interface ResourcePolicy {
   policy: CompiledPolicy;
   usesTags: boolean;
@@ -112,18 +111,18 @@ export function createSecretAccess(keys: KeyService) {
    * Decision of a KMS action on the key that protects (or will protect) a value: the denial message, or
    * undefined when allowed. A key that is gone (undefined) fails the operation with its own error when used.
    */
-  function kmsDecision(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): string | undefined {
+  function kmsDecision(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): string | undefined {
     if (!access.caller || !key) return undefined;
     return keys.denialOnKey(access, key, action, { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com` });
   }
 
   /** Throws AccessDenied unless the KMS action on the key is allowed. */
-  function requireKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): void {
+  function requireKms(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): void {
     const denied = kmsDecision(access, owner, key, action);
     if (denied) throw awsErrors.accessDenied(denied);
   }
 
-  function allowsKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): boolean {
+  function allowsKms(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): boolean {
     return kmsDecision(access, owner, key, action) === undefined;
   }
 
