@@ -54,7 +54,8 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
 
   it('PutKeyPolicy round trip: GetKeyPolicy returns the text as written, in every key state', async () => {
     const key = await newKey();
-    const text = `{"Version":"2012-10-17","Id":"mine","Statement":[${JSON.stringify(rootStatement())},\n  {"Sid":"Reader","Effect":"Allow","Principal":{"AWS":"${userArn('nobody')}"},"Action":"kms:Decrypt","Resource":"*"}]}`;
+    await t.user('reader-of-mine');
+    const text = `{"Version":"2012-10-17","Id":"mine","Statement":[${JSON.stringify(rootStatement())},\n  {"Sid":"Reader","Effect":"Allow","Principal":{"AWS":"${userArn('reader-of-mine')}"},"Action":"kms:Decrypt","Resource":"*"}]}`;
     await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, PolicyName: 'default', Policy: text }));
     assert.equal(await policyOf(key.KeyId!), text);
     await expectAwsError(kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, PolicyName: 'other', Policy: text })), 'NotFoundException');
@@ -79,6 +80,10 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
       [doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }), /Principal/],
       [doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123:user/*' }, Action: 'kms:*', Resource: '*' }), /principal/],
       [doc({ Effect: 'Allow', Principal: { AWS: 'not-a-principal' }, Action: 'kms:*', Resource: '*' }), /is not a principal/],
+      // Well formed, but naming nobody: a user that does not exist, an account this installation does not have, a role.
+      [doc(rootStatement(), { Effect: 'Allow', Principal: { AWS: userArn('no-such-user') }, Action: 'kms:Decrypt', Resource: '*' }), /^Policy contains a statement with one or more invalid principals\.$/],
+      [doc(rootStatement(), { Effect: 'Allow', Principal: { AWS: '999988887777' }, Action: 'kms:Decrypt', Resource: '*' }), /invalid principals/],
+      [doc(rootStatement(), { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${t.accountId}:role/app` }, Action: 'kms:Decrypt', Resource: '*' }), /invalid principals/],
       [doc(rootStatement(), { Sid: 'Pad', Effect: 'Allow', Principal: { AWS: rootArn }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:EncryptionContext:pad': 'x'.repeat(33_000) } } }), /at most 32768 bytes/],
     ];
     for (const [Policy, message] of bad) {
@@ -133,9 +138,9 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
   });
 
   it('a key policy naming a user lets it decrypt without any identity policy', async () => {
+    const named = t.kms(await t.user('named'));
     const key = await newKey(doc(rootStatement(), { Effect: 'Allow', Principal: { AWS: userArn('named') }, Action: 'kms:Decrypt', Resource: '*' }));
     const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('for named') }));
-    const named = t.kms(await t.user('named'));
     assert.equal(Buffer.from((await named.send(new DecryptCommand({ CiphertextBlob }))).Plaintext!).toString(), 'for named');
     await expectAwsError(
       named.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x') })),
@@ -145,11 +150,11 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
   });
 
   it('a key policy without the account statement makes identity-policy Allows useless, for the root too', async () => {
+    const onlyAdmin = t.kms(await t.user('only-admin'));
     const key = await newKey(
       doc({ Effect: 'Allow', Principal: { AWS: userArn('only-admin') }, Action: 'kms:*', Resource: '*' }),
       true,
     );
-    const onlyAdmin = t.kms(await t.user('only-admin'));
     const { CiphertextBlob } = await onlyAdmin.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('admin only') }));
     const allowedByIdentity = t.kms(await t.user('identity-only', { p: allow('kms:*') }));
     await expectAwsError(
@@ -164,11 +169,11 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
   });
 
   it('GetSecretValue of a secret under a key whose policy denies the caller is refused; another caller reads it', async () => {
-    const key = await newKey(doc(rootStatement(), { Effect: 'Deny', Principal: { AWS: userArn('sm-denied') }, Action: 'kms:Decrypt', Resource: '*' }));
-    await t.sm(t.root).send(new CreateSecretCommand({ Name: 'policy/guarded', SecretString: 'guarded value', KmsKeyId: key.Arn }));
     const reader = allow(['secretsmanager:GetSecretValue', 'kms:Decrypt']);
     const denied = t.sm(await t.user('sm-denied', { p: reader }));
     const allowed = t.sm(await t.user('sm-allowed', { p: reader }));
+    const key = await newKey(doc(rootStatement(), { Effect: 'Deny', Principal: { AWS: userArn('sm-denied') }, Action: 'kms:Decrypt', Resource: '*' }));
+    await t.sm(t.root).send(new CreateSecretCommand({ Name: 'policy/guarded', SecretString: 'guarded value', KmsKeyId: key.Arn }));
     await expectAwsError(
       denied.send(new GetSecretValueCommand({ SecretId: 'policy/guarded' })),
       'AccessDeniedException',
@@ -181,6 +186,7 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
     assert.equal((await denied.send(new GetSecretValueCommand({ SecretId: 'policy/guarded' }))).SecretString, 'guarded value');
 
     // kms:ViaService is set on the calls Secrets Manager makes: a key policy can limit a user to them.
+    const viaSm = await t.user('via-sm', { p: allow('secretsmanager:GetSecretValue') });
     const viaOnly = await newKey(doc(rootStatement(), {
       Effect: 'Allow',
       Principal: { AWS: userArn('via-sm') },
@@ -189,7 +195,6 @@ for (const backend of BACKENDS) describe(`KMS key policies (${backend.name})`, {
       Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
     }));
     await t.sm(t.root).send(new CreateSecretCommand({ Name: 'policy/via', SecretString: 'via value', KmsKeyId: viaOnly.Arn }));
-    const viaSm = await t.user('via-sm', { p: allow('secretsmanager:GetSecretValue') });
     assert.equal((await t.sm(viaSm).send(new GetSecretValueCommand({ SecretId: 'policy/via' }))).SecretString, 'via value');
     const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: viaOnly.KeyId, Plaintext: Buffer.from('direct') }));
     await expectAwsError(t.kms(viaSm).send(new DecryptCommand({ CiphertextBlob })), 'AccessDeniedException', /kms:Decrypt/);

@@ -21,6 +21,7 @@ import type {
 import * as keyStore from './key-store.ts';
 import { decodeMarker, keyMetadata, page, SYMMETRIC_DEFAULT } from './key-metadata.ts';
 import { parseKeyPolicy } from './key-policy.ts';
+import { requireKnownPrincipals } from './key-policy-principals.ts';
 import { createKeyMutator, DAY_MS, requireNotPendingDeletion, type KmsScope, type KmsServiceDeps } from './kms-context.ts';
 import { kmsErrors } from './kms-errors.ts';
 
@@ -48,6 +49,7 @@ export function createKeyLifecycle(deps: KmsServiceDeps) {
     const tags = checkTags(input.Tags);
     if (tags.length > MAX_TAGS) throw tooManyTags(tags.length);
     const policy = input.Policy === undefined ? undefined : parseKeyPolicy(input.Policy);
+    if (policy) await requireKnownPrincipals(store.db, policy);
     const row = await store.db.transaction().execute(async (tx) => {
       const created = await keys.createKey(tx, scope, input.Description ?? '', 'CUSTOMER', input.Policy ?? null);
       // Checked on the new key's ARN; a refusal rolls the key back.

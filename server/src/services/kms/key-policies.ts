@@ -11,6 +11,7 @@ import type {
 import * as keyStore from './key-store.ts';
 import { createKeyMutator, type KmsScope, type KmsServiceDeps } from './kms-context.ts';
 import { KEY_POLICY_NAME, keyPolicyText, parseKeyPolicy, requirePolicyName } from './key-policy.ts';
+import { requireKnownPrincipals } from './key-policy-principals.ts';
 import { kmsErrors } from './kms-errors.ts';
 
 export function createKeyPolicies(deps: KmsServiceDeps) {
@@ -33,6 +34,7 @@ export function createKeyPolicies(deps: KmsServiceDeps) {
   async function putKeyPolicy(scope: KmsScope, input: PutKeyPolicyRequest): Promise<Record<string, never>> {
     requirePolicyName(input.PolicyName);
     const policy = parseKeyPolicy(input.Policy!);
+    await requireKnownPrincipals(store.db, policy);
     await mutate(scope, input.KeyId!, 'PutKeyPolicy', async (tx, row) => {
       if (input.BypassPolicyLockoutSafetyCheck !== true) keys.requireNoLockout(scope.access, row, policy);
       await keyStore.updateKey(tx, row.key_id, { policy: input.Policy! });
