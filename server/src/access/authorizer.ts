@@ -37,6 +37,8 @@ export interface AccessCheck {
   readonly resource: string;
   readonly resourceAccountId: string;
   readonly resourcePolicy?: CompiledPolicy;
+  /** the resource policy must allow (a KMS key policy): no shortcut for the root, identity policies alone grant nothing */
+  readonly resourceMustAllow?: boolean;
   /** request-specific condition keys; the authorizer adds the global ones (aws:SourceIp, aws:CurrentTime, ...) beside them */
   readonly context?: Readonly<Record<string, ContextValue>>;
   /** what the AccessDenied message names after "on resource:" (default: `resource`) */
@@ -89,8 +91,8 @@ class ScopedAccess implements RequestAccess {
   }
 
   decide(check: AccessCheck): Decision {
-    if (this.unrestricted(check.resourceAccountId, check.resourcePolicy)) return ALLOWED;
-    const caller = this.caller!;
+    const caller = this.caller;
+    if (!caller || (!check.resourceMustAllow && this.unrestricted(check.resourceAccountId, check.resourcePolicy))) return ALLOWED;
     return evaluate(
       {
         principal: { arn: caller.arn, accountId: caller.accountId, tags: this.identity.tags },
@@ -100,7 +102,7 @@ class ScopedAccess implements RequestAccess {
         context: check.context,
         globalContext: this.globalContext(),
       },
-      { identity: this.identity.policies, resource: check.resourcePolicy },
+      { identity: this.identity.policies, resource: check.resourcePolicy, resourceMustAllow: check.resourceMustAllow },
     );
   }
 

@@ -11,6 +11,10 @@
 // 5. The account root (arn:aws:iam::<id>:root) is not limited by identity policies (AWS: the root user has
 //    full access to its account's resources); resource-policy Denies still apply to it, and cross-account
 //    it still needs the resource policy's Allow.
+// 6. With `resourceMustAllow` (KMS key policies, "Key policies in AWS KMS"): same account too, nothing is
+//    allowed unless the resource policy allows. An Allow naming the caller grants on its own; one naming
+//    the caller's account delegates to its identity policies (which must then allow); the root, not limited
+//    by identity policies, needs only the account to be named. Cross account is as in 4.
 // SCPs, permission boundaries and session policies do not exist in Coffer.
 import { RequestContext } from './request-context.ts';
 import { callerOf, principalMatch, statementApplies } from './statement-match.ts';
@@ -65,7 +69,8 @@ export function evaluate(request: AuthorizationRequest, policies: AuthorizationP
     }
   }
   const sameAccount = caller.accountId === request.resourceAccountId;
-  if (sameAccount && identityAllow) {
+  const gated = policies.resourceMustAllow === true;
+  if (sameAccount && identityAllow && !gated) {
     return { allowed: true, reason: 'allowed', decidingStatement: identityAllow, allowedBy: { identity: identityAllow } };
   }
   let resourceDirect: StatementRef | undefined;
@@ -84,6 +89,7 @@ export function evaluate(request: AuthorizationRequest, policies: AuthorizationP
   }
 
   const isRoot = caller.kind === 'root';
+  if (sameAccount && gated) return gatedDecision(resourceDirect, resourceViaAccount, identityAllow);
   if (sameAccount) {
     if (resourceDirect) return { allowed: true, reason: 'allowed', decidingStatement: resourceDirect, allowedBy: { resource: resourceDirect } };
     if (isRoot) return { allowed: true, reason: 'allowed' };
@@ -99,4 +105,13 @@ export function evaluate(request: AuthorizationRequest, policies: AuthorizationP
     decidingStatement: resourceSide,
     allowedBy: identityAllow ? { identity: identityAllow, resource: resourceSide } : { resource: resourceSide },
   };
+}
+
+/** Same account, the resource policy gating (rule 6). */
+// The root's own account counts as naming it directly (principalMatch), so it passes on `direct`.
+function gatedDecision(direct: StatementRef | undefined, viaAccount: StatementRef | undefined, identityAllow: StatementRef | undefined): Decision {
+  if (direct) return { allowed: true, reason: 'allowed', decidingStatement: direct, allowedBy: { resource: direct } };
+  if (!viaAccount) return { allowed: false, reason: 'implicit-deny', missing: 'resource' };
+  if (!identityAllow) return { allowed: false, reason: 'implicit-deny', missing: 'identity' };
+  return { allowed: true, reason: 'allowed', decidingStatement: viaAccount, allowedBy: { identity: identityAllow, resource: viaAccount } };
 }

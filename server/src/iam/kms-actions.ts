@@ -33,6 +33,9 @@ export const KMS_OPERATIONS = {
   GetKeyRotationStatus: onKey('GetKeyRotationStatus'),
   RotateKeyOnDemand: onKey('RotateKeyOnDemand'),
   ListKeyRotations: onKey('ListKeyRotations'),
+  GetKeyPolicy: onKey('GetKeyPolicy'),
+  PutKeyPolicy: onKey('PutKeyPolicy'),
+  ListKeyPolicies: onKey('ListKeyPolicies'),
   // "To create an alias you need kms:CreateAlias on the alias and on the KMS key" (and alike for delete).
   CreateAlias: { checks: [{ action: 'kms:CreateAlias', resource: 'alias' }, { action: 'kms:CreateAlias', resource: 'key' }] },
   DeleteAlias: { checks: [{ action: 'kms:DeleteAlias', resource: 'alias' }, { action: 'kms:DeleteAlias', resource: 'key' }] },

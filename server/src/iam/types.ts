@@ -134,6 +134,12 @@ export interface AuthorizationRequest {
 export interface AuthorizationPolicies {
   readonly identity: readonly CompiledPolicy[];
   readonly resource?: CompiledPolicy;
+  /**
+   * The resource policy gates every access, as a KMS key policy does: it must allow the caller, directly,
+   * or by naming the caller's account (then an identity policy must allow as well). Identity policies alone
+   * grant nothing, and the account root gets only what the resource policy gives its account.
+   */
+  readonly resourceMustAllow?: boolean;
 }
 
 export interface StatementRef {

@@ -27,6 +27,7 @@ import * as access from './migrations/003-access.ts';
 import * as rotation from './migrations/004-rotation.ts';
 import * as auditSegments from './migrations/005-audit-segments.ts';
 import * as changeGeneration from './migrations/006-change-generation.ts';
+import * as kmsKeyPolicies from './migrations/007-kms-key-policies.ts';
 import * as rotationToken from './migrations/009-rotation-token.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -115,6 +116,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['004-rotation', rotation.up],
   ['005-audit-segments', auditSegments.up],
   ['006-change-generation', changeGeneration.up],
+  ['007-kms-key-policies', kmsKeyPolicies.up],
   ['009-rotation-token', rotationToken.up],
 ];
 

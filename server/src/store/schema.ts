@@ -40,6 +40,8 @@ export interface KmsKeyTable {
   rotation_enabled: number;
   rotation_period_days: number | null;
   next_rotation_at: number | null;
+  /** the key policy as written (PutKeyPolicy, CreateKey's Policy); null: the policy AWS writes by default */
+  policy: string | null;
 }
 
 export interface KmsKeyMaterialTable {

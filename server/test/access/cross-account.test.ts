@@ -1,6 +1,6 @@
 // Cross-account access by ARN: the caller's identity policy AND the secret's resource policy must both
 // allow; a customer managed key is needed (the aws/secretsmanager key is never usable from another
-// account), and the caller also needs the KMS permission on it.
+// account), whose key policy lets the caller's account in, and the caller also needs the KMS permission on it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
@@ -33,7 +33,15 @@ for (const backend of BACKENDS) describe(`cross-account access (${backend.name})
     rootA = t.sm(t.root);
     const account = (await t.admin('CreateAccount', { AccountId: B })) as { AccessKey: Record<string, string> };
     rootB = { accessKeyId: account.AccessKey.AccessKeyId, secretAccessKey: account.AccessKey.SecretAccessKey };
-    keyArn = (await t.kms(t.root).send(new CreateKeyCommand({ Description: 'shared' }))).KeyMetadata!.Arn!;
+    // The key policy lets B in (B's identity policies decide which of its users), as AWS requires.
+    const Policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${t.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { AWS: B }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
+      ],
+    });
+    keyArn = (await t.kms(t.root).send(new CreateKeyCommand({ Description: 'shared', Policy }))).KeyMetadata!.Arn!;
     plainArn = (await rootA.send(new CreateSecretCommand({ Name: 'shared/plain', SecretString: 'plain value' }))).ARN!;
     cmkArn = (await rootA.send(new CreateSecretCommand({ Name: 'shared/cmk', SecretString: 'cmk value', KmsKeyId: keyArn }))).ARN!;
   });

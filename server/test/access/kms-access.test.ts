@@ -1,4 +1,4 @@
-// KMS: the KMS API is authorized like the rest (no key policies yet: the account's identity policies
+// KMS: the KMS API is authorized like the rest (keys under AWS's default key policy: the account's identity policies
 // decide), and a secret under a customer managed key needs the KMS permission too, as in AWS; the
 // aws/secretsmanager key needs none.
 import { after, before, describe, it } from 'node:test';

@@ -142,8 +142,9 @@ async function seed(server: TestServer): Promise<StoreRefs> {
     alias: ['alias/fuzz-one', 'alias/fuzz-two', 'alias/aws/secretsmanager'],
     ciphertext: [String(CiphertextBlob)],
     user: ['fuzz-user', 'fuzz-nobody'],
-    policyName: ['fuzz-policy'],
-    policy: [rootOnly, userPolicy],
+    // 'default' is the only key policy name; the last policy is a valid key policy (its lockout check passes).
+    policyName: ['fuzz-policy', 'default'],
+    policy: [rootOnly, userPolicy, policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FUZZ_ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' })],
     accessKey: [AccessKey.AccessKeyId],
     function: ['fuzz-fn'],
     functionArn: [String(fn.FunctionArn)],

@@ -1,6 +1,6 @@
 // Migration 002-kms on a store written by a Coffer that had only 001-initial: the key material moves to
 // kms_key_materials (and out of kms_keys), the AWS managed key gets its yearly rotation, and a data key
-// wrapped before the migration still opens after it. Both dialects (PostgreSQL when reachable).
+// wrapped before the migration still opens after it; with 007, keys made before it have AWS's default policies. Both dialects (PostgreSQL when reachable).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { columnTypes, openStore, type ColumnTypes, type StoreLocation } from '..
 import * as initial from '../../src/store/migrations/001-initial.ts';
 import { encodeBlob } from '../../src/services/kms/ciphertext-blob.ts';
 import { createKeyService } from '../../src/services/kms/key-service.ts';
+import { defaultKeyPolicy, keyPolicyText } from '../../src/services/kms/key-policy.ts';
 import { createReadCache } from '../../src/store/read-cache.ts';
 import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
 
@@ -83,6 +84,12 @@ for (const c of cases) {
           material_sealed: rootKey.seal(material, `${keyId}:1`), material_version: 1,
         }).execute();
         await old.insertInto('kms_aliases').values({ account_id: scope.accountId, region: scope.region, alias_name: 'alias/aws/secretsmanager', key_id: keyId, created_at: created }).execute();
+        const customerKeyId = '1f0e0d0c-0b0a-4908-8706-050403020100';
+        await old.insertInto('kms_keys').values({
+          key_id: customerKeyId, account_id: scope.accountId, region: scope.region, arn: `arn:aws:kms:us-east-1:111122223333:key/${customerKeyId}`,
+          description: 'mine', key_state: 'Enabled', key_manager: 'CUSTOMER', created_at: created, deletion_date: null,
+          material_sealed: rootKey.seal(newKey(), `${customerKeyId}:1`), material_version: 1,
+        }).execute();
         await old.destroy();
         const wrapped = encodeBlob({ keyId, materialVersion: 1, sealed: seal(material, dataKey, Buffer.from('ctx')) });
 
@@ -95,10 +102,18 @@ for (const c of cases) {
             [row.key_id, row.material_version, row.rotation_enabled, row.rotation_period_days, row.next_rotation_at],
             [keyId, 1, 1, 365, created + YEAR_MS],
           );
-          const columns = await store.db.selectFrom('kms_keys').selectAll().executeTakeFirstOrThrow();
+          // 007-kms-key-policies: keys made before it have the policies AWS writes by default.
+          assert.equal(row.policy, null);
+          assert.equal(JSON.parse(keyPolicyText(row)).Id, 'auto-secretsmanager-2');
+          const customer = await keys.resolve(scope, customerKeyId);
+          assert.equal(keyPolicyText(customer), defaultKeyPolicy(scope.accountId));
+          const columns = await store.db.selectFrom('kms_keys').selectAll().where('key_id', '=', keyId).executeTakeFirstOrThrow();
           assert.equal('material_sealed' in columns, false, 'the material left kms_keys');
           const materials = await store.db.selectFrom('kms_key_materials').selectAll().execute();
-          assert.deepEqual(materials.map((m) => [m.key_id, m.material_version, m.created_at, m.rotation_type]), [[keyId, 1, created, null]]);
+          assert.deepEqual(
+            materials.filter((m) => m.key_id === keyId).map((m) => [m.key_id, m.material_version, m.created_at, m.rotation_type]),
+            [[keyId, 1, created, null]],
+          );
         } finally {
           await store.close();
         }

@@ -2,8 +2,10 @@
 // AWS collections; found once per suite, run in an environment that holds none of the machine's AWS_* settings.
 // Without them a suite is skipped with the reason, except under CI, where it fails.
 import { execFile } from 'node:child_process';
+import { after, before } from 'node:test';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { startTestServer, type TestServer } from './test-server.ts';
 
 export interface Run {
   code: number;
@@ -93,4 +95,18 @@ async function probe(boto3: boolean): Promise<AwsTools> {
   const version = await run(aws, ['--version'], cleanEnv());
   if (version.code !== 0 || !/aws-cli\//.test(version.stdout + version.stderr)) return { missing: `the aws CLI is not available (${aws} --version failed)` };
   return { python, aws };
+}
+
+/**
+ * A real server for the suite being declared (started before its tests, closed after them) and the
+ * environment that points the aws CLI and boto3 at it with the `coffer` profile it wrote.
+ */
+export function serverForAwsTools(): { readonly server: TestServer; readonly env: NodeJS.ProcessEnv } {
+  const state = {} as { server: TestServer; env: NodeJS.ProcessEnv };
+  before(async () => {
+    state.server = await startTestServer();
+    state.env = cofferProfileEnv(state.server.dataDir);
+  });
+  after(() => state.server?.close());
+  return state;
 }

@@ -13,8 +13,9 @@ type Method = (scope: KmsScope, input: never) => Promise<unknown>;
 export function kmsHandlers(service: KmsService, authorizer: Authorizer): Record<string, Handler> {
   const bind = (operation: string, method: Method): Handler => async (caller, input) => {
     try {
-      const scope = { accountId: caller.accountId, region: caller.region, principalArn: caller.arn };
-      await service.authorize(await authorizer.forRequest({ ...scope, caller }), scope, operation, input);
+      const access = await authorizer.forRequest({ accountId: caller.accountId, region: caller.region, caller });
+      const scope = { accountId: caller.accountId, region: caller.region, principalArn: caller.arn, access };
+      await service.authorize(access, scope, operation, input);
       return await method(scope, input as never);
     } catch (err) {
       throw asKmsError(err);
@@ -47,6 +48,9 @@ export function kmsHandlers(service: KmsService, authorizer: Authorizer): Record
     GetKeyRotationStatus: service.getKeyRotationStatus,
     RotateKeyOnDemand: service.rotateKeyOnDemand,
     ListKeyRotations: service.listKeyRotations,
+    GetKeyPolicy: service.getKeyPolicy,
+    PutKeyPolicy: service.putKeyPolicy,
+    ListKeyPolicies: service.listKeyPolicies,
   };
   return Object.fromEntries(Object.entries(methods).map(([name, method]) => [name, bind(name, method)]));
 }

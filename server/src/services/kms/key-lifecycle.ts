@@ -1,4 +1,4 @@
-// Keys and their lifecycle: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, ScheduleKeyDeletion,
+// Keys and their lifecycle: CreateKey (with its key policy: key-policy.ts), DescribeKey, ListKeys, EnableKey, DisableKey, ScheduleKeyDeletion,
 // CancelKeyDeletion, UpdateKeyDescription and the tags. States follow AWS's key state table: a key pending
 // deletion can only be described, listed and have its deletion cancelled (which leaves it Disabled).
 import type {
@@ -20,6 +20,8 @@ import type {
 } from '@aws-sdk/client-kms';
 import * as keyStore from './key-store.ts';
 import { decodeMarker, keyMetadata, page, SYMMETRIC_DEFAULT } from './key-metadata.ts';
+import { parseKeyPolicy } from './key-policy.ts';
+import { requireKnownPrincipals } from './key-policy-principals.ts';
 import { createKeyMutator, DAY_MS, requireNotPendingDeletion, type KmsScope, type KmsServiceDeps } from './kms-context.ts';
 import { kmsErrors } from './kms-errors.ts';
 
@@ -46,8 +48,12 @@ export function createKeyLifecycle(deps: KmsServiceDeps) {
     if (input.MultiRegion === true) throw kmsErrors.unsupported('Coffer does not support multi-Region keys.');
     const tags = checkTags(input.Tags);
     if (tags.length > MAX_TAGS) throw tooManyTags(tags.length);
+    const policy = input.Policy === undefined ? undefined : parseKeyPolicy(input.Policy);
+    if (policy) await requireKnownPrincipals(store.db, policy);
     const row = await store.db.transaction().execute(async (tx) => {
-      const created = await keys.createKey(tx, scope, input.Description ?? '', 'CUSTOMER');
+      const created = await keys.createKey(tx, scope, input.Description ?? '', 'CUSTOMER', input.Policy ?? null);
+      // Checked on the new key's ARN; a refusal rolls the key back.
+      if (policy && input.BypassPolicyLockoutSafetyCheck !== true) keys.requireNoLockout(scope.access, created, policy);
       await keyStore.putTags(tx, created.key_id, tags);
       return created;
     });

@@ -18,6 +18,7 @@ const row = {
   rotation_enabled: 0,
   rotation_period_days: null,
   next_rotation_at: null,
+  policy: null,
 };
 
 test('KeyMetadata: a symmetric AWS_KMS key; DeletionDate only while pending deletion; Enabled follows the state', () => {

@@ -14,6 +14,7 @@ import { findAliasTarget, insertAlias } from './alias-store.ts';
 import { decodeBlob, encodeBlob } from './ciphertext-blob.ts';
 import * as keys from './key-store.ts';
 import type { KeyRow, RowLock, Scope } from './key-store.ts';
+import { createKeyAccess } from './key-access.ts';
 import { KeyUnavailableError } from './key-errors.ts';
 import { createKeySweep } from './key-sweep.ts';
 
@@ -78,8 +79,11 @@ export function createKeyService({ store, cache, rootKey, now }: KeyServiceDeps)
     return rootKey.seal(material, `${keyId}:${version}`);
   }
 
-  /** Inserts a new key (state Enabled, material version 1). AWS managed keys rotate every year. */
-  async function createKey(db: Executor, scope: Scope, description: string, keyManager: 'AWS' | 'CUSTOMER'): Promise<KeyRow> {
+  /**
+   * Inserts a new key (state Enabled, material version 1). AWS managed keys rotate every year. A null
+   * policy is the one AWS writes by default (key-policy.ts).
+   */
+  async function createKey(db: Executor, scope: Scope, description: string, keyManager: 'AWS' | 'CUSTOMER', policy: string | null = null): Promise<KeyRow> {
     const keyId = randomUUID();
     const t = now();
     const managed = keyManager === 'AWS';
@@ -98,6 +102,7 @@ export function createKeyService({ store, cache, rootKey, now }: KeyServiceDeps)
       rotation_enabled: managed ? 1 : 0,
       rotation_period_days: managed ? AWS_MANAGED_ROTATION_DAYS : null,
       next_rotation_at: managed ? t + AWS_MANAGED_ROTATION_DAYS * DAY_MS : null,
+      policy,
     };
     await keys.insertKey(db, row);
     return row;
@@ -322,6 +327,8 @@ export function createKeyService({ store, cache, rootKey, now }: KeyServiceDeps)
     rotateMaterial,
     rewrapMaterials,
     ...createKeySweep({ store, now, rotateMaterial, forget }),
+    // Key policies: what both the KMS API and Secrets Manager authorize a key's use with.
+    ...createKeyAccess(),
     readDataKey,
     keyForRead,
     forget,

@@ -1,5 +1,6 @@
 // What every part of the KMS API needs: its dependencies, the caller's scope, and the key-state rules
 // of AWS's key state table (which states an operation accepts, and the error for the others).
+import type { RequestAccess } from '../../access/authorizer.ts';
 import type { Store, Tx } from '../../store/db.ts';
 import type { KeyRow, KeyService } from './key-service.ts';
 import type { Scope } from './key-store.ts';
@@ -15,6 +16,8 @@ export interface KmsServiceDeps {
 /** The caller's account and region, and its ARN (AccessDenied messages name it). */
 export interface KmsScope extends Scope {
   principalArn: string;
+  /** the request's access (the lockout safety check evaluates a new key policy for the caller); absent: internal */
+  access?: RequestAccess;
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -20,6 +20,9 @@ export const kmsErrors = {
   incorrectKey: () => e('IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.'),
   /** moto and other emulators, following AWS: the reserved alias/aws/ prefix is refused this way. */
   notAuthorized: (message: string) => e('NotAuthorizedException', message),
+  malformedPolicy: (message: string) => e('MalformedPolicyDocumentException', message),
+  /** AWS's text when a new key policy would lock the caller out of PutKeyPolicy (the lockout safety check). */
+  lockout: () => e('MalformedPolicyDocumentException', 'The new key policy will not allow you to update the key policy in the future.'),
   dryRun: () => e('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.'),
   /**
    * What AWS answers when a key policy does not allow an action: the AWS managed key's policy allows its

@@ -3,11 +3,11 @@
 // (secretsmanager:SecretId, the secret's tags as aws:ResourceTag/* when a policy reads them, and what each
 // operation adds), and the KMS permission on a customer managed key.
 //
-// KMS: Coffer has no key policies yet. A key behaves as if its key policy were AWS's default one (the
-// account's identity policies decide), and the aws/secretsmanager key as AWS's managed key policy (every
-// principal of the account, through Secrets Manager only; no other account). Across accounts, the caller's
-// identity policy must allow the KMS action on the customer managed key; the key owner's consent is the
-// secret's resource policy (in AWS it would also be the key policy).
+// KMS: the KMS permission on the key of a value is decided by the key service with the key's policy, as
+// AWS evaluates it for the KMS calls Secrets Manager makes on the caller's behalf (kms:ViaService and
+// kms:CallerAccount set): a customer managed key under its default policy lets the account's identity
+// policies decide; the aws/secretsmanager key's policy lets every principal of its account use it through
+// Secrets Manager and no other account; a key policy that denies the caller makes the value unreadable.
 import {
   parsePolicy,
   SECRETS_MANAGER_OPERATIONS,
@@ -17,22 +17,22 @@ import {
   type KmsAction,
   type SecretsManagerOperation,
 } from '../../iam/index.ts';
+import type { KeyRow, KeyService } from '../kms/key-service.ts';
 import { awsErrors } from '../../errors/aws-errors.ts';
 import type { Executor } from '../../store/db.ts';
-import type { AccessCaller, AccessCheck, RequestAccess } from '../../access/authorizer.ts';
+import type { AccessCheck, RequestAccess } from '../../access/authorizer.ts';
 import { usesResourceTags } from '../../access/policy-keys.ts';
 import { unresolvedSecretArn } from './arn.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow, Tag } from './secret-store.ts';
 
 type Context = Record<string, ContextValue>;
-type KeyRef = { arn: string; key_manager: string };
 interface ResourcePolicy {
   policy: CompiledPolicy;
   usesTags: boolean;
 }
 
-export function createSecretAccess() {
+export function createSecretAccess(keys: KeyService) {
   const compiled = new Map<string, { text: string; value: ResourcePolicy }>();
 
   /** The secret's resource policy, compiled (cached by secret id while its text stays the same). */
@@ -111,30 +111,18 @@ export function createSecretAccess() {
    * Decision of a KMS action on the key that protects (or will protect) a value: the denial message, or
    * undefined when allowed. A key that is gone (undefined) fails the operation with its own error when used.
    */
-  function kmsDecision(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): string | undefined {
-    const caller = access.caller;
-    if (!caller || !key) return undefined;
-    const sameAccount = caller.accountId === owner.accountId;
-    if (sameAccount && access.identity.kind === 'root') return undefined;
-    if (key.key_manager === 'AWS') return sameAccount ? undefined : `${kmsDenial(caller, action, key)} because no resource-based policy allows the ${action} action`;
-    const decision = access.decide({
-      action,
-      resource: key.arn,
-      resourceAccountId: caller.accountId,
-      context: { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com`, 'kms:CallerAccount': caller.accountId },
-    });
-    if (decision.allowed) return undefined;
-    const head = kmsDenial(caller, action, key);
-    return decision.reason === 'explicit-deny' ? `${head} with an explicit deny in an identity-based policy` : `${head} because no identity-based policy allows the ${action} action`;
+  function kmsDecision(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): string | undefined {
+    if (!access.caller || !key) return undefined;
+    return keys.denialOnKey(access, key, action, { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com` });
   }
 
   /** Throws AccessDenied unless the KMS action on the key is allowed. */
-  function requireKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): void {
+  function requireKms(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): void {
     const denied = kmsDecision(access, owner, key, action);
     if (denied) throw awsErrors.accessDenied(denied);
   }
 
-  function allowsKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): boolean {
+  function allowsKms(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): boolean {
     return kmsDecision(access, owner, key, action) === undefined;
   }
 
@@ -142,11 +130,6 @@ export function createSecretAccess() {
 }
 
 export type SecretAccess = ReturnType<typeof createSecretAccess>;
-
-/** The start of a KMS AccessDenied message (built only for a denial: allowed calls are the hot path). */
-function kmsDenial(caller: AccessCaller, action: KmsAction, row: KeyRef): string {
-  return `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${row.arn}`;
-}
 
 function tagRecord(tags: Tag[]): Record<string, string> {
   const out: Record<string, string> = {};
