@@ -27,6 +27,7 @@ import * as access from './migrations/003-access.ts';
 import * as rotation from './migrations/004-rotation.ts';
 import * as auditSegments from './migrations/005-audit-segments.ts';
 import * as changeGeneration from './migrations/006-change-generation.ts';
+import * as kmsGrants from './migrations/008-kms-grants.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -114,6 +115,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['004-rotation', rotation.up],
   ['005-audit-segments', auditSegments.up],
   ['006-change-generation', changeGeneration.up],
+  ['008-kms-grants', kmsGrants.up],
 ];
 
 /** Every migration this server applies, in order (readiness checks that the database has them all). */

@@ -47,6 +47,11 @@ export function kmsHandlers(service: KmsService, authorizer: Authorizer): Record
     GetKeyRotationStatus: service.getKeyRotationStatus,
     RotateKeyOnDemand: service.rotateKeyOnDemand,
     ListKeyRotations: service.listKeyRotations,
+    CreateGrant: service.createGrant,
+    ListGrants: service.listGrants,
+    ListRetirableGrants: service.listRetirableGrants,
+    RetireGrant: service.retireGrant,
+    RevokeGrant: service.revokeGrant,
   };
   return Object.fromEntries(Object.entries(methods).map(([name, method]) => [name, bind(name, method)]));
 }

@@ -7,9 +7,11 @@
 // the alias's ARN. A reference that resolves to nothing is checked against the ARN it names, so a caller
 // without access gets AccessDenied whether the key exists or not.
 import { KMS_OPERATIONS, type KmsOperation } from '../../iam/index.ts';
-import type { RequestAccess } from '../../access/authorizer.ts';
+import type { AccessCheck, RequestAccess } from '../../access/authorizer.ts';
 import { findAliasTarget } from './alias-store.ts';
 import { decodeBlob } from './ciphertext-blob.ts';
+import { createGrantAuthorization } from './grant-authorization.ts';
+import { decodeGrantToken } from './grant-rules.ts';
 import type { KeyService } from './key-service.ts';
 import type { Scope } from './key-store.ts';
 import type { Executor } from '../../store/db.ts';
@@ -17,6 +19,7 @@ import type { Executor } from '../../store/db.ts';
 type Input = Record<string, unknown>;
 
 export function createKmsAuthorization(keys: KeyService, db: Executor) {
+  const grants = createGrantAuthorization(keys, db);
   const aliasArn = (scope: Scope, name: string) => (name.startsWith('arn:') ? name : `arn:aws:kms:${scope.region}:${scope.accountId}:${name}`);
 
   async function keyArnOf(scope: Scope, ref: string): Promise<string> {
@@ -55,6 +58,9 @@ export function createKmsAuthorization(keys: KeyService, db: Executor) {
           return target ? keys.keyArn(scope, target) : undefined;
         }
         if (str(input.KeyId)) return keyArnOf(scope, str(input.KeyId)!);
+        // RetireGrant by token: the key the token names.
+        const named = operation === 'RetireGrant' && str(input.GrantToken) ? decodeGrantToken(str(input.GrantToken)!) : undefined;
+        if (named) return keys.keyArn(scope, named.keyId);
         return operation === 'Decrypt' ? blobKeyArn(scope, input.CiphertextBlob) : undefined;
       }
     }
@@ -69,8 +75,21 @@ export function createKmsAuthorization(keys: KeyService, db: Executor) {
       const resource = await resourceOf(scope, operation, check.resource, input);
       // Nothing named (a missing required member): the operation itself reports it.
       if (resource === undefined) continue;
-      access.require({ action: check.action, resource, resourceAccountId: scope.accountId });
+      const request = { action: check.action, resource, resourceAccountId: scope.accountId };
+      if (await allowedByGrant(access, scope, operation, request, input)) continue;
+      access.require(request);
     }
+  }
+
+  /**
+   * The grants hook: only for a call the policies do not allow, and never past an explicit deny (no grant
+   * overrides one). See grant-authorization.ts.
+   */
+  async function allowedByGrant(access: RequestAccess, scope: Scope, operation: string, request: AccessCheck, input: Input): Promise<boolean> {
+    const decision = access.decide(request);
+    if (decision.allowed) return true;
+    if (decision.reason === 'explicit-deny' || !access.caller) return false;
+    return grants.allowsThroughGrant({ scope, principalArn: access.caller.arn, action: request.action, keyArn: request.resource, operation, input });
   }
 
   return { authorize };

@@ -1,8 +1,9 @@
 // The KMS service: one object whose methods are the KMS operations Coffer implements, composed from the
-// parts that hold the rules (lifecycle, aliases, cryptography, rotation, authorization). Methods take the caller's scope
+// parts that hold the rules (lifecycle, aliases, cryptography, rotation, grants, authorization). Methods take the caller's scope
 // and the decoded AWS request and return the AWS response shape.
 import { createKeyAliases } from './key-aliases.ts';
 import { createKeyCrypto } from './key-crypto.ts';
+import { createKeyGrants } from './key-grants.ts';
 import { createKeyLifecycle } from './key-lifecycle.ts';
 import { createKeyRotation } from './key-rotation.ts';
 import type { KmsServiceDeps } from './kms-context.ts';
@@ -17,6 +18,7 @@ export function createKmsService(deps: KmsServiceDeps) {
     ...createKeyAliases(deps),
     ...createKeyCrypto(deps),
     ...createKeyRotation(deps),
+    ...createKeyGrants(deps),
     ...createKmsAuthorization(deps.keys, deps.store.db),
   };
 }
