@@ -20,6 +20,7 @@ import {
   type CreateGrantCommandInput,
   type KMSClient,
 } from '@aws-sdk/client-kms';
+import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { allow, BACKENDS, expectAwsError, permitted, startAccessServer, type AccessServer } from '../access/helpers.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -221,5 +222,27 @@ for (const backend of BACKENDS) describe(`KMS grants (${backend.name})`, { skip:
     assert.equal(await child(['Decrypt']), false, 'no constraint is wider');
     assert.equal(await child(['Decrypt'], { EncryptionContextSubset: { tenant: 'b' } }), false);
     assert.equal(await child(['Encrypt'], { EncryptionContextSubset: { tenant: 'a' } }), false, 'an operation the grant lacks');
+  });
+
+  it('Secrets Manager honours a grant without constraint on the caller\'s behalf; constrained grants and explicit denies do not help', async () => {
+    const key = await newKey();
+    const rootSm = t.sm(t.root);
+    await rootSm.send(new CreateSecretCommand({ Name: 'grants/app', SecretString: 'v1', KmsKeyId: key.Arn }));
+    const smOnly = allow(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+    const reader = t.sm(await t.user('sm-reader', { p: smOnly }));
+    const constrained = t.sm(await t.user('sm-constrained', { p: smOnly }));
+    const denied = t.sm(await t.user('sm-denied', { p: smOnly, d: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }] } }));
+    const read = (c: typeof reader) => c.send(new GetSecretValueCommand({ SecretId: 'grants/app' }));
+    await expectAwsError(read(reader), 'AccessDeniedException', /kms:Decrypt/);
+    const { GrantId } = await grant({ KeyId: key.KeyId, GranteePrincipal: userArn('sm-reader'), Operations: ['Decrypt', 'GenerateDataKey'] });
+    await grant({ KeyId: key.KeyId, GranteePrincipal: userArn('sm-constrained'), Operations: ['Decrypt'], Constraints: { EncryptionContextSubset: { SecretARN: 'x' } } });
+    await grant({ KeyId: key.KeyId, GranteePrincipal: userArn('sm-denied'), Operations: ['Decrypt'] });
+    assert.equal((await read(reader)).SecretString, 'v1');
+    await reader.send(new PutSecretValueCommand({ SecretId: 'grants/app', SecretString: 'v2' }));
+    assert.equal((await read(reader)).SecretString, 'v2');
+    await expectAwsError(read(constrained), 'AccessDeniedException', /kms:Decrypt/);
+    await expectAwsError(read(denied), 'AccessDeniedException', /explicit deny/);
+    await root.send(new RevokeGrantCommand({ KeyId: key.KeyId, GrantId }));
+    await expectAwsError(read(reader), 'AccessDeniedException', /kms:Decrypt/);
   });
 });

@@ -32,10 +32,11 @@ export function createGrantAuthorization(keys: KeyService, db: Executor) {
     const grantOperation = request.action.slice('kms:'.length);
     if (request.operation === 'RetireGrant') return mayRetire(keyId, request);
     const context = contextOf(grantOperation, request.input);
-    const child = request.operation === 'CreateGrant' ? childGrant(request.input) : undefined;
+    if (request.operation !== 'CreateGrant') return keys.grantAllows(keyId, request.principalArn, grantOperation, context, db);
+    const child = childGrant(request.input);
     if (child === false) return false;
     const grants = await grantStore.grantsTo(db, keyId, request.principalArn);
-    return grants.some((g) => grantAllows(g, grantOperation, context) && (!child || allowsChildGrant(g, child.operations, child.constraint)));
+    return grants.some((g) => grantAllows(g, grantOperation, context) && allowsChildGrant(g, child.operations, child.constraint));
   }
 
   async function mayRetire(keyId: string, request: GrantRequest): Promise<boolean> {

@@ -19,6 +19,7 @@ import {
 } from '../../iam/index.ts';
 import { awsErrors } from '../../errors/aws-errors.ts';
 import type { Executor } from '../../store/db.ts';
+import type { KeyService } from '../kms/key-service.ts';
 import type { AccessCaller, AccessCheck, RequestAccess } from '../../access/authorizer.ts';
 import { usesResourceTags } from '../../access/policy-keys.ts';
 import { unresolvedSecretArn } from './arn.ts';
@@ -26,13 +27,15 @@ import * as db from './secret-store.ts';
 import type { Scope, SecretRow, Tag } from './secret-store.ts';
 
 type Context = Record<string, ContextValue>;
-type KeyRef = { arn: string; key_manager: string };
+type KeyRef = { key_id: string; arn: string; key_manager: string };
+/** What Secrets Manager asks of KMS grants (kms/key-service.ts's grantAllows). */
+type KmsGrants = Pick<KeyService, 'grantAllows'>;
 interface ResourcePolicy {
   policy: CompiledPolicy;
   usesTags: boolean;
 }
 
-export function createSecretAccess() {
+export function createSecretAccess(grants: KmsGrants) {
   const compiled = new Map<string, { text: string; value: ResourcePolicy }>();
 
   /** The secret's resource policy, compiled (cached by secret id while its text stays the same). */
@@ -108,15 +111,15 @@ export function createSecretAccess() {
   }
 
   /**
-   * Decision of a KMS action on the key that protects (or will protect) a value: the denial message, or
-   * undefined when allowed. A key that is gone (undefined) fails the operation with its own error when used.
+   * Decision of a KMS action on the key that protects (or will protect) a value: the denial, or undefined
+   * when allowed. A key that is gone (undefined) fails the operation with its own error when used.
    */
-  function kmsDecision(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): string | undefined {
+  function kmsDecision(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): { message: string; explicit: boolean } | undefined {
     const caller = access.caller;
     if (!caller || !key) return undefined;
     const sameAccount = caller.accountId === owner.accountId;
     if (sameAccount && access.identity.kind === 'root') return undefined;
-    if (key.key_manager === 'AWS') return sameAccount ? undefined : `${kmsDenial(caller, action, key)} because no resource-based policy allows the ${action} action`;
+    if (key.key_manager === 'AWS') return sameAccount ? undefined : { message: `${kmsDenial(caller, action, key)} because no resource-based policy allows the ${action} action`, explicit: false };
     const decision = access.decide({
       action,
       resource: key.arn,
@@ -125,17 +128,31 @@ export function createSecretAccess() {
     });
     if (decision.allowed) return undefined;
     const head = kmsDenial(caller, action, key);
-    return decision.reason === 'explicit-deny' ? `${head} with an explicit deny in an identity-based policy` : `${head} because no identity-based policy allows the ${action} action`;
+    const explicit = decision.reason === 'explicit-deny';
+    return { message: explicit ? `${head} with an explicit deny in an identity-based policy` : `${head} because no identity-based policy allows the ${action} action`, explicit };
   }
 
-  /** Throws AccessDenied unless the KMS action on the key is allowed. */
-  function requireKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): void {
+  /**
+   * The grants hook: a KMS action the policies do not allow on a customer managed key may be allowed by a
+   * grant of the key to the caller, never past an explicit deny. Secrets Manager binds its data keys with its
+   * own context string, not an EncryptionContext map, so only grants without a constraint match here.
+   * `db`: the caller's transaction, when there is one (on SQLite a read outside it would wait for it).
+   */
+  async function kmsDenialAfterGrants(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction, db: Executor): Promise<string | undefined> {
     const denied = kmsDecision(access, owner, key, action);
+    if (!denied || denied.explicit || !key || key.key_manager === 'AWS') return denied?.message;
+    const operation = action.slice('kms:'.length);
+    return (await grants.grantAllows(key.key_id, access.caller!.arn, operation, undefined, db)) ? undefined : denied.message;
+  }
+
+  /** Throws AccessDenied unless the KMS action on the key is allowed (by the policies or a grant). */
+  async function requireKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction, db: Executor): Promise<void> {
+    const denied = await kmsDenialAfterGrants(access, owner, key, action, db);
     if (denied) throw awsErrors.accessDenied(denied);
   }
 
-  function allowsKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction): boolean {
-    return kmsDecision(access, owner, key, action) === undefined;
+  async function allowsKms(access: RequestAccess, owner: Scope, key: KeyRef | undefined, action: KmsAction, db: Executor): Promise<boolean> {
+    return (await kmsDenialAfterGrants(access, owner, key, action, db)) === undefined;
   }
 
   return { resourcePolicyOf, allowsOnSecret, requireOnSecret, requireOnMissing, requireOnAccount, requireKms, allowsKms };

@@ -20,7 +20,7 @@ export type SecretService = ReturnType<typeof createSecretService>;
 export type { LockedSecret, RotationTarget, SecretRotation } from './secret-rotation.ts';
 
 export function createSecretService(deps: SecretServiceDeps) {
-  const access = createSecretAccess();
+  const access = createSecretAccess(deps.keys);
   const writes = createSecretWrites(deps, access);
   const reads = createSecretReads(deps, access);
   const listing = createSecretListing(deps, access);
