@@ -245,4 +245,20 @@ for (const backend of BACKENDS) describe(`KMS grants (${backend.name})`, { skip:
     await root.send(new RevokeGrantCommand({ KeyId: key.KeyId, GrantId }));
     await expectAwsError(read(reader), 'AccessDeniedException', /kms:Decrypt/);
   });
+
+  it('the grant operations are audited like the others, filed under the key as the call named it', async () => {
+    const key = await newKey();
+    const { GrantId } = await grant({ KeyId: key.KeyId, GranteePrincipal: userArn('audited'), Operations: ['Decrypt'] });
+    await root.send(new ListGrantsCommand({ KeyId: key.KeyId }));
+    await root.send(new RevokeGrantCommand({ KeyId: key.KeyId, GrantId }));
+    const { Events } = (await t.admin('LookupEvents', { MaxResults: 10 })) as { Events: Array<{ EventName: string; ResourceArn?: string; ReadOnly: string; CloudTrailEvent: string }> };
+    const [revoke, list, create] = Events.filter((e) => e.EventName !== 'LookupEvents');
+    assert.deepEqual([revoke.EventName, list.EventName, create.EventName], ['RevokeGrant', 'ListGrants', 'CreateGrant']);
+    assert.deepEqual([revoke.ResourceArn, list.ResourceArn, create.ResourceArn], [key.KeyId, key.KeyId, key.KeyId]);
+    const record = JSON.parse(create.CloudTrailEvent) as { requestParameters: Record<string, unknown>; responseElements: Record<string, unknown>; readOnly: boolean };
+    assert.equal(record.readOnly, false);
+    assert.deepEqual(record.requestParameters.Operations, ['Decrypt']);
+    assert.equal(record.responseElements.GrantId, GrantId);
+    assert.equal((JSON.parse(list.CloudTrailEvent) as { readOnly: boolean }).readOnly, true);
+  });
 });
