@@ -5,7 +5,8 @@
 //
 // Resources: the key's ARN (KeyId in any form, the key a ciphertext names, the key an alias points to) and
 // the alias's ARN. A reference that resolves to nothing is checked against the ARN it names, so a caller
-// without access gets AccessDenied whether the key exists or not.
+// without access gets AccessDenied whether the key exists or not. A check the policies do not allow may still
+// pass through a grant (allowedByGrant, grant-authorization.ts).
 import { KMS_OPERATIONS, type KmsOperation } from '../../iam/index.ts';
 import type { AccessCheck, RequestAccess } from '../../access/authorizer.ts';
 import { findAliasTarget } from './alias-store.ts';

@@ -7,7 +7,8 @@
 // account's identity policies decide), and the aws/secretsmanager key as AWS's managed key policy (every
 // principal of the account, through Secrets Manager only; no other account). Across accounts, the caller's
 // identity policy must allow the KMS action on the customer managed key; the key owner's consent is the
-// secret's resource policy (in AWS it would also be the key policy).
+// secret's resource policy (in AWS it would also be the key policy). KMS grants are honoured after the policies
+// (kmsDenialAfterGrants).
 import {
   parsePolicy,
   SECRETS_MANAGER_OPERATIONS,
