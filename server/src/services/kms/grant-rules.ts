@@ -140,9 +140,9 @@ export function encodeGrantToken(keyId: string, grantId: string, random: Buffer)
 
 /** The key id and grant id a token names, or undefined for a string that is not one of ours. */
 export function decodeGrantToken(token: string): { keyId: string; grantId: string } | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
   const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length !== 1 + 16 + 32 + 32 || bytes[0] !== 1) return undefined;
+  // Canonical form only: the decoder skips stray characters and bits, a re-encoding does not.
+  if (bytes.length !== 1 + 16 + 32 + 32 || bytes[0] !== 1 || bytes.toString('base64url') !== token) return undefined;
   const hex = bytes.subarray(1, 17).toString('hex');
   const keyId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   return { keyId, grantId: bytes.subarray(17, 49).toString('hex') };

@@ -66,19 +66,25 @@ export function createKeyGrants(deps: KmsServiceDeps) {
   async function listGrants(scope: KmsScope, input: ListGrantsRequest): Promise<ListGrantsResponse> {
     const row = await keys.resolve(scope, input.KeyId!, store.db, { aliases: false });
     if (input.GrantId !== undefined && !GRANT_ID.test(input.GrantId)) throw kmsErrors.invalidGrantId(input.GrantId);
-    const limit = Math.min(input.Limit ?? DEFAULT_LIMIT, MAX_LIMIT);
-    const listing = `grants:${row.key_id}`;
-    const rows = await grantStore.listGrants(store.db, row.key_id, { grantId: input.GrantId, grantee: input.GranteePrincipal }, decodeMarker(input.Marker, listing), limit + 1);
-    const { items, ...rest } = page(rows, limit, listing, (g) => g.grant_id);
-    return { Grants: items.map((g) => grantEntry(g, row.arn)), ...rest };
+    const filter = { grantId: input.GrantId, grantee: input.GranteePrincipal };
+    return grantPage(`grants:${row.key_id}`, input, (after, n) => grantStore.listGrants(store.db, row.key_id, filter, after, n), () => row.arn);
   }
 
   async function listRetirableGrants(scope: KmsScope, input: ListRetirableGrantsRequest): Promise<ListGrantsResponse> {
+    const retiring = input.RetiringPrincipal!;
+    return grantPage(`retirable:${retiring}`, input, (after, n) => grantStore.listRetirableGrants(store.db, scope, retiring, after, n), (g) => keys.keyArn(scope, g.key_id));
+  }
+
+  /** One page of grants in GrantId order: Limit 1 to 100 (default 50), the Marker of this listing. */
+  async function grantPage(
+    listing: string,
+    input: { Limit?: number; Marker?: string },
+    read: (afterGrantId: string | undefined, limit: number) => Promise<grantStore.GrantRow[]>,
+    keyArnOf: (grant: grantStore.GrantRow) => string,
+  ): Promise<ListGrantsResponse> {
     const limit = Math.min(input.Limit ?? DEFAULT_LIMIT, MAX_LIMIT);
-    const listing = `retirable:${input.RetiringPrincipal!}`;
-    const rows = await grantStore.listRetirableGrants(store.db, scope, input.RetiringPrincipal!, decodeMarker(input.Marker, listing), limit + 1);
-    const { items, ...rest } = page(rows, limit, listing, (g) => g.grant_id);
-    return { Grants: items.map((g) => grantEntry(g, keys.keyArn(scope, g.key_id))), ...rest };
+    const { items, ...rest } = page(await read(decodeMarker(input.Marker, listing), limit + 1), limit, listing, (g) => g.grant_id);
+    return { Grants: items.map((g) => grantEntry(g, keyArnOf(g))), ...rest };
   }
 
   /** RetireGrant: by GrantToken, or by KeyId and GrantId (the caller was authorized against that grant). */
