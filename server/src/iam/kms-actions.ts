@@ -36,6 +36,14 @@ export const KMS_OPERATIONS = {
   GetKeyPolicy: onKey('GetKeyPolicy'),
   PutKeyPolicy: onKey('PutKeyPolicy'),
   ListKeyPolicies: onKey('ListKeyPolicies'),
+  CreateGrant: onKey('CreateGrant'),
+  ListGrants: onKey('ListGrants'),
+  RevokeGrant: onKey('RevokeGrant'),
+  // AWS: the grant itself decides first (its retiring principal, or its grantee when it allows RetireGrant);
+  // kms:RetireGrant in a policy lets other principals of the account retire it.
+  RetireGrant: onKey('RetireGrant'),
+  // "The authorized resource in ListRetirableGrants calls is the retiring principal": Resource "*" in IAM.
+  ListRetirableGrants: noResource('ListRetirableGrants'),
   // "To create an alias you need kms:CreateAlias on the alias and on the KMS key" (and alike for delete).
   CreateAlias: { checks: [{ action: 'kms:CreateAlias', resource: 'alias' }, { action: 'kms:CreateAlias', resource: 'key' }] },
   DeleteAlias: { checks: [{ action: 'kms:DeleteAlias', resource: 'alias' }, { action: 'kms:DeleteAlias', resource: 'key' }] },

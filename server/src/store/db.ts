@@ -28,6 +28,7 @@ import * as rotation from './migrations/004-rotation.ts';
 import * as auditSegments from './migrations/005-audit-segments.ts';
 import * as changeGeneration from './migrations/006-change-generation.ts';
 import * as kmsKeyPolicies from './migrations/007-kms-key-policies.ts';
+import * as kmsGrants from './migrations/008-kms-grants.ts';
 import * as rotationToken from './migrations/009-rotation-token.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -117,6 +118,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['005-audit-segments', auditSegments.up],
   ['006-change-generation', changeGeneration.up],
   ['007-kms-key-policies', kmsKeyPolicies.up],
+  ['008-kms-grants', kmsGrants.up],
   ['009-rotation-token', rotationToken.up],
 ];
 

@@ -12,6 +12,7 @@ export async function resetUserData(db: Db): Promise<void> {
     await tx.deleteFrom('rotation_functions').execute();
     await tx.deleteFrom('kms_aliases').execute();
     await tx.deleteFrom('kms_key_tags').execute();
+    await tx.deleteFrom('kms_grants').execute();
     await tx.deleteFrom('kms_key_materials').execute();
     await tx.deleteFrom('kms_keys').execute();
     await tx.deleteFrom('iam_user_policies').execute();

@@ -60,6 +60,22 @@ export interface KmsKeyTagTable {
   tag_value: string;
 }
 
+export interface KmsGrantTable {
+  grant_id: string;
+  key_id: string;
+  account_id: string;
+  region: string;
+  name: string | null;
+  grantee_principal: string;
+  retiring_principal: string | null;
+  issuing_account: string;
+  /** JSON array of GrantOperation names */
+  operations: string;
+  /** JSON GrantConstraints, or null */
+  constraints: string | null;
+  created_at: number;
+}
+
 export interface KmsAliasTable {
   account_id: string;
   region: string;
@@ -230,6 +246,7 @@ export interface Database {
   kms_aliases: KmsAliasTable;
   kms_key_materials: KmsKeyMaterialTable;
   kms_key_tags: KmsKeyTagTable;
+  kms_grants: KmsGrantTable;
   secrets: SecretTable;
   secret_versions: SecretVersionTable;
   secret_version_stages: SecretVersionStageTable;

@@ -129,6 +129,8 @@ async function seed(server: TestServer): Promise<StoreRefs> {
   const userPolicy = policy({ Effect: 'Allow', Action: ['secretsmanager:*', 'kms:*'], Resource: '*' });
   await admin('PutUserPolicy', { UserName: 'fuzz-user', PolicyName: 'fuzz-policy', PolicyDocument: userPolicy });
   const { AccessKey } = (await admin('CreateAccessKey', { UserName: 'fuzz-user' })) as { AccessKey: Record<string, string> };
+  const userArn = `arn:aws:iam::${FUZZ_ACCOUNT}:user/fuzz-user`;
+  const grant = await kms('CreateGrant', { KeyId: keyOne.KeyId, GranteePrincipal: userArn, RetiringPrincipal: userArn, Operations: ['Encrypt', 'Decrypt'], Name: 'fuzz-grant' });
   const fn = await admin('CreateFunction', { Name: 'fuzz-fn', Template: 'SecretsManagerRDSPostgreSQLRotationSingleUser' });
 
   const arns = [alpha, beta, gamma, cmk, deleted].map((s) => String(s.ARN));
@@ -149,6 +151,9 @@ async function seed(server: TestServer): Promise<StoreRefs> {
     function: ['fuzz-fn'],
     functionArn: [String(fn.FunctionArn)],
     account: [FUZZ_ACCOUNT],
+    principal: [userArn, `arn:aws:iam::${FUZZ_ACCOUNT}:root`],
+    grant: [String(grant.GrantId)],
+    grantToken: [String(grant.GrantToken)],
   };
 }
 

@@ -19,6 +19,9 @@ export const REF_KINDS = [
   'function',
   'functionArn',
   'account',
+  'principal',
+  'grant',
+  'grantToken',
 ] as const;
 
 export type RefKind = (typeof REF_KINDS)[number];
@@ -75,6 +78,11 @@ const MEMBER_REFS: Record<string, readonly RefKind[]> = {
   RotationLambdaARN: ['functionArn'],
   AccountId: ['account'],
   ResourceArn: ['secret', 'key'],
+  GranteePrincipal: ['principal'],
+  RetiringPrincipal: ['principal'],
+  GrantId: ['grant'],
+  GrantToken: ['grantToken'],
+  GrantTokens: ['grantToken'],
 };
 
 export function refKindsFor(memberName: string): readonly RefKind[] {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   CancelKeyDeletionCommand,
   CreateAliasCommand,
+  CreateGrantCommand,
   DecryptCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
@@ -135,6 +136,7 @@ for (const dialect of DIALECTS) {
       await t.sm.send(new CreateSecretCommand({ Name: name, SecretString: 'gone soon', KmsKeyId: alias }));
       await t.sm.send(new CreateSecretCommand({ Name: survivor, SecretString: 'still here' }));
       const { CiphertextBlob: blob } = await t.kms.send(new EncryptCommand({ KeyId: key.id, Plaintext: Buffer.from('also gone') }));
+      await t.kms.send(new CreateGrantCommand({ KeyId: key.id, GranteePrincipal: `arn:aws:iam::${t.server.app.accountId}:user/doomed`, Operations: ['Decrypt'] }));
       await t.kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.id, PendingWindowInDays: 7 }));
       const sealedMaterial = (await target.query<{ material_sealed: Uint8Array }>(`select material_sealed from kms_key_materials where key_id = '${key.id}'`))
         .map((r) => Buffer.from(r.material_sealed));
@@ -149,6 +151,8 @@ for (const dialect of DIALECTS) {
 
       const materials = await target.query<{ n: number | string }>(`select count(*) as n from kms_key_materials where key_id = '${key.id}'`);
       assert.equal(Number(materials[0].n), 0, 'no material of the key is left in the store');
+      const grants = await target.query<{ n: number | string }>(`select count(*) as n from kms_grants where key_id = '${key.id}'`);
+      assert.equal(Number(grants[0].n), 0, 'nor any grant of the key');
       assert.deepEqual(await target.findBytes(sealedMaterial), [[]], 'nor its bytes anywhere in the store (SQLite: the files and the WAL)');
       await expectAwsError(t.kms.send(new DescribeKeyCommand({ KeyId: key.id })), 'NotFoundException', `Key '${key.arn}' does not exist`);
       assert.equal((await t.kms.send(new ListKeysCommand({}))).Keys!.some((k) => k.KeyId === key.id), false);

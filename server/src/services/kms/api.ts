@@ -51,6 +51,11 @@ export function kmsHandlers(service: KmsService, authorizer: Authorizer): Record
     GetKeyPolicy: service.getKeyPolicy,
     PutKeyPolicy: service.putKeyPolicy,
     ListKeyPolicies: service.listKeyPolicies,
+    CreateGrant: service.createGrant,
+    ListGrants: service.listGrants,
+    ListRetirableGrants: service.listRetirableGrants,
+    RetireGrant: service.retireGrant,
+    RevokeGrant: service.revokeGrant,
   };
   return Object.fromEntries(Object.entries(methods).map(([name, method]) => [name, bind(name, method)]));
 }

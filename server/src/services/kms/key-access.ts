@@ -36,15 +36,9 @@ export function createKeyAccess() {
     return decideWith(access, row, policyOf(row), action, context);
   }
 
-  /** The AccessDenied message for a denied decision on the key, or undefined when allowed. */
-  function denialOnKey(access: RequestAccess, row: KeyPolicyRow, action: string, context?: Context): string | undefined {
-    const decision = decideOnKey(access, row, action, context);
-    return decision.allowed ? undefined : accessDeniedMessage({ principal: { arn: access.caller!.arn }, action, resource: row.arn }, decision);
-  }
-
-  function requireOnKey(access: RequestAccess, row: KeyPolicyRow, action: string, context?: Context): void {
-    const denied = denialOnKey(access, row, action, context);
-    if (denied) throw awsErrors.accessDenied(denied);
+  /** The AccessDeniedException for a denied decision on the key. */
+  function refusalOnKey(access: RequestAccess, row: KeyPolicyRow, action: string, decision: Decision): Error {
+    return awsErrors.accessDenied(accessDeniedMessage({ principal: { arn: access.caller!.arn }, action, resource: row.arn }, decision));
   }
 
   /**
@@ -56,7 +50,7 @@ export function createKeyAccess() {
     throw kmsErrors.lockout();
   }
 
-  return { decideOnKey, denialOnKey, requireOnKey, requireNoLockout };
+  return { decideOnKey, refusalOnKey, requireNoLockout };
 }
 
 export type KeyAccess = ReturnType<typeof createKeyAccess>;

@@ -17,6 +17,8 @@ import type { KeyRow, RowLock, Scope } from './key-store.ts';
 import { createKeyAccess } from './key-access.ts';
 import { KeyUnavailableError } from './key-errors.ts';
 import { createKeySweep } from './key-sweep.ts';
+import { grantsTo } from './grant-store.ts';
+import { grantAllows as grantPermits } from './grant-rules.ts';
 
 export { KeyUnavailableError } from './key-errors.ts';
 export type { KeyRow };
@@ -305,6 +307,15 @@ export function createKeyService({ store, cache, rootKey, now }: KeyServiceDeps)
     }
   }
 
+  /**
+   * Does a grant of the key allow `operation` (a GrantOperation name) to the principal, for a request with this
+   * encryption context? Asked only after the policies did not allow a call: by the KMS API
+   * (grant-authorization.ts) and by Secrets Manager on a caller's behalf. `db`: the caller's transaction, if any.
+   */
+  async function grantAllows(keyId: string, principalArn: string, operation: string, context: Record<string, string> | undefined, db: Executor = store.db): Promise<boolean> {
+    return (await grantsTo(db, keyId, principalArn)).some((grant) => grantPermits(grant, operation, context));
+  }
+
   /** Wipes every opened material and data key this process holds. */
   function clearCache(): void {
     for (const value of materialCache.values()) value.fill(0);
@@ -334,6 +345,7 @@ export function createKeyService({ store, cache, rootKey, now }: KeyServiceDeps)
     forget,
     keyArn,
     clearCache,
+    grantAllows,
     defaultAlias: DEFAULT_SECRETS_ALIAS,
   };
 }

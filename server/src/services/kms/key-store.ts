@@ -119,9 +119,10 @@ export async function keysDueForDeletion(db: Executor, now: number, limit: numbe
     .execute();
 }
 
-/** Crypto-shredding: every material version, the tags and the aliases go; the row stays as a marker. */
+/** Crypto-shredding: every material version, the tags, the aliases and the grants go; the row stays as a marker. */
 export async function destroyKey(db: Executor, keyId: string): Promise<void> {
   await db.deleteFrom('kms_key_materials').where('key_id', '=', keyId).execute();
+  await db.deleteFrom('kms_grants').where('key_id', '=', keyId).execute();
   await db.deleteFrom('kms_key_tags').where('key_id', '=', keyId).execute();
   await db.deleteFrom('kms_aliases').where('key_id', '=', keyId).execute();
   await db

@@ -7,10 +7,14 @@
 // Resources: the key (KeyId in any form, the key a ciphertext names, the key an alias points to) and the
 // alias's ARN. A reference that resolves to nothing is checked against the ARN it names by identity
 // policies, so a caller without access gets AccessDenied whether the key exists or not.
+// A key's check the policies do not allow may still pass through a grant (allowedByGrant,
+// grant-authorization.ts), unless an explicit deny decided it.
 import { KMS_OPERATIONS, type KmsOperation } from '../../iam/index.ts';
 import type { RequestAccess } from '../../access/authorizer.ts';
 import { findAliasTarget } from './alias-store.ts';
 import { decodeBlob } from './ciphertext-blob.ts';
+import { createGrantAuthorization } from './grant-authorization.ts';
+import { decodeGrantToken } from './grant-rules.ts';
 import type { KeyRow, KeyService } from './key-service.ts';
 import type { Scope } from './key-store.ts';
 import type { Executor } from '../../store/db.ts';
@@ -20,6 +24,7 @@ type Input = Record<string, unknown>;
 type Target = { row: KeyRow } | { arn: string };
 
 export function createKmsAuthorization(keys: KeyService, db: Executor) {
+  const grants = createGrantAuthorization(keys, db);
   const aliasArn = (scope: Scope, name: string) => (name.startsWith('arn:') ? name : `arn:aws:kms:${scope.region}:${scope.accountId}:${name}`);
 
   async function keyTarget(scope: Scope, ref: string): Promise<Target> {
@@ -61,6 +66,9 @@ export function createKmsAuthorization(keys: KeyService, db: Executor) {
           return target ? keyTarget(scope, target) : undefined;
         }
         if (str(input.KeyId)) return keyNamed(input.KeyId);
+        // RetireGrant by token: the key the token names.
+        const named = operation === 'RetireGrant' && str(input.GrantToken) ? decodeGrantToken(str(input.GrantToken)!) : undefined;
+        if (named) return keyTarget(scope, named.keyId);
         return operation === 'Decrypt' ? blobTarget(scope, input.CiphertextBlob) : undefined;
       }
     }
@@ -74,9 +82,20 @@ export function createKmsAuthorization(keys: KeyService, db: Executor) {
       const target = await targetOf(scope, operation, check.resource, input);
       // Nothing named (a missing required member): the operation itself reports it.
       if (target === undefined) continue;
-      if ('row' in target) keys.requireOnKey(access, target.row, check.action);
+      if ('row' in target) await requireOnKey(access, scope, operation, target.row, check.action, input);
       else if (!access.unrestricted(scope.accountId)) access.require({ action: check.action, resource: target.arn, resourceAccountId: scope.accountId });
     }
+  }
+
+  /**
+   * A check on a key: its key policy with the identity policies, then the grants hook for what they do not
+   * allow, never past an explicit deny (no grant overrides one). See grant-authorization.ts.
+   */
+  async function requireOnKey(access: RequestAccess, scope: Scope, operation: string, row: KeyRow, action: string, input: Input): Promise<void> {
+    const decision = keys.decideOnKey(access, row, action);
+    if (decision.allowed) return;
+    if (decision.reason !== 'explicit-deny' && (await grants.allowsThroughGrant({ scope, principalArn: access.caller!.arn, action, keyArn: row.arn, operation, input }))) return;
+    throw keys.refusalOnKey(access, row, action, decision);
   }
 
   return { authorize };

@@ -1,8 +1,9 @@
 // The KMS service: one object whose methods are the KMS operations Coffer implements, composed from the
-// parts that hold the rules (lifecycle, aliases, cryptography, rotation, key policies, authorization). Methods take the caller's scope
+// parts that hold the rules (lifecycle, aliases, cryptography, rotation, key policies, grants, authorization). Methods take the caller's scope
 // and the decoded AWS request and return the AWS response shape.
 import { createKeyAliases } from './key-aliases.ts';
 import { createKeyCrypto } from './key-crypto.ts';
+import { createKeyGrants } from './key-grants.ts';
 import { createKeyLifecycle } from './key-lifecycle.ts';
 import { createKeyPolicies } from './key-policies.ts';
 import { createKeyRotation } from './key-rotation.ts';
@@ -19,6 +20,7 @@ export function createKmsService(deps: KmsServiceDeps) {
     ...createKeyCrypto(deps),
     ...createKeyRotation(deps),
     ...createKeyPolicies(deps),
+    ...createKeyGrants(deps),
     ...createKmsAuthorization(deps.keys, deps.store.db),
   };
 }

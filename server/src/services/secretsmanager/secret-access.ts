@@ -8,6 +8,7 @@
 // kms:CallerAccount set): a customer managed key under its default policy lets the account's identity
 // policies decide; the aws/secretsmanager key's policy lets every principal of its account use it through
 // Secrets Manager and no other account; a key policy that denies the caller makes the value unreadable.
+// KMS grants are honoured after the policies, never past an explicit deny (kmsRefusal).
 import {
   parsePolicy,
   SECRETS_MANAGER_OPERATIONS,
@@ -18,7 +19,6 @@ import {
   type SecretsManagerOperation,
 } from '../../iam/index.ts';
 import type { KeyRow, KeyService } from '../kms/key-service.ts';
-import { awsErrors } from '../../errors/aws-errors.ts';
 import type { Executor } from '../../store/db.ts';
 import type { AccessCheck, RequestAccess } from '../../access/authorizer.ts';
 import { usesResourceTags } from '../../access/policy-keys.ts';
@@ -108,22 +108,31 @@ export function createSecretAccess(keys: KeyService) {
   }
 
   /**
-   * Decision of a KMS action on the key that protects (or will protect) a value: the denial message, or
+   * The AccessDeniedException for a KMS action on the key that protects (or will protect) a value, or
    * undefined when allowed. A key that is gone (undefined) fails the operation with its own error when used.
+   * A customer managed key's grant to the caller allows what the policies do not, unless they deny it
+   * explicitly. Secrets Manager binds its data keys with its own context string, not an EncryptionContext
+   * map, so only grants without a constraint match here. `db`: the caller's transaction, when there is one
+   * (on SQLite a read outside it would wait for it).
    */
-  function kmsDecision(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): string | undefined {
-    if (!access.caller || !key) return undefined;
-    return keys.denialOnKey(access, key, action, { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com` });
+  async function kmsRefusal(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction, db: Executor): Promise<Error | undefined> {
+    const caller = access.caller;
+    if (!caller || !key) return undefined;
+    const decision = keys.decideOnKey(access, key, action, { 'kms:ViaService': `secretsmanager.${owner.region}.amazonaws.com` });
+    if (decision.allowed) return undefined;
+    const grantable = decision.reason !== 'explicit-deny' && key.key_manager !== 'AWS';
+    if (grantable && (await keys.grantAllows(key.key_id, caller.arn, action.slice('kms:'.length), undefined, db))) return undefined;
+    return keys.refusalOnKey(access, key, action, decision);
   }
 
-  /** Throws AccessDenied unless the KMS action on the key is allowed. */
-  function requireKms(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): void {
-    const denied = kmsDecision(access, owner, key, action);
-    if (denied) throw awsErrors.accessDenied(denied);
+  /** Throws AccessDenied unless the KMS action on the key is allowed (by the policies or a grant). */
+  async function requireKms(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction, db: Executor): Promise<void> {
+    const refusal = await kmsRefusal(access, owner, key, action, db);
+    if (refusal) throw refusal;
   }
 
-  function allowsKms(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction): boolean {
-    return kmsDecision(access, owner, key, action) === undefined;
+  async function allowsKms(access: RequestAccess, owner: Scope, key: KeyRow | undefined, action: KmsAction, db: Executor): Promise<boolean> {
+    return (await kmsRefusal(access, owner, key, action, db)) === undefined;
   }
 
   return { resourcePolicyOf, allowsOnSecret, requireOnSecret, requireOnMissing, requireOnAccount, requireKms, allowsKms };

@@ -92,7 +92,7 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     requireNotDeleted(secret);
     const version = await readVersion(entry, versionId, stage);
     const key = version.kms_key_id === null ? undefined : await keys.keyForRead(view, owner, version.kms_key_id);
-    access.requireKms(authz, owner, key, 'kms:Decrypt');
+    await access.requireKms(authz, owner, key, 'kms:Decrypt', store.db);
     const opened = await values.readValue(view, owner, secret.id, version);
     // The response's own copy (the text of a string value, a copy of a binary one); the opened bytes are wiped.
     const value = opened.kind === 'string' ? { SecretString: opened.bytes.toString('utf8') } : { SecretBinary: Buffer.from(opened.bytes) };

@@ -130,8 +130,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     }
     const key = await resolveKey(scope, input.KmsKeyId);
     if (value) {
-      access.requireKms(authz, scope, key, 'kms:GenerateDataKey');
-      access.requireKms(authz, scope, key, 'kms:Decrypt');
+      await access.requireKms(authz, scope, key, 'kms:GenerateDataKey', store.db);
+      await access.requireKms(authz, scope, key, 'kms:Decrypt', store.db);
     }
 
     return inTransaction(async (tx) => {
@@ -200,7 +200,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       }
       const secretKey = async () => {
         const key = await resolveKey(owner, secret.kms_key_id, tx);
-        access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
+        await access.requireKms(authz, owner, key, 'kms:GenerateDataKey', tx);
         return key;
       };
       const existing = await db.findVersion(tx, secret.id, token);
@@ -246,8 +246,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
         // The key checks of a fresh UpdateSecret with a value come first, so the comparison is no value
         // oracle for a caller who may not use the key.
         const key = await resolveKey(owner, secret.kms_key_id, tx);
-        access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
-        access.requireKms(authz, owner, key, 'kms:Decrypt');
+        await access.requireKms(authz, owner, key, 'kms:GenerateDataKey', tx);
+        await access.requireKms(authz, owner, key, 'kms:Decrypt', tx);
         if (retried.ciphertext && sameValue(await values.decrypt(owner, secret.id, retried, tx), value)) {
           return { ARN: secret.arn, Name: secret.name, VersionId: token };
         }
@@ -261,8 +261,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
         // The old key: a customer managed one needs kms:Decrypt; aws/secretsmanager (null) only its own account.
         const oldKeyAllowed = secret.kms_key_id === null
           ? authz.caller?.accountId === owner.accountId
-          : access.allowsKms(authz, owner, await resolveKey(owner, secret.kms_key_id, tx), 'kms:Decrypt');
-        rekey = oldKeyAllowed && access.allowsKms(authz, owner, newKey!, 'kms:Encrypt');
+          : await access.allowsKms(authz, owner, await resolveKey(owner, secret.kms_key_id, tx), 'kms:Decrypt', tx);
+        rekey = oldKeyAllowed && (await access.allowsKms(authz, owner, newKey!, 'kms:Encrypt', tx));
       }
       const patch: Partial<db.NewSecretRow> = {};
       if (input.Description !== undefined) patch.description = input.Description;
@@ -274,8 +274,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       if (newKey && rekey) await rekeyLabelledVersions(values, tx, owner, secret, newKey);
       if (!value) return { ARN: secret.arn, Name: secret.name };
       const key = newKey ?? (await resolveKey(owner, secret.kms_key_id, tx));
-      access.requireKms(authz, owner, key, 'kms:GenerateDataKey');
-      access.requireKms(authz, owner, key, 'kms:Decrypt');
+      await access.requireKms(authz, owner, key, 'kms:GenerateDataKey', tx);
+      await access.requireKms(authz, owner, key, 'kms:Decrypt', tx);
       await addVersion(tx, owner, secret, token, value, undefined, key);
       return { ARN: secret.arn, Name: secret.name, VersionId: token };
     }, () => awsErrors.resourceExists(VERSION_EXISTS));
