@@ -22,14 +22,19 @@ import type { Executor } from '../../store/db.ts';
 type Input = Record<string, unknown>;
 /** What one check is about: an existing key (its row), or an ARN that names no key of the caller's. */
 type Target = { row: KeyRow } | { arn: string };
+/**
+ * The operations whose key members take an alias (AWS: the cryptographic operations and DescribeKey). The
+ * others take a key id or key ARN only: an alias there names no key, so the operation answers NotFound.
+ */
+const TAKES_ALIAS = new Set(['Encrypt', 'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey']);
 
 export function createKmsAuthorization(keys: KeyService, db: Executor) {
   const grants = createGrantAuthorization(keys, db);
   const aliasArn = (scope: Scope, name: string) => (name.startsWith('arn:') ? name : `arn:aws:kms:${scope.region}:${scope.accountId}:${name}`);
 
-  async function keyTarget(scope: Scope, ref: string): Promise<Target> {
+  async function keyTarget(scope: Scope, ref: string, aliases = true): Promise<Target> {
     try {
-      return { row: await keys.resolve(scope, ref) };
+      return { row: await keys.resolve(scope, ref, db, { aliases }) };
     } catch {
       if (ref.startsWith('arn:')) return { arn: ref };
       return { arn: ref.startsWith('alias/') ? aliasArn(scope, ref) : keys.keyArn(scope, ref) };
@@ -44,7 +49,7 @@ export function createKmsAuthorization(keys: KeyService, db: Executor) {
   /** What a check of `resource` kind is about, or undefined when the request does not name it. */
   async function targetOf(scope: Scope, operation: string, kind: string, input: Input): Promise<Target | undefined> {
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    const keyNamed = async (v: unknown) => (str(v) ? keyTarget(scope, str(v)!) : undefined);
+    const keyNamed = async (v: unknown) => (str(v) ? keyTarget(scope, str(v)!, TAKES_ALIAS.has(operation)) : undefined);
     switch (kind) {
       case 'none':
         return { arn: '*' };
