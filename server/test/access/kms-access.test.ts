@@ -72,6 +72,19 @@ for (const backend of BACKENDS) describe(`KMS permissions (${backend.name})`, { 
     assert.equal(retried.VersionId, versionId);
   });
 
+  it('CreateSecret and PutSecretValue retries need kms:Decrypt on the existing key first: no value oracle', async () => {
+    const versionId = (await root.send(new ListSecretVersionIdsCommand({ SecretId: 'kms/cmk' }))).Versions![0]!.VersionId!;
+    // kms:GenerateDataKey and kms:Decrypt on the default key only: a CreateSecret under it passes its own key checks.
+    const writer = t.sm(await t.user('retrier', { p: allow(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']) }));
+    // the right value and a wrong one answer alike
+    for (const SecretString of ['under my key', 'a guess']) {
+      await expectAwsError(writer.send(new CreateSecretCommand({ Name: 'kms/cmk', SecretString, ClientRequestToken: versionId })), 'AccessDeniedException', /kms:Decrypt on resource: arn:aws:kms:/);
+      await expectAwsError(writer.send(new PutSecretValueCommand({ SecretId: 'kms/cmk', SecretString, ClientRequestToken: versionId })), 'AccessDeniedException', /kms:GenerateDataKey/);
+    }
+    assert.equal((await root.send(new CreateSecretCommand({ Name: 'kms/cmk', SecretString: 'under my key', ClientRequestToken: versionId }))).VersionId, versionId);
+    assert.equal((await root.send(new PutSecretValueCommand({ SecretId: 'kms/cmk', SecretString: 'under my key', ClientRequestToken: versionId }))).VersionId, versionId);
+  });
+
   it('the KMS API: each operation needs its kms: action on the key', async () => {
     const user = t.kms(await t.user('kms-user', { p: allow(['kms:Encrypt', 'kms:DescribeKey'], keyArn), l: allow('kms:ListKeys') }));
     const blob = (await user.send(new EncryptCommand({ KeyId: 'alias/app', Plaintext: Buffer.from('hello') }))).CiphertextBlob!;

@@ -144,6 +144,9 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
         if (value) {
           const version = await db.findVersion(tx, existing.id, token);
           if (version) {
+            // The comparison decrypts the stored value: it needs kms:Decrypt on the existing secret's key, which
+            // may not be the key the request named, so that it is no value oracle for a caller without it.
+            await access.requireKms(authz, scope, await resolveKey(scope, existing.kms_key_id, tx), 'kms:Decrypt', tx);
             if (version.ciphertext && sameValue(await values.decrypt(scope, existing.id, version, tx), value)) {
               return { ARN: existing.arn, Name: existing.name, VersionId: token };
             }
@@ -215,6 +218,9 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
           await db.updateSecret(tx, secret.id, { last_changed_at: now() });
           return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stagesOf(stages, token) };
         }
+        // A retry answers as a fresh write would first (kms:GenerateDataKey), and the comparison decrypts the
+        // stored value (kms:Decrypt): no value oracle for a caller who may not use the key.
+        await access.requireKms(authz, owner, await secretKey(), 'kms:Decrypt', tx);
         if (!sameValue(await values.decrypt(owner, secret.id, existing, tx), value)) throw tokenInUse(token, secret.arn);
         return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stagesOf(stages, token) };
       }
