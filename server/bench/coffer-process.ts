@@ -3,7 +3,7 @@
 // signer of the caller, and GetSecretValue requests for them signed once (a signature stays valid for 15 minutes,
 // longer than any run of the read-only benchmarks). Also the CPU time a process tree has used.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -98,6 +98,8 @@ export interface BenchServerOptions {
   /** a PostgreSQL database for the store (`--database-url`); SQLite in the data directory without one */
   databaseUrl?: string;
   nodeArgs?: string[];
+  /** a file that receives the server's standard output (its log) */
+  logFile?: string;
   /** serve HTTPS with this certificate (the bench's clients trust `caPem`) */
   tls?: { certFile: string; keyFile: string; caPem: string };
 }
@@ -108,6 +110,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(options.root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', options.workers, ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []), ...(options.tls ? ['--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  if (options.logFile) child.stdout!.pipe(createWriteStream(options.logFile));
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGINT');

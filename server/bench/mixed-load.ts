@@ -8,7 +8,8 @@
 //   BENCH_STORE        sqlite | postgres | both (default both)
 //   BENCH_SECONDS (15), BENCH_CONNECTIONS (64), BENCH_SECRETS (1000), BENCH_WORKERS (Coffer worker processes,
 //   default one per core as `npm start`), BENCH_NODE_ARGS (node flags for the Coffer processes, e.g.
-//   `--cpu-prof --cpu-prof-dir=/tmp/prof`; its workers inherit them).
+//   `--cpu-prof --cpu-prof-dir=/tmp/prof`; its workers inherit them), BENCH_SERVER_LOG (a path prefix: each Coffer
+//   server's log goes to <prefix>-<store>.log).
 // The client is signed-load.ts (why not wrk or autocannon: there).
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -54,26 +55,48 @@ interface Run {
   figures: OperationFigures[];
   /** CPU time (user + system) the target's processes spent per answered request, in microseconds */
   cpuPerRequest: number;
+  /** the same for this process, the client (signing most of it) */
+  clientCpuPerRequest: number;
 }
 
 async function run(server: BenchServer, port: number, pid: number | undefined, secs = seconds): Promise<Run> {
   const before = cpuMicros(pid);
+  const client = process.cpuUsage();
   const figures = await signedLoad({ port, signer: server.signer, targetPrefix: 'secretsmanager', operations: operations(server.names), connections, seconds: secs });
   const after = cpuMicros(pid);
-  return { figures, cpuPerRequest: before !== undefined && after !== undefined ? (after - before) / figures[0].count : NaN };
+  const clientCpu = process.cpuUsage(client);
+  return {
+    figures,
+    cpuPerRequest: before !== undefined && after !== undefined ? (after - before) / figures[0].count : NaN,
+    clientCpuPerRequest: (clientCpu.user + clientCpu.system) / figures[0].count,
+  };
 }
 
 /**
- * Sends each operation of the mix for a moment, so a policy or a body that fails shows before the load; returns
- * the size of a GetSecretValue answer (the bare server's answer).
+ * Sends each operation of the mix for a moment, so a policy or a body that fails shows before the load, and
+ * reads every secret once; returns the size of a GetSecretValue answer (the bare server's answer).
  */
 async function probe(server: BenchServer): Promise<number> {
   for (const op of operations(server.names)) {
     const figures = await signedLoad({ port: server.port, signer: server.signer, targetPrefix: 'secretsmanager', operations: [op], connections: 1, seconds: 0.2 });
     if (figures[0].errors > 0) throw new Error(`probe ${op.name} failed: ${figures[0].firstError}`);
   }
-  const res = await fetch(server.endpoint, { method: 'POST', headers: server.requests[0].headers, body: server.requests[0].body });
-  return (await res.text()).length;
+  // The first read of a secret in a day records its LastAccessedDate, a write: read each one now, so the
+  // figures are of the steady state, not of the day's first pass over the secrets.
+  let next = 0;
+  let bytes = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < server.requests.length) {
+        const { headers, body } = server.requests[next++];
+        const res = await fetch(server.endpoint, { method: 'POST', headers, body });
+        const text = await res.text();
+        if (res.status !== 200) throw new Error(`GetSecretValue failed: ${res.status} ${text}`);
+        bytes = text.length;
+      }
+    }),
+  );
+  return bytes;
 }
 
 function print(target: string, result: Run): void {
@@ -83,8 +106,9 @@ function print(target: string, result: Run): void {
       `${(f.name === 'all' ? target : '').padEnd(18)} ${f.name.padEnd(15)} ${f.rps.toFixed(0).padStart(7)} ${f.p50.toFixed(2).padStart(8)} ${f.p99.toFixed(2).padStart(8)} ${f.p999.toFixed(2).padStart(9)} ${cpu} ${String(f.errors).padStart(7)}`,
     );
   }
-  const failed = result.figures[0];
-  if (failed.errors > 0) console.log(`  first error: ${failed.firstError}`);
+  const total = result.figures[0];
+  console.log(`${''.padEnd(18)} client CPU ${result.clientCpuPerRequest.toFixed(0)} µs per request`);
+  if (total.errors > 0) console.log(`  first error: ${total.firstError}`);
 }
 
 async function main(): Promise<void> {
@@ -97,7 +121,7 @@ async function main(): Promise<void> {
   try {
     for (const store of stores!) {
       const database = store === 'postgres' ? await createTestDatabase() : undefined;
-      const server = await startBenchServer({ root, workers, secrets: secretCount, principal: 'user', actions: ACTIONS, databaseUrl: database?.url, nodeArgs }).catch(async (err: unknown) => {
+      const server = await startBenchServer({ root, workers, secrets: secretCount, principal: 'user', actions: ACTIONS, databaseUrl: database?.url, nodeArgs, logFile: process.env.BENCH_SERVER_LOG && `${process.env.BENCH_SERVER_LOG}-${store}.log` }).catch(async (err: unknown) => {
         await database?.drop();
         throw err;
       });
