@@ -49,6 +49,8 @@ function operations(names: string[]): LoadOperation[] {
   });
 }
 
+operations([]); // a malformed BENCH_MIX fails here, before any server starts
+
 const ACTIONS = ['GetSecretValue', 'PutSecretValue', 'DescribeSecret', 'ListSecrets'].map((a) => `secretsmanager:${a}`);
 
 interface Run {
