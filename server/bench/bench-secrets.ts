@@ -46,10 +46,11 @@ export async function benchUser(endpoint: string, port: number, admin: { accessK
     return (await res.json()) as Record<string, any>;
   };
   await call('CreateUser', { UserName: 'bench-reader' });
+  const secretActions = actions.filter((a) => a !== LIST);
   const policy = {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: actions.filter((a) => a !== LIST), Resource: 'arn:aws:secretsmanager:*:*:secret:bench/*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } },
+      ...(secretActions.length > 0 ? [{ Effect: 'Allow', Action: secretActions, Resource: 'arn:aws:secretsmanager:*:*:secret:bench/*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } }] : []),
       // ListSecrets names no secret: AWS authorizes it against Resource "*".
       ...(actions.includes(LIST) ? [{ Effect: 'Allow', Action: LIST, Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } }] : []),
       { Effect: 'Deny', Action: 'secretsmanager:*', Resource: '*', Condition: { StringEquals: { 'secretsmanager:VersionStage': 'AWSPREVIOUS' } } },
