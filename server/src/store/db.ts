@@ -219,12 +219,12 @@ async function migrate(db: Db, dialect: Dialect): Promise<void> {
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-/** True when a write failed on a primary-key or unique constraint (both dialects). */
 /** SQLite's write lock stayed taken past the busy timeout ("database is locked"). */
 export function isBusy(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
 }
 
+/** True when a write failed on a primary-key or unique constraint (both dialects). */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string } | undefined;
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
