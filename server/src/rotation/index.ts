@@ -14,6 +14,8 @@ import { createRotateSecret, rotationFields } from './rotate-secret.ts';
 import { createRotationAdmin } from './rotation-admin.ts';
 import { rotationStatusView } from './rotation-status.ts';
 import { createRotationScheduler } from './scheduler.ts';
+import { secretValuesOf } from './scrub.ts';
+import { parseSecretArnScope } from './secret-arn.ts';
 
 export interface RotationDeps {
   store: Store;
@@ -89,6 +91,7 @@ export function createRotation(deps: RotationDeps) {
     functions,
     logger: deps.logger,
     options,
+    secretValues: (arn) => secretValuesOfStages(secretService, arn),
     onProgress: deps.onProgress,
   });
   engineRef = engine;
@@ -137,3 +140,15 @@ export function createRotation(deps: RotationDeps) {
 }
 
 export type Rotation = ReturnType<typeof createRotation>;
+
+/** The values of a secret's labelled versions, for scrubbing a failed step's error (read only then). */
+async function secretValuesOfStages(service: SecretService, arn: string): Promise<string[]> {
+  const scope = parseSecretArnScope(arn);
+  if (!scope) return [];
+  const values: string[] = [];
+  for (const stage of ['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS']) {
+    const got = await service.getSecretValue(scope, { SecretId: arn, VersionStage: stage }).catch(() => undefined);
+    values.push(...secretValuesOf(got?.SecretString));
+  }
+  return values;
+}
