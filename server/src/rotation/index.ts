@@ -31,6 +31,12 @@ export interface RotationDeps {
   /** this server's id in leases and claims */
   holder: string;
   allowedCommands?: readonly string[];
+  /** directories under which Lambda-style functions' code may be */
+  allowedCodeDirs?: readonly string[];
+  /** the Python 3 interpreter for python3 handlers (`python3` by default) */
+  python?: string;
+  /** where the Lambda-style functions' bootstraps are (runtimes/lambda) */
+  lambdaBootstrapDir: string;
   endpoint?: () => string | undefined;
   engine?: Partial<EngineOptions>;
   /** how long a function may take for one step */
@@ -72,6 +78,8 @@ export function createRotation(deps: RotationDeps) {
     now,
     randomBytes: deps.randomBytes,
     allowedCommands: deps.allowedCommands ?? [],
+    allowedCodeDirs: deps.allowedCodeDirs ?? [],
+    lambdaRuntimes: { python: deps.python ?? 'python3', node: process.execPath, bootstrapDir: deps.lambdaBootstrapDir },
     endpoint: deps.endpoint ?? (() => undefined),
     templates: builtInTemplates(secretsApi, deps.logger),
     timeoutMs: deps.functionTimeoutMs ?? 5 * 60_000,

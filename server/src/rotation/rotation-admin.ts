@@ -27,6 +27,11 @@ interface CreateFunctionInput {
   Template?: string;
   Url?: string;
   Command?: string;
+  Code?: string;
+  Runtime?: string;
+  Handler?: string;
+  Environment?: { Variables?: Record<string, string> };
+  Timeout?: number;
   AccessKeyId?: string;
   SecretAccessKey?: string;
 }
@@ -49,14 +54,19 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
     if ((input.AccessKeyId === undefined) !== (input.SecretAccessKey === undefined)) {
       throw adminErrors.invalidInput('Give both AccessKeyId and SecretAccessKey, or neither.');
     }
-    if (input.AccessKeyId !== undefined && input.Command === undefined) {
-      throw adminErrors.invalidInput('Only a Command function takes credentials: an HTTP function calls the API with its own, a template acts as the service.');
+    if (input.AccessKeyId !== undefined && input.Command === undefined && input.Code === undefined) {
+      throw adminErrors.invalidInput('Only a Command or Code function takes credentials: an HTTP function calls the API with its own, a template acts as the service.');
     }
     const created = await functions.create(scope, {
       name: input.Name,
       template: input.Template,
       url: input.Url,
       command: input.Command,
+      code: input.Code,
+      runtime: input.Runtime,
+      handler: input.Handler,
+      variables: input.Environment?.Variables,
+      timeoutSeconds: input.Timeout,
       credentials: input.AccessKeyId !== undefined ? { accessKeyId: input.AccessKeyId, secretAccessKey: input.SecretAccessKey! } : undefined,
     });
     const { SigningKey, ...fn } = created;
