@@ -91,6 +91,7 @@ export function createRotation(deps: RotationDeps) {
     startRun: (secretId) => engineRef?.start(secretId),
   });
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine };
+  const secretValues = (arn: string) => secretValuesOfStages(secretService, arn);
   const engine = createRotationEngine({
     store,
     secrets,
@@ -99,7 +100,7 @@ export function createRotation(deps: RotationDeps) {
     functions,
     logger: deps.logger,
     options,
-    secretValues: (arn) => secretValuesOfStages(secretService, arn),
+    secretValues,
     onProgress: deps.onProgress,
   });
   engineRef = engine;
@@ -120,7 +121,7 @@ export function createRotation(deps: RotationDeps) {
     return secret ? rotationStatusView(secret, await db.findRotation(store.db, secret.id), options.maxAttempts) : undefined;
   }
 
-  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, maxAttempts: options.maxAttempts });
+  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, maxAttempts: options.maxAttempts, secretValues });
 
   return {
     status,

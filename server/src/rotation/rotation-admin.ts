@@ -20,6 +20,8 @@ export interface RotationAdminDeps {
   secrets: SecretRotation;
   functions: FunctionRegistry;
   maxAttempts: number;
+  /** the secret's values (and their password members) a failed step's error must not show */
+  secretValues: (secretArn: string) => Promise<string[]>;
 }
 
 interface CreateFunctionInput {
@@ -102,7 +104,8 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
       await invoke({ SecretId: secret.arn, ClientRequestToken: input.ClientRequestToken, Step: input.Step });
       return { StatusCode: 200 };
     } catch (err) {
-      return { StatusCode: 200, FunctionError: 'Unhandled', ErrorMessage: describeError(err) };
+      const known = await deps.secretValues(secret.arn).catch(() => []);
+      return { StatusCode: 200, FunctionError: 'Unhandled', ErrorMessage: describeError(err, known) };
     }
   }
 

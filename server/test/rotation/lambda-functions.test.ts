@@ -215,6 +215,22 @@ for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`Lambda-st
     });
   }
 
+  test("a handler whose error shows the secret's password: the rotation status and InvokeFunction show it scrubbed", async () => {
+    await s.admin('CreateFunction', {
+      Name: 'leaky', Code: join(CODE, 'nodejs'), Runtime: 'nodejs', Handler: 'leaky.handler',
+      AccessKeyId: principal.accessKeyId, SecretAccessKey: principal.secretAccessKey,
+    });
+    const password = strongPassword();
+    const { ARN } = await client.send(new CreateSecretCommand({ Name: uniqueName('leaky'), SecretString: JSON.stringify({ username: 'app_user', password }) }));
+    await client.send(new RotateSecretCommand({ SecretId: ARN, RotationLambdaARN: `arn:aws:lambda:us-east-1:${s.accountId}:function:leaky`, RotationRules: { AutomaticallyAfterDays: 30 } }));
+    await s.server.app.rotation.settled();
+    const status = await s.server.app.rotation.status(ARN!);
+    assert.match(status!.LastError!, /Error: could not log in as app_user with \*\*\*\* at createSecret\s*$/);
+    const out = await s.admin('InvokeFunction', { Name: 'leaky', SecretId: ARN, Step: 'testSecret', ClientRequestToken: randomUUID() });
+    assert.match(String(out.ErrorMessage), /Error: could not log in as app_user with \*\*\*\* at testSecret\s*$/);
+    assert.ok(!logs.some((l) => l.includes(password)), 'nor in the server log');
+  });
+
   test('CreateFunction checks a Code function: allowed directory, runtime, handler, reserved variables, credentials', async () => {
     const base = { Runtime: 'python3', Handler: 'lambda_function.lambda_handler', AccessKeyId: principal.accessKeyId, SecretAccessKey: principal.secretAccessKey };
     await expectAdminError(s.admin('CreateFunction', { Name: 'outside', Code: '/tmp', ...base }), 'InvalidInputException', /COFFER_ROTATION_CODE_DIRS/);
@@ -262,6 +278,9 @@ for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`Lambda-st
       assert.equal(seen.env.AWS_ACCESS_KEY_ID, principal.accessKeyId);
       assert.equal(seen.env.LAMBDA_TASK_ROOT, join(CODE, r.dir));
       assert.equal(seen.env._HANDLER, r.handler);
+      const trail = JSON.stringify((await s.admin('LookupEvents', { EventName: 'CreateFunction' })).Events);
+      assert.ok(trail.includes(name), 'CreateFunction is audited');
+      assert.ok(!trail.includes('from-the-function') && !trail.includes(principal.secretAccessKey), 'neither the variables nor the secret key are in the audit trail');
     });
   }
 });

@@ -45,7 +45,7 @@ export function runChildStep(step: ChildStep, event: RotationEvent): Promise<voi
     child.on('close', (code, signal) => {
       if (code === 0) return resolve();
       const timedOut = signal === 'SIGKILL' && Date.now() - started >= step.timeoutMs;
-      const how = timedOut ? `timed out after ${Math.round(step.timeoutMs / 1000)} s` : `exited with ${signal ?? code}`;
+      const how = timedOut ? `timed out after ${step.timeoutMs % 1000 === 0 ? `${step.timeoutMs / 1000} s` : `${step.timeoutMs} ms`}` : `exited with ${signal ?? code}`;
       const tail = output.trim() ? `: ${keepEnd(scrub(output.trim(), step.secrets, RAW_TAIL), OUTPUT_TAIL)}` : '';
       reject(new Error(`${step.label} ${how}${tail}`));
     });
