@@ -234,6 +234,9 @@ for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`Lambda-st
   test('CreateFunction checks a Code function: allowed directory, runtime, handler, reserved variables, credentials', async () => {
     const base = { Runtime: 'python3', Handler: 'lambda_function.lambda_handler', AccessKeyId: principal.accessKeyId, SecretAccessKey: principal.secretAccessKey };
     await expectAdminError(s.admin('CreateFunction', { Name: 'outside', Code: '/tmp', ...base }), 'InvalidInputException', /COFFER_ROTATION_CODE_DIRS/);
+    await expectAdminError(s.admin('CreateFunction', { Name: 'escape', Code: join(CODE, '..', '..'), ...base }), 'InvalidInputException', /COFFER_ROTATION_CODE_DIRS/);
+    await expectAdminError(s.admin('CreateFunction', { Name: 'missing', Code: join(CODE, 'ruby'), ...base }), 'InvalidInputException', /There is no directory .*ruby on the server host/);
+    await expectAdminError(s.admin('CreateFunction', { Name: 'relative', Code: 'python', ...base }), 'InvalidInputException', /absolute path of a directory on the server host/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'ruby', Code: join(CODE, 'python'), ...base, Runtime: 'ruby3.2' }), 'InvalidInputException', /runtime ruby3.2 is not supported/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'nohandler', Code: join(CODE, 'python'), ...base, Handler: undefined }), 'InvalidInputException', /needs a Runtime and a Handler/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'up', Code: join(CODE, 'python'), ...base, Handler: '../../x.handler' }), 'InvalidInputException', /module.function/);
@@ -242,7 +245,7 @@ for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`Lambda-st
     await expectAdminError(s.admin('CreateFunction', { Name: 'longtimeout', Code: join(CODE, 'python'), ...base, Timeout: 901 }), 'ValidationException');
     await expectAdminError(s.admin('CreateFunction', { Name: 'urlruntime', Url: 'https://example.com/', Runtime: 'python3' }), 'InvalidInputException', /for a function given by its Code/);
     const names = ((await s.admin('ListFunctions')).Functions as Array<Record<string, unknown>>).map((f) => String(f.Name));
-    for (const refused of ['outside', 'ruby', 'nohandler', 'up', 'reserved', 'nocreds', 'longtimeout', 'urlruntime']) assert.ok(!names.includes(refused), refused);
+    for (const refused of ['outside', 'escape', 'missing', 'relative', 'ruby', 'nohandler', 'up', 'reserved', 'nocreds', 'longtimeout', 'urlruntime']) assert.ok(!names.includes(refused), refused);
   });
 
   for (const r of [{ runtime: 'python3', handler: 'probe.handler', dir: 'python' }, { runtime: 'nodejs20.x', handler: 'probe.handler', dir: 'nodejs' }]) {

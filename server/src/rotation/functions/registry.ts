@@ -3,7 +3,8 @@
 // A function is a built-in template, an HTTP URL (events signed with a key made here, shown once), a
 // command the operator's configuration allows, or a Lambda-style handler in a code directory the configuration
 // allows (these two with the credentials they act with, sealed by the root key with a handler's variables).
-import { resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
 import type { RootKey } from '../../crypto/root-key.ts';
 import { adminErrors } from '../../errors/admin-errors.ts';
 import { isUniqueViolation, type Executor, type Store } from '../../store/db.ts';
@@ -68,6 +69,14 @@ export interface RegistryDeps {
 
 export function functionArn(scope: FunctionScope, name: string): string {
   return `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${name}`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, or not ours to see
+  }
 }
 
 /** A Lambda-style function's runtime, handler, variables and timeout, checked as Lambda checks them. */
@@ -150,10 +159,13 @@ export function createFunctionRegistry(deps: RegistryDeps) {
       secret = rootKey.seal(Buffer.from(JSON.stringify(def.credentials), 'utf8'), aad(arn));
     } else {
       kind = 'lambda';
+      // relative to what? the caller's directory is not the server's: say where, on the server host
+      if (!isAbsolute(def.code!)) throw adminErrors.invalidInput(`Code is the absolute path of a directory on the server host, not ${def.code}.`);
       target = resolve(def.code!);
       if (!codeDirAllowed(target)) {
         throw adminErrors.invalidInput(`The code directory ${target} is not allowed: the server's COFFER_ROTATION_CODE_DIRS must list it or a directory above it.`);
       }
+      if (!isDirectory(target)) throw adminErrors.invalidInput(`There is no directory ${target} on the server host.`);
       lambdaColumns = checkLambdaSettings(def);
       if (!def.credentials) throw adminErrors.invalidInput('A function given by its Code needs the credentials it acts with.');
       const sealed: SealedSettings = { ...def.credentials, ...(def.variables ? { variables: def.variables } : {}) };
