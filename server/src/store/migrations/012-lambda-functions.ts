@@ -1,5 +1,6 @@
-// Lambda-style rotation functions: a handler in a code directory (the function's target) run under a runtime
-// with a timeout of its own. Their environment variables are sealed with their credentials (secret_sealed).
+// Lambda-style rotation functions (kind 'lambda'): a handler in a code directory (the function's target) run
+// under a runtime with a timeout of its own. Their environment variables are sealed with their credentials
+// (secret_sealed).
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
