@@ -231,6 +231,22 @@ for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`Lambda-st
     assert.ok(!logs.some((l) => l.includes(password)), 'nor in the server log');
   });
 
+  test("a handler whose module or function is missing fails as Lambda's runtime does", async () => {
+    const { ARN } = await client.send(new CreateSecretCommand({ Name: uniqueName('missing'), SecretString: 'x' }));
+    const cases = [
+      { name: 'py-nomodule', dir: 'python', runtime: 'python3', handler: 'nope.handler', error: /Runtime\.ImportModuleError: Unable to import module 'nope': No module named 'nope'\s*$/ },
+      { name: 'py-nofunction', dir: 'python', runtime: 'python3', handler: 'probe.nope', error: /Runtime\.HandlerNotFound: Handler nope missing on module probe\s*$/ },
+      { name: 'node-nomodule', dir: 'nodejs', runtime: 'nodejs', handler: 'nope.handler', error: /Runtime\.ImportModuleError: Cannot find module 'nope'\s*$/ },
+      { name: 'node-nofunction', dir: 'nodejs', runtime: 'nodejs', handler: 'probe.nope', error: /Runtime\.HandlerNotFound: probe\.nope is undefined or not exported\s*$/ },
+    ];
+    for (const c of cases) {
+      await s.admin('CreateFunction', { Name: c.name, Code: join(CODE, c.dir), Runtime: c.runtime, Handler: c.handler, AccessKeyId: principal.accessKeyId, SecretAccessKey: principal.secretAccessKey });
+      const out = await s.admin('InvokeFunction', { Name: c.name, SecretId: ARN, Step: 'createSecret', ClientRequestToken: randomUUID() });
+      assert.equal(out.FunctionError, 'Unhandled', c.name);
+      assert.match(String(out.ErrorMessage), c.error, c.name);
+    }
+  });
+
   test('CreateFunction checks a Code function: allowed directory, runtime, handler, reserved variables, credentials', async () => {
     const base = { Runtime: 'python3', Handler: 'lambda_function.lambda_handler', AccessKeyId: principal.accessKeyId, SecretAccessKey: principal.secretAccessKey };
     await expectAdminError(s.admin('CreateFunction', { Name: 'outside', Code: '/tmp', ...base }), 'InvalidInputException', /COFFER_ROTATION_CODE_DIRS/);
