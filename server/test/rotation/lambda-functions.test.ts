@@ -257,11 +257,14 @@ for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`Lambda-st
     await expectAdminError(s.admin('CreateFunction', { Name: 'nohandler', Code: join(CODE, 'python'), ...base, Handler: undefined }), 'InvalidInputException', /needs a Runtime and a Handler/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'up', Code: join(CODE, 'python'), ...base, Handler: '../../x.handler' }), 'InvalidInputException', /module.function/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'reserved', Code: join(CODE, 'python'), ...base, Environment: { Variables: { AWS_REGION: 'eu-west-1' } } }), 'InvalidInputException', /AWS_REGION is reserved/);
+    for (const variable of ['PATH', 'LD_PRELOAD', 'NODE_OPTIONS', 'PYTHONPATH']) {
+      await expectAdminError(s.admin('CreateFunction', { Name: 'loader', Code: join(CODE, 'python'), ...base, Environment: { Variables: { [variable]: '/tmp' } } }), 'InvalidInputException', new RegExp(`${variable} would run code from outside the code directory`));
+    }
     await expectAdminError(s.admin('CreateFunction', { Name: 'nocreds', Code: join(CODE, 'python'), Runtime: 'python3', Handler: 'lambda_function.lambda_handler' }), 'InvalidInputException', /needs the credentials/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'longtimeout', Code: join(CODE, 'python'), ...base, Timeout: 901 }), 'ValidationException');
     await expectAdminError(s.admin('CreateFunction', { Name: 'urlruntime', Url: 'https://example.com/', Runtime: 'python3' }), 'InvalidInputException', /for a function given by its Code/);
     const names = ((await s.admin('ListFunctions')).Functions as Array<Record<string, unknown>>).map((f) => String(f.Name));
-    for (const refused of ['outside', 'escape', 'missing', 'relative', 'ruby', 'nohandler', 'up', 'reserved', 'nocreds', 'longtimeout', 'urlruntime']) assert.ok(!names.includes(refused), refused);
+    for (const refused of ['outside', 'escape', 'missing', 'relative', 'ruby', 'nohandler', 'up', 'reserved', 'loader', 'nocreds', 'longtimeout', 'urlruntime']) assert.ok(!names.includes(refused), refused);
   });
 
   for (const r of [{ runtime: 'python3', handler: 'probe.handler', dir: 'python' }, { runtime: 'nodejs20.x', handler: 'probe.handler', dir: 'nodejs' }]) {

@@ -26,6 +26,14 @@ export const RESERVED_VARIABLES = new Set([
   'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
 ]);
 
+/**
+ * Variables that would change which code runs (the interpreter found on PATH, preloaded libraries, modules
+ * from elsewhere): only code under COFFER_ROTATION_CODE_DIRS may run, so a function may not set them.
+ */
+export function loadsOtherCode(name: string): boolean {
+  return /^(PATH|LD_\w+|DYLD_\w+|NODE_OPTIONS|NODE_PATH|PYTHON\w+)$/.test(name);
+}
+
 export interface LambdaFunction {
   name: string;
   arn: string;
@@ -55,7 +63,6 @@ export function lambdaInvoker(fn: LambdaFunction, runtimes: LambdaRuntimes, env:
     const environment: NodeJS.ProcessEnv = {
       ...fn.variables,
       ...awsEnvironment(e),
-      ...(fn.variables.PATH ? { PATH: fn.variables.PATH } : {}),
       SECRETS_MANAGER_ENDPOINT: e.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

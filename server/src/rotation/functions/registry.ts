@@ -11,7 +11,7 @@ import { isUniqueViolation, type Executor, type Store } from '../../store/db.ts'
 import * as db from '../rotation-store.ts';
 import { commandInvoker } from './command-function.ts';
 import { httpInvoker } from './http-function.ts';
-import { lambdaInvoker, RESERVED_VARIABLES, runtimeFamily, type LambdaRuntimes } from './lambda-function.ts';
+import { lambdaInvoker, loadsOtherCode, RESERVED_VARIABLES, runtimeFamily, type LambdaRuntimes } from './lambda-function.ts';
 import type { FunctionScope, Invoke } from './types.ts';
 
 export interface FunctionDefinition {
@@ -90,6 +90,7 @@ function checkLambdaSettings(def: FunctionDefinition): Pick<db.FunctionRow, 'run
   if (t !== undefined && !(Number.isInteger(t) && t >= 1 && t <= 900)) throw adminErrors.invalidInput('Timeout is a whole number of seconds from 1 to 900.');
   for (const name of Object.keys(def.variables ?? {})) {
     if (RESERVED_VARIABLES.has(name)) throw adminErrors.invalidInput(`The environment variable ${name} is reserved: Coffer sets it, as Lambda does.`);
+    if (loadsOtherCode(name)) throw adminErrors.invalidInput(`The environment variable ${name} would run code from outside the code directory: put what the function needs in it.`);
   }
   return { runtime: def.runtime, handler: def.handler, timeout_seconds: t ?? null };
 }
