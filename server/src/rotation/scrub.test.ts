@@ -8,6 +8,8 @@ test('password fields are scrubbed in JSON, Python dict reprs, key=value pairs a
   assert.equal(scrub('login failed: user=app pwd=hunter22; retry'), 'login failed: user=app pwd=****; retry');
   assert.equal(scrub('{"SecretString":"{\\"password\\":\\"x\\"}"}'), '{"SecretString":****}');
   assert.equal(scrub('{"secret": "tok-123456"}'), '{"secret": ****}');
+  assert.equal(scrub("{'client_secret': 'tok-123456'}"), "{'client_secret': ****}");
+  assert.equal(scrub('token refused: client_secret=abc123&grant=x'), 'token refused: client_secret=****&grant=x');
   assert.equal(scrub('postgres://app:pa55word@db:5432/x'), 'postgres://app:****@db:5432/x');
 });
 
@@ -15,6 +17,7 @@ test("a traceback's source lines stay readable: `secret = ...` is code, not a va
   const line = '    secret = service_client.get_secret_value(SecretId=arn, VersionStage="AWSCURRENT")';
   assert.equal(scrub(line), line);
   assert.equal(scrub('current_secret = get_secret_dict(client, arn)'), 'current_secret = get_secret_dict(client, arn)');
+  assert.equal(scrub('    "SecretId": arn, secret_dict = json.loads(secret["SecretString"])'), '    "SecretId": arn, secret_dict = json.loads(secret["SecretString"])');
 });
 
 test('the values the caller knows are scrubbed wherever they appear, longest first', () => {

@@ -1,11 +1,12 @@
 // Passwords never leave a rotation in an error or a log line: every message the engine records goes
 // through scrub(), which removes the values it is told about (the secret's own values, tokens, keys) and the
-// values of password fields: a JSON member, dict entry or key=value pair whose name is a password's. A bare
-// `secret = ...` (a traceback's source line) is code, not a value, and is kept; a quoted "secret" member is scrubbed.
+// values of password fields: a JSON member, dict entry or key=value pair whose name is a password's. A name
+// ending in `secret` counts when it is quoted ("client_secret": ...) or written key=value without spaces
+// (client_secret=...): `secret = service_client.get_secret_value(...)`, a traceback's source line, is code and is kept.
 const PASSWORD_NAME = String.raw`[\w-]*(?:password|passwd|pwd)|SecretString|SecretAccessKey|secret_access_key`;
 const VALUE = String.raw`("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;}&)]+)`;
 const PASSWORD_FIELD = new RegExp(String.raw`((?<![\w-])(["']?)(?:${PASSWORD_NAME})\2\s*[:=]\s*)${VALUE}`, 'gi');
-const SECRET_MEMBER = new RegExp(String.raw`((["'])secret\2\s*:\s*)${VALUE}`, 'gi');
+const SECRET_FIELD = new RegExp(String.raw`((?<![\w-])(?:(["'])[\w-]*secret\2\s*[:=]\s*|[\w-]*secret[:=](?=\S)))${VALUE}`, 'gi');
 const URL_PASSWORD = /(\w+:\/\/[^:/\s]+:)([^@\s]+)(@)/g;
 export const MAX_ERROR_LENGTH = 1000;
 
@@ -23,7 +24,7 @@ export function scrub(text: string, secrets: ReadonlyArray<string | undefined> =
   let out = text;
   // longest first, so that a value containing another is removed whole
   for (const s of [...secrets].sort((a, b) => (b?.length ?? 0) - (a?.length ?? 0))) if (s && s.length >= 4) out = out.split(s).join('****');
-  out = out.replace(PASSWORD_FIELD, '$1****').replace(SECRET_MEMBER, '$1****').replace(URL_PASSWORD, '$1****$3');
+  out = out.replace(PASSWORD_FIELD, '$1****').replace(SECRET_FIELD, '$1****').replace(URL_PASSWORD, '$1****$3');
   return keepEnd(out, max);
 }
 
