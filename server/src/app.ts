@@ -45,7 +45,7 @@ import { createRotation, type Rotation } from './rotation/index.ts';
 import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
 import { rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
-import { consoleDistDir, repoDir } from './paths.ts';
+import { consoleDistDir, lambdaRuntimeDir, repoDir } from './paths.ts';
 import { createLog, type Log } from './observability/log.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { localMetricsRegistry, type MetricsRegistry } from './observability/metrics-registry.ts';
@@ -198,6 +198,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger: { error: logger.error, info },
       holder: randomUUID(),
       allowedCommands: config.rotationCommands,
+      allowedCodeDirs: config.rotationCodeDirs,
+      python: config.rotationPython,
+      lambdaBootstrapDir: lambdaRuntimeDir(),
       endpoint: () => endpoint,
       engine: options.rotation,
       onProgress: (event) => {

@@ -230,6 +230,10 @@ export interface RotationFunctionTable {
   target: string;
   secret_sealed: Buffer | null;
   created_at: number;
+  /** a Lambda-style function's runtime, handler and timeout (null for the other kinds) */
+  runtime: string | null;
+  handler: string | null;
+  timeout_seconds: number | null;
 }
 
 export interface LeaseTable {
