@@ -238,6 +238,19 @@ export interface LeaseTable {
   expires_at: number;
 }
 
+/** A secret's replication to one region (migration 010). */
+export interface SecretReplicaTable {
+  primary_id: string;
+  region: string;
+  /** the KmsKeyId as the caller gave it; null: the region's aws/secretsmanager */
+  kms_key_id: string | null;
+  status: string;
+  status_message: string | null;
+  /** the replica's secret row in this store; null when the region failed before one was written */
+  replica_id: string | null;
+  created_at: number;
+}
+
 export interface Database {
   meta: MetaTable;
   change_generation: ChangeGenerationTable;
@@ -251,6 +264,7 @@ export interface Database {
   secret_versions: SecretVersionTable;
   secret_version_stages: SecretVersionStageTable;
   secret_tags: SecretTagTable;
+  secret_replicas: SecretReplicaTable;
   accounts: AccountTable;
   iam_users: IamUserTable;
   iam_user_policies: IamUserPolicyTable;
