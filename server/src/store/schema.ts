@@ -249,6 +249,8 @@ export interface SecretReplicaTable {
   /** the replica's secret row in this store; null when the region failed before one was written */
   replica_id: string | null;
   created_at: number;
+  /** the entry's place in ReplicationStatus (the order regions were first added in) */
+  position: number;
 }
 
 export interface Database {

@@ -14,8 +14,7 @@ export async function listReplicaEntries(db: Executor, primaryId: string): Promi
     .selectAll('r')
     .select('s.last_accessed_at as replica_last_accessed_at')
     .where('r.primary_id', '=', primaryId)
-    .orderBy('r.created_at')
-    .orderBy('r.region')
+    .orderBy('r.position')
     .execute();
 }
 

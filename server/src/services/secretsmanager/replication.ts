@@ -68,11 +68,13 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
    * fails (AWS's StatusMessage) unless `force` replaces it; so does a region whose key cannot be used.
    */
   async function addRegions(tx: Tx, primary: SecretRow, regions: ReplicaRegions, force: boolean): Promise<void> {
-    const earlier = new Map((await replicas.listReplicaEntries(tx, primary.id)).map((e) => [e.region, e.created_at]));
+    const earlier = await replicas.listReplicaEntries(tx, primary.id);
+    let next = Math.max(0, ...earlier.map((e) => e.position + 1));
     for (const { region, kmsKeyId } of regions) {
       const scope = { accountId: primary.account_id, region };
       // A failed region tried again keeps its place in ReplicationStatus.
-      const entry = { primary_id: primary.id, region, kms_key_id: kmsKeyId, created_at: earlier.get(region) ?? now() };
+      const before = earlier.find((e) => e.region === region);
+      const entry = { primary_id: primary.id, region, kms_key_id: kmsKeyId, created_at: before?.created_at ?? now(), position: before?.position ?? next++ };
       const failed = (message: string) => replicas.upsertReplicaEntry(tx, { ...entry, status: FAILED, status_message: message, replica_id: null });
       const taken = await db.findSecretByName(tx, scope, primary.name, store.forUpdate);
       if (taken) {

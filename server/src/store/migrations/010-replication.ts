@@ -17,6 +17,8 @@ export async function up(db: Kysely<unknown>, types: ColumnTypes): Promise<void>
     // the replica's secret row in this store; null while the region failed before one was written
     .addColumn('replica_id', 'text')
     .addColumn('created_at', types.time, (c) => c.notNull())
+    // the entry's place in ReplicationStatus: the order regions were first added in
+    .addColumn('position', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('secret_replicas_pk', ['primary_id', 'region'])
     .execute();
   await db.schema.createIndex('secret_replicas_replica').on('secret_replicas').column('replica_id').execute();
