@@ -4,15 +4,15 @@ Environment as boto3_scenarios.py (COFFER_ENDPOINT, the `coffer` profile). Print
 ({"scenario", "ok", "error"?}) and exits 1 if any failed.
 """
 
-import json
 import os
 import sys
-import traceback
 import uuid
 
 import boto3
-import botocore.exceptions
 from botocore.config import Config
+
+# check, expect_error and the runner are the other scenarios' (this folder is on the path of a script run).
+from boto3_scenarios import check, expect_error, run_scenarios
 
 ENDPOINT = os.environ["COFFER_ENDPOINT"]
 CONFIG = Config(retries={"total_max_attempts": 1, "mode": "standard"})
@@ -23,22 +23,6 @@ REPLICA_WRITE = "Operation not permitted on a replica secret. Call must be made 
 
 def client(region):
     return boto3.session.Session().client("secretsmanager", endpoint_url=ENDPOINT, region_name=region, config=CONFIG)
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-def expect_error(fn, exception_class, code, message_part=None):
-    try:
-        fn()
-    except exception_class as err:
-        check(err.response["Error"]["Code"] == code, f"error code {err.response['Error']['Code']!r}, expected {code!r}")
-        if message_part is not None:
-            check(message_part in err.response["Error"]["Message"], f"message {err.response['Error']['Message']!r} lacks {message_part!r}")
-        return err
-    raise AssertionError(f"expected {code}, but the call succeeded")
 
 
 def scenario_replicate_read_change():
@@ -95,15 +79,7 @@ SCENARIOS = {
 
 
 def main(argv):
-    failed = 0
-    for key in argv or list(SCENARIOS):
-        try:
-            SCENARIOS[key]()
-            print(json.dumps({"scenario": key, "ok": True}), flush=True)
-        except Exception as err:  # report every scenario, then fail the run
-            failed += 1
-            print(json.dumps({"scenario": key, "ok": False, "error": f"{type(err).__name__}: {err}", "trace": traceback.format_exc()}), flush=True)
-    return 1 if failed else 0
+    return run_scenarios(SCENARIOS, argv)
 
 
 if __name__ == "__main__":
