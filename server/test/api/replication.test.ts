@@ -318,6 +318,31 @@ for (const backend of BACKENDS) describe(`replication in one deployment (${backe
     );
   });
 
+  it('records the calls, and every replica written or failed, in the audit trail', async () => {
+    const { name, arn } = await primaryWithReplica();
+    const replicaArn = arn.replace(`:${PRIMARY}:`, `:${EU}:`);
+    await us.send(new PutSecretValueCommand({ SecretId: name, SecretString: `${MARK}-audited` }));
+    const taken = uniqueName('audit-taken');
+    await ap.send(new CreateSecretCommand({ Name: taken, SecretString: 'ap' }));
+    await us.send(new CreateSecretCommand({ Name: taken, SecretString: 'us', AddReplicaRegions: [{ Region: AP }] }));
+    type Event = { EventName: string; ResourceArn?: string; CloudTrailEvent: string };
+    const lookup = async (input: Record<string, unknown>) => ((await s.admin('LookupEvents', { ...input, MaxResults: 50 })) as { Events: Event[] }).Events;
+    let written: Event[] = [];
+    for (let i = 0; i < 50 && written.length < 2; i++) {
+      written = (await lookup({ ResourceArn: replicaArn })).filter((e) => e.EventName === 'ReplicationSucceeded');
+      if (written.length < 2) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(written.length, 2, 'the replica added, then the new value carried to it');
+    const event = JSON.parse(written[0].CloudTrailEvent);
+    assert.equal(event.eventType, 'AwsServiceEvent');
+    assert.equal(event.awsRegion, EU);
+    assert.deepEqual(event.additionalEventData, { PrimarySecretId: arn, Region: EU });
+    assert.ok(!written[0].CloudTrailEvent.includes(MARK), 'no value in the trail');
+    const failed = (await lookup({ EventName: 'ReplicationFailed' })).map((e) => JSON.parse(e.CloudTrailEvent));
+    assert.ok(failed.some((e) => e.additionalEventData.StatusMessage === 'Secret with this name already exists in this region' && e.awsRegion === AP));
+    assert.ok((await lookup({ EventName: 'ReplicateSecretToRegions' })).length > 0);
+  });
+
   if (backend.name === 'sqlite') {
     it('stores no replica value in clear text', async () => {
       const hay = filesOf(s.server.dataDir).map((f) => readFileSync(f));

@@ -9,7 +9,7 @@ import { AwsError, awsErrors } from '../../errors/aws-errors.ts';
 import type { Executor, Tx } from '../../store/db.ts';
 import type { KeyRow } from '../kms/key-service.ts';
 import { buildSecretArn, SUFFIX_LENGTH } from './arn.ts';
-import type { SecretServiceDeps } from './secret-context.ts';
+import type { ReplicationEvent, SecretServiceDeps } from './secret-context.ts';
 import { storedKeyId } from './stored-key-id.ts';
 import * as db from './secret-store.ts';
 import * as replicas from './replica-store.ts';
@@ -42,6 +42,34 @@ type SealedRow = Pick<VersionRow, 'kms_key_id' | 'wrapped_key' | 'ciphertext' | 
 
 export function createReplicaSync(deps: SecretServiceDeps) {
   const { keys, values, store } = deps;
+  /** Events of replicas written in a transaction, told once it commits (dropped with it on a rollback). */
+  const pending = new WeakMap<Tx, ReplicationEvent[]>();
+
+  /**
+   * Every write of the service runs here: a transaction whose replication events are told after the commit,
+   * so the audit trail never records a replica write that was rolled back.
+   */
+  async function transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    let events: ReplicationEvent[] = [];
+    const result = await store.db.transaction().execute(async (tx) => {
+      events = [];
+      pending.set(tx, events);
+      return work(tx);
+    });
+    for (const event of events) deps.onReplication?.(event);
+    return result;
+  }
+
+  /** Records what replication did to the replica of `primary` in `region` (told after the commit). */
+  function note(tx: Tx, primary: SecretRow, region: string, failure?: string): void {
+    pending.get(tx)?.push({
+      accountId: primary.account_id,
+      region,
+      eventName: failure === undefined ? 'ReplicationSucceeded' : 'ReplicationFailed',
+      resourceArn: replicaArn(primary, region),
+      details: { PrimarySecretId: primary.arn, Region: region, ...(failure !== undefined ? { StatusMessage: failure } : {}) },
+    });
+  }
 
   /** The replica region's key, held for the transaction (a KMS failure is EncryptionFailure). */
   async function replicaKey(tx: Tx, scope: Scope, kmsKeyId: string | null): Promise<KeyRow> {
@@ -146,9 +174,11 @@ export function createReplicaSync(deps: SecretServiceDeps) {
       if (!existing) continue;
       try {
         await mirror(tx, primary, { id: existing.id, region: entry.region, existing }, entry.kms_key_id);
+        note(tx, primary, entry.region);
       } catch (err) {
         if (!(err instanceof AwsError) || err.fault) throw err;
         await replicas.updateReplicaEntry(tx, primary.id, entry.region, { status: FAILED, status_message: err.message });
+        note(tx, primary, entry.region, err.message);
       }
     }
   }
@@ -166,7 +196,7 @@ export function createReplicaSync(deps: SecretServiceDeps) {
     }));
   }
 
-  return { mirror, propagate, statusOf };
+  return { transaction, note, mirror, propagate, statusOf };
 }
 
 export type ReplicaSync = ReturnType<typeof createReplicaSync>;

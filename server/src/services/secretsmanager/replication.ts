@@ -75,7 +75,10 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
       // A failed region tried again keeps its place in ReplicationStatus.
       const before = earlier.find((e) => e.region === region);
       const entry = { primary_id: primary.id, region, kms_key_id: kmsKeyId, created_at: before?.created_at ?? now(), position: before?.position ?? next++ };
-      const failed = (message: string) => replicas.upsertReplicaEntry(tx, { ...entry, status: FAILED, status_message: message, replica_id: null });
+      const failed = async (message: string) => {
+        await replicas.upsertReplicaEntry(tx, { ...entry, status: FAILED, status_message: message, replica_id: null });
+        sync.note(tx, primary, region, message);
+      };
       const taken = await db.findSecretByName(tx, scope, primary.name, store.forUpdate);
       if (taken) {
         // Replacing a secret that is itself part of a replication would leave its partners dangling.
@@ -95,6 +98,7 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
         continue;
       }
       await replicas.upsertReplicaEntry(tx, { ...entry, status: IN_SYNC, status_message: REPLICATION_SUCCEEDED, replica_id: replicaId });
+      sync.note(tx, primary, region);
     }
     if (primary.primary_region !== primary.region) await db.updateSecret(tx, primary.id, { primary_region: primary.region });
   }
@@ -118,14 +122,14 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
     };
     const regions = checkReplicaRegions(owner.region, input.AddReplicaRegions!);
     // Everything that can refuse the request is checked before the keys of new regions are created.
-    const checked = await store.db.transaction().execute(async (tx) => {
+    const checked = await sync.transaction(async (tx) => {
       const primary = await primaryOf(tx, authz, owner, input.SecretId!, 'ReplicateSecretToRegions', context);
       await requireAddable(tx, primary, regions);
       await access.requireKms(authz, owner, await primaryKey(tx, primary), 'kms:Decrypt', tx);
       return primary;
     });
     await prepareRegions(authz, owner.accountId, regions);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const primary = await primaryOf(tx, authz, owner, input.SecretId!, 'ReplicateSecretToRegions', context);
       if (primary.id !== checked.id) throw awsErrors.notFound("Secrets Manager can't find the specified secret.");
       await requireAddable(tx, primary, regions);
@@ -154,7 +158,7 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
   async function removeRegionsFromReplication(scope: RequestScope, input: RemoveRegionsFromReplicationRequest): Promise<RemoveRegionsFromReplicationResponse> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const primary = await primaryOf(tx, authz, owner, input.SecretId!, 'RemoveRegionsFromReplication');
       const entries = new Map((await replicas.listReplicaEntries(tx, primary.id)).map((e) => [e.region, e]));
       const remove = [...new Set(input.RemoveReplicaRegions!)];
@@ -176,7 +180,7 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
   async function stopReplicationToReplica(scope: RequestScope, input: StopReplicationToReplicaRequest): Promise<StopReplicationToReplicaResponse> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const replica = await findSecret(tx, owner, input.SecretId!, () => access.requireOnMissing(authz, owner, input.SecretId!, 'StopReplicationToReplica'), store.forUpdate);
       await access.requireOnSecret(authz, tx, replica, 'StopReplicationToReplica');
       if (!isReplica(replica)) {

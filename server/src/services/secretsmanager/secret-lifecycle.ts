@@ -52,7 +52,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
       'secretsmanager:ForceDeleteWithoutRecovery': String(force),
       ...(input.RecoveryWindowInDays !== undefined ? { 'secretsmanager:RecoveryWindowInDays': String(input.RecoveryWindowInDays) } : {}),
     };
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const t = now();
       const secret = await lookupSecret(tx, owner, input.SecretId!, store.forUpdate);
       if (!secret) {
@@ -84,7 +84,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
   async function restoreSecret(scope: RequestScope, input: RestoreSecretRequest): Promise<RestoreSecretResponse> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'RestoreSecret');
       if (secret.deleted_at !== null) await db.updateSecret(tx, secret.id, { deleted_at: null, deletion_date: null });
       return { ARN: secret.arn, Name: secret.name };
@@ -98,7 +98,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
     let purged = 0;
     for (const { id } of due) {
       // Re-checked under the row lock: a RestoreSecret that landed after the scan keeps its secret.
-      const deleted = await store.db.transaction().execute(async (tx) => {
+      const deleted = await sync.transaction(async (tx) => {
         const row = await db.findSecretById(tx, id, store.forUpdate);
         if (!row || row.deletion_date === null || row.deletion_date > t) return false;
         await db.deleteSecret(tx, id);
@@ -113,7 +113,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
     const added = requestTags(input.Tags);
-    await store.db.transaction().execute(async (tx) => {
+    await sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'TagResource', requestTagContext(added));
       requireNotDeleted(secret);
       const merged = mergeTags(await db.getTags(tx, secret.id), added);
@@ -128,7 +128,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
     const remove = new Set(input.TagKeys!);
-    await store.db.transaction().execute(async (tx) => {
+    await sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'UntagResource', { 'aws:TagKeys': input.TagKeys! });
       requireNotDeleted(secret);
       const kept = (await db.getTags(tx, secret.id)).filter((t) => !remove.has(t.Key));

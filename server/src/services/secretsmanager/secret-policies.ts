@@ -46,7 +46,7 @@ export function createSecretPolicies(deps: SecretServiceDeps, access: SecretAcce
     const owner = secretScope(scope, input.SecretId!);
     const text = input.ResourcePolicy!;
     const context = input.BlockPublicPolicy !== undefined ? { 'secretsmanager:BlockPublicPolicy': String(input.BlockPublicPolicy) } : undefined;
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'PutResourcePolicy', context);
       requireNotReplica(secret);
       requireNotDeleted(secret);
@@ -72,7 +72,7 @@ export function createSecretPolicies(deps: SecretServiceDeps, access: SecretAcce
   async function deleteResourcePolicy(scope: RequestScope, input: DeleteResourcePolicyRequest): Promise<DeleteResourcePolicyResponse> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'DeleteResourcePolicy');
       requireNotReplica(secret);
       requireNotDeleted(secret);

@@ -67,7 +67,7 @@ export function createSecretRotation(deps: SecretServiceDeps, access: SecretAcce
   async function withRequestedSecret<T>(scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret', work: Work<LockedSecret, T>): Promise<T> {
     // The caller's access is read first: on SQLite a read outside the transaction would wait for it.
     const authz = await authorizer.forRequest(scope);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await authorized(tx, authz, scope, secretId, operation, store.forUpdate);
       requireNotReplica(secret);
       requireNotDeleted(secret);
@@ -79,7 +79,7 @@ export function createSecretRotation(deps: SecretServiceDeps, access: SecretAcce
 
   /** The scheduler and the engine (internal): `work` runs in one transaction on the secret locked, undefined when it is gone. */
   async function withSecret<T>(secretId: string, work: Work<LockedSecret | undefined, T>): Promise<T> {
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await db.findSecretById(tx, secretId, store.forUpdate);
       const result = await work(secret && (await locked(tx, secret)), tx);
       if (secret) await sync.propagate(tx, secret.id);

@@ -108,7 +108,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
 
   async function inTransaction<T>(work: (tx: Tx) => Promise<T>, onConflict: () => Error): Promise<T> {
     try {
-      return await store.db.transaction().execute(work);
+      return await sync.transaction(work);
     } catch (err) {
       if (isUniqueViolation(err)) throw onConflict();
       throw err;
@@ -319,7 +319,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
   async function updateSecretVersionStage(scope: RequestScope, input: UpdateSecretVersionStageRequest): Promise<UpdateSecretVersionStageResponse> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await writable(tx, authz, owner, input.SecretId!, 'UpdateSecretVersionStage', { 'secretsmanager:VersionStage': input.VersionStage! });
       requireNotDeleted(secret);
       for (const versionId of [input.MoveToVersionId, input.RemoveFromVersionId]) {
