@@ -211,6 +211,13 @@ for (const backend of BACKENDS) describe(`replication in one deployment (${backe
     const status = (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus!;
     assert.equal(status[0].Status, 'Failed');
     assert.match(status[0].StatusMessage!, /is disabled/);
+    assert.equal((await ap.send(new ListSecretVersionIdsCommand({ SecretId: name }))).Versions!.length, 1, 'the replica stays as it was');
+    // Tried again once the key is back: the region's replica is written afresh and in sync.
+    await apKms.send(new EnableKeyCommand({ KeyId: apKey.KeyId }));
+    const retried = await us.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: AP, KmsKeyId: apKey.KeyId }] }));
+    assert.deepEqual(retried.ReplicationStatus!.map((r) => [r.Region, r.Status]), [[AP, 'InSync']]);
+    assert.equal((await ap.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'v2');
+    assert.deepEqual(await mirrored(ap, name), await mirrored(us, name));
   });
 
   it('removes replicas with RemoveRegionsFromReplication; the last one gone, the primary is standalone again', async () => {

@@ -75,12 +75,15 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
       // A failed region tried again keeps its place in ReplicationStatus.
       const before = earlier.find((e) => e.region === region);
       const entry = { primary_id: primary.id, region, kms_key_id: kmsKeyId, created_at: before?.created_at ?? now(), position: before?.position ?? next++ };
-      const failed = async (message: string) => {
-        await replicas.upsertReplicaEntry(tx, { ...entry, status: FAILED, status_message: message, replica_id: null });
+      // A failed region keeps the replica it had (if any), as it was.
+      const failed = async (message: string, kept: string | null = null) => {
+        await replicas.upsertReplicaEntry(tx, { ...entry, status: FAILED, status_message: message, replica_id: kept });
         sync.note(tx, primary, region, message);
       };
       const taken = await db.findSecretByName(tx, scope, primary.name, store.forUpdate);
-      if (taken) {
+      // This region's own replica, left behind when a later write failed there: it is written afresh.
+      const own = taken !== undefined && before?.replica_id === taken.id;
+      if (taken && !own) {
         // Replacing a secret that is itself part of a replication would leave its partners dangling.
         const linked = isReplica(taken) || (await replicas.listReplicaEntries(tx, taken.id)).length > 0;
         if (!force || linked) {
@@ -90,11 +93,11 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
       }
       const replicaId = deps.randomUUID();
       try {
-        // The overwritten secret goes once the copy is sealed, just before it is written (names are unique per region).
+        // The secret there goes once the copy is sealed, just before it is written (names are unique per region).
         await sync.mirror(tx, primary, { id: replicaId, region }, kmsKeyId, taken && (() => db.deleteSecret(tx, taken.id)));
       } catch (err) {
         if (!(err instanceof AwsError) || err.fault) throw err;
-        await failed(err.message);
+        await failed(err.message, own ? taken.id : null);
         continue;
       }
       await replicas.upsertReplicaEntry(tx, { ...entry, status: IN_SYNC, status_message: REPLICATION_SUCCEEDED, replica_id: replicaId });
