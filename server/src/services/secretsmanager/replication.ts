@@ -12,7 +12,7 @@ import type {
   StopReplicationToReplicaResponse,
 } from '@aws-sdk/client-secrets-manager';
 import { AwsError, awsErrors } from '../../errors/aws-errors.ts';
-import type { Tx } from '../../store/db.ts';
+import { isUniqueViolation, type Tx } from '../../store/db.ts';
 import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import type { KeyRow } from '../kms/key-service.ts';
 import { secretScope } from './arn.ts';
@@ -23,7 +23,7 @@ import * as db from './secret-store.ts';
 import * as replicas from './replica-store.ts';
 import type { Scope, SecretRow } from './secret-store.ts';
 import { FAILED, IN_SYNC, isReplica, NAME_EXISTS, REPLICATION_SUCCEEDED, requireNotReplica, type ReplicaSync } from './replica-sync.ts';
-import { asEncryptionFailure } from './value-crypto.ts';
+import { asDecryptionFailure } from './value-crypto.ts';
 
 /** A request's replica regions, checked: each once, none the primary's own. */
 export function checkReplicaRegions(primaryRegion: string, regions: ReplicaRegionType[]): Array<{ region: string; kmsKeyId: string | null }> {
@@ -132,13 +132,19 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
       return primary;
     });
     await prepareRegions(authz, owner.accountId, regions);
-    return sync.transaction(async (tx) => {
-      const primary = await primaryOf(tx, authz, owner, input.SecretId!, 'ReplicateSecretToRegions', context);
-      if (primary.id !== checked.id) throw awsErrors.notFound("Secrets Manager can't find the specified secret.");
-      await requireAddable(tx, primary, regions);
-      await addRegions(tx, primary, regions, force);
-      return { ARN: primary.arn, ReplicationStatus: await sync.statusOf(tx, primary.id) };
-    });
+    try {
+      return await sync.transaction(async (tx) => {
+        const primary = await primaryOf(tx, authz, owner, input.SecretId!, 'ReplicateSecretToRegions', context);
+        if (primary.id !== checked.id) throw awsErrors.notFound("Secrets Manager can't find the specified secret.");
+        await requireAddable(tx, primary, regions);
+        await addRegions(tx, primary, regions, force);
+        return { ARN: primary.arn, ReplicationStatus: await sync.statusOf(tx, primary.id) };
+      });
+    } catch (err) {
+      // A secret of that name created in a target region by a request running at the same time.
+      if (isUniqueViolation(err)) throw awsErrors.invalidRequest(`A secret named ${checked.name} was created in a target Region while the replicas were written: try again.`);
+      throw err;
+    }
   }
 
   /** The primary's key, for the caller's kms:Decrypt check (reading the values to copy). */
@@ -146,7 +152,7 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
     try {
       return await keys.resolve({ accountId: primary.account_id, region: primary.region }, primary.kms_key_id ?? undefined, tx);
     } catch (err) {
-      throw asEncryptionFailure(err);
+      throw asDecryptionFailure(err);
     }
   }
 
