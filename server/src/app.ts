@@ -28,6 +28,7 @@ import { createKeyService, type KeyService } from './services/kms/key-service.ts
 import { createKmsService } from './services/kms/kms-service.ts';
 import { secretsManagerHandlers } from './services/secretsmanager/api.ts';
 import { createSecretService, type SecretService } from './services/secretsmanager/secret-service.ts';
+import type { ReplicationEvent } from './services/secretsmanager/secret-context.ts';
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
 import { auditHandlers } from './audit/api.ts';
 import { createAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
@@ -174,6 +175,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       randomUUID,
       randomInt: (max: number) => randomInt(max),
       authorizer,
+      // Called only once requests run, after `audit` below exists.
+      onReplication: (event: ReplicationEvent) => audit.serviceEvent({ service: 'secretsmanager', ...event }),
     };
     const secrets = createSecretService(secretDeps);
     // A --workers worker's audit batches go to the primary, the chain's one writer on this host.

@@ -30,6 +30,7 @@ import * as changeGeneration from './migrations/006-change-generation.ts';
 import * as kmsKeyPolicies from './migrations/007-kms-key-policies.ts';
 import * as kmsGrants from './migrations/008-kms-grants.ts';
 import * as rotationToken from './migrations/009-rotation-token.ts';
+import * as replication from './migrations/010-replication.ts';
 import * as lambdaFunctions from './migrations/012-lambda-functions.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -121,6 +122,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['007-kms-key-policies', kmsKeyPolicies.up],
   ['008-kms-grants', kmsGrants.up],
   ['009-rotation-token', rotationToken.up],
+  ['010-replication', replication.up],
   ['012-lambda-functions', lambdaFunctions.up],
 ];
 

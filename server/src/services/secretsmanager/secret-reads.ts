@@ -21,6 +21,7 @@ import * as db from './secret-store.ts';
 import type { Scope, SecretRow, Tag, VersionRow } from './secret-store.ts';
 import type { ReadView } from '../../store/read-cache.ts';
 import { isBusy } from '../../store/db.ts';
+import type { ReplicaSync } from './replica-sync.ts';
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts';
 import { AWSCURRENT, stagesByVersion, stagesOf } from './versions.ts';
 
@@ -37,7 +38,7 @@ interface CachedSecret {
   tags?: Tag[];
 }
 
-export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess) {
+export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync) {
   const { store, cache, keys, values, now, authorizer } = deps;
 
   /** The secret a read names, through the request's view of the read cache. */
@@ -179,8 +180,12 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
 
   async function describeSecret(scope: RequestScope, input: DescribeSecretRequest): Promise<DescribeSecretResponse> {
     const { secret } = await readable(scope, input.SecretId!, 'DescribeSecret');
-    const [stages, tags] = await Promise.all([db.getStages(store.db, secret.id), db.getTags(store.db, secret.id)]);
-    return describe(secret, stages, tags);
+    const [stages, tags, replication] = await Promise.all([
+      db.getStages(store.db, secret.id),
+      db.getTags(store.db, secret.id),
+      sync.statusOf(store.db, secret.id),
+    ]);
+    return { ...describe(secret, stages, tags), ...(replication ? { ReplicationStatus: replication } : {}) };
   }
 
   async function listSecretVersionIds(scope: RequestScope, input: ListSecretVersionIdsRequest): Promise<ListSecretVersionIdsResponse> {
