@@ -1,5 +1,5 @@
 // Composition root: builds every part with its dependencies and returns the running pieces. Nothing else.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomFillSync, randomInt, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +26,8 @@ import { stsHandlers } from './services/sts/api.ts';
 import { kmsHandlers } from './services/kms/api.ts';
 import { createKeyService, type KeyService } from './services/kms/key-service.ts';
 import { createKmsService } from './services/kms/kms-service.ts';
-import { secretsManagerHandlers } from './services/secretsmanager/api.ts';
+import { replicationAdminHandlers, secretsManagerHandlers } from './services/secretsmanager/api.ts';
+import { createPeerClient } from './http/peer-client.ts';
 import { createSecretService, type SecretService } from './services/secretsmanager/secret-service.ts';
 import type { ReplicationEvent } from './services/secretsmanager/secret-context.ts';
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
@@ -177,6 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       authorizer,
       // Called only once requests run, after `audit` below exists.
       onReplication: (event: ReplicationEvent) => audit.serviceEvent({ service: 'secretsmanager', ...event }),
+      peers: peerReplication(config, now, logger),
     };
     const secrets = createSecretService(secretDeps);
     // A --workers worker's audit batches go to the primary, the chain's one writer on this host.
@@ -248,6 +250,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             ...auditHandlers(audit, authorizer, accountId),
             ...rootKeyHandlers(rotateRoot, accountId),
             ...rotationAdminHandlers(rotation),
+            ...replicationAdminHandlers(secrets),
           },
           internalError: () => new AwsError('ServiceFailureException', 'An internal error occurred.', 500, true),
         },
@@ -286,6 +289,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       keys.rotateDueKeys().catch((err) => logger.error('key rotation failed', { error: String(err) }));
       cache.sweepDataKeys();
       rotation.tick().catch((err) => logger.error('secret rotation sweep failed', { error: String(err) }));
+      secrets.peerPusher?.pushDue().catch((err) => logger.error('replication push failed', { error: String(err) }));
       if (!config.dev) follower.sync().catch((err) => logger.error('following the root key failed', { error: String(err) }));
     }, config.sweepIntervalSeconds * 1000);
     sweep.unref();
@@ -322,6 +326,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const deadline = Date.now() + config.shutdownTimeoutMs;
         await closeGracefully(server, config.shutdownTimeoutMs);
         await rotation.stop(Math.max(0, deadline - Date.now()));
+        await secrets.peerPusher?.stop();
         await audit.close();
         await store.close();
       },
@@ -330,6 +335,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await store.close();
     throw err;
   }
+}
+
+/** Replication to the regions COFFER_PEERS names: the signed client and the pusher's settings (none without peers). */
+function peerReplication(config: Config, now: () => number, logger: Logger) {
+  if (config.peers.size === 0) return undefined;
+  const client = createPeerClient({ peers: config.peers, ca: config.peerCaFile ? readFileSync(config.peerCaFile, 'utf8') : undefined, now });
+  return {
+    transport: { regions: new Set(config.peers.keys()), call: client.call },
+    pusher: { holder: randomUUID(), leaseMs: 30_000, maxBackoffMs: config.peerRetryMaxMs, logger },
+  };
 }
 
 /** What GET /_coffer/ready checks: the store takes writes, its schema is this server's, the root key it is sealed with is held. */

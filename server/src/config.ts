@@ -39,13 +39,22 @@ export interface Config {
   insecureHttp: boolean;
   /** how long a stopping server waits for in-flight requests and rotations before it cuts them */
   shutdownTimeoutMs: number;
+  /** regions served by other Coffer deployments: their URL and the credentials of a principal there (never logged) */
+  peers: Map<string, { url: string; credentials: { accessKeyId: string; secretAccessKey: string } }>;
+  /** PEM of CAs trusted for peers' certificates, besides the system's */
+  peerCaFile?: string;
+  /** the longest wait between two tries of a peer that cannot be reached */
+  peerRetryMaxMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = 'json' | 'pretty';
 
-export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers' | 'logLevel' | 'logFormat' | 'tls' | 'shutdownTimeoutMs'>> & {
+export type ConfigFlags = Partial<Omit<Config, 'port' | 'workers' | 'logLevel' | 'logFormat' | 'tls' | 'shutdownTimeoutMs' | 'peers' | 'peerCaFile' | 'peerRetryMaxMs'>> & {
+  peers?: string;
+  peerCredentials?: string;
+  peerCa?: string;
   port?: number | string;
   workers?: number | string;
   logLevel?: string;
@@ -78,6 +87,9 @@ export const CONFIG_ENV = {
   tlsCert: { env: 'COFFER_TLS_CERT', default: undefined, help: 'PEM file of the TLS certificate, its chain may follow (serve HTTPS; reloaded on SIGHUP)' },
   tlsKey: { env: 'COFFER_TLS_KEY', default: undefined, help: 'PEM file of the TLS private key' },
   insecureHttp: { env: 'COFFER_INSECURE_HTTP', default: 'false', help: 'allow plain HTTP on a non-loopback address' },
+  peers: { env: 'COFFER_PEERS', default: undefined, help: 'regions served by other Coffer deployments: region=https://host:port, comma-separated' },
+  peerCredentials: { env: 'COFFER_PEER_CREDENTIALS', default: undefined, help: 'per peer region, a principal there: region=ACCESS_KEY_ID:SECRET_ACCESS_KEY, comma-separated' },
+  peerCa: { env: 'COFFER_PEER_CA', default: undefined, help: 'PEM file of CAs to trust for peers (besides the system CAs)' },
 } as const;
 
 export const DEV_ACCOUNT_ID = '000000000000';
@@ -139,7 +151,49 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     tls,
     insecureHttp,
     shutdownTimeoutMs: shutdownSeconds * 1000,
+    peers: peerMap(pick('peers'), pick('peerCredentials')),
+    peerCaFile: pick('peerCa') === undefined ? undefined : resolve(pick('peerCa')!),
+    peerRetryMaxMs: Number(env.COFFER_PEER_RETRY_MAX_SECONDS ?? 60) * 1000,
   };
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * COFFER_PEERS and COFFER_PEER_CREDENTIALS: every peer region needs a URL and a credential. A peer URL is https,
+ * or http on a loopback address (a test, or a TLS tunnel on this host): values cross the network in requests
+ * to it. Errors never quote a secret access key.
+ */
+function peerMap(peers: string | undefined, credentials: string | undefined): Config['peers'] {
+  const out: Config['peers'] = new Map();
+  const entries = (text: string | undefined, what: string) =>
+    (text ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '').map((e) => {
+      const at = e.indexOf('=');
+      if (at < 1) throw new Error(`invalid ${what} entry: each is region=value`);
+      return [e.slice(0, at), e.slice(at + 1)] as const;
+    });
+  const keys = new Map(entries(credentials, 'COFFER_PEER_CREDENTIALS'));
+  for (const [region, raw] of entries(peers, 'COFFER_PEERS')) {
+    if (!REGION.test(region)) throw new Error(`invalid peer region ${region}`);
+    if (out.has(region)) throw new Error(`peer region ${region} is given twice`);
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new Error(`invalid peer URL for ${region}: ${raw}`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[|\]$/g, '')))) {
+      throw new Error(`the peer URL for ${region} must be https (http only on a loopback address): secret values travel to it`);
+    }
+    const credential = keys.get(region);
+    const colon = credential?.indexOf(':') ?? -1;
+    if (credential === undefined || colon < 1 || colon === credential.length - 1) {
+      throw new Error(`peer region ${region} needs a credential in COFFER_PEER_CREDENTIALS (${region}=ACCESS_KEY_ID:SECRET_ACCESS_KEY)`);
+    }
+    out.set(region, { url: url.origin, credentials: { accessKeyId: credential.slice(0, colon), secretAccessKey: credential.slice(colon + 1) } });
+  }
+  for (const region of keys.keys()) if (!out.has(region)) throw new Error(`COFFER_PEER_CREDENTIALS names ${region}, which COFFER_PEERS does not`);
+  return out;
 }
 
 function tlsFiles(cert: string | undefined, key: string | undefined): Config['tls'] {

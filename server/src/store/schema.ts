@@ -109,6 +109,8 @@ export interface SecretTable {
   resource_policy: string | null;
   /** hex SHA-256 of the RotationToken of the rotation attempt under way; null when none is (never the token) */
   rotation_token_hash: string | null;
+  /** a replica written by a primary in another deployment: the primary's change number it holds (migration 013) */
+  replica_seq?: number | null;
 }
 
 export interface SecretVersionTable {
@@ -255,6 +257,16 @@ export interface SecretReplicaTable {
   created_at: number;
   /** the entry's place in ReplicationStatus (the order regions were first added in) */
   position: number;
+  /** 1: the region is served by another deployment (migration 013); replica_id is then null */
+  peer: Generated<number>;
+  /** a peer region: the primary's change number (bumped by every write of the primary) */
+  change_seq: Generated<number>;
+  /** a peer region: the change number the peer acknowledged last */
+  pushed_seq: Generated<number>;
+  /** a peer region: pushes failed in a row (the backoff grows with them) */
+  push_failures: Generated<number>;
+  /** a peer region: no push before this time; null: at once */
+  next_push_at: number | null;
 }
 
 export interface Database {

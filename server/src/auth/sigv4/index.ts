@@ -5,3 +5,4 @@ export { readCredentialScope } from './read-credential-scope.ts';
 export { headerReader, type HeaderReader } from './header-values.ts';
 export { createSigningKeyCache } from './signing-key.ts';
 export { MAX_SKEW_MS } from './request-time.ts';
+export { signRequest, type OutgoingRequest, type SigningCredentials } from './sign-request.ts';

@@ -34,3 +34,10 @@ export function secretsManagerHandlers(service: SecretService): Record<string, H
     StopReplicationToReplica: bind(service.stopReplicationToReplica),
   };
 }
+
+/** The admin API's replication operation (models/coffer-admin.json): a primary in another deployment calls it. */
+export function replicationAdminHandlers(service: SecretService): Record<string, Handler> {
+  return {
+    PutReplicaSecret: (caller, input) => service.putReplicaSecret({ accountId: caller.accountId, region: caller.region, caller }, input as never),
+  };
+}

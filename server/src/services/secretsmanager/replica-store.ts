@@ -1,9 +1,11 @@
 // SQL for replication entries (table secret_replicas): which regions a primary secret replicates to, each
 // region's status, and the replica's secret row in this store. No rules here (see replication.ts).
 import type { Executor } from '../../store/db.ts';
+import type { Insertable, Selectable } from 'kysely';
 import type { SecretReplicaTable } from '../../store/schema.ts';
 
-export type ReplicaEntry = SecretReplicaTable;
+export type ReplicaEntry = Selectable<SecretReplicaTable>;
+export type NewReplicaEntry = Insertable<SecretReplicaTable>;
 /** An entry with its replica's LastAccessedDate (from the replica's own row). */
 export type ReplicaEntryWithAccess = ReplicaEntry & { replica_last_accessed_at: number | null };
 
@@ -23,12 +25,12 @@ export async function findEntryOfReplica(db: Executor, replicaId: string): Promi
   return db.selectFrom('secret_replicas').selectAll().where('replica_id', '=', replicaId).executeTakeFirst();
 }
 
-export async function upsertReplicaEntry(db: Executor, entry: ReplicaEntry): Promise<void> {
+export async function upsertReplicaEntry(db: Executor, entry: NewReplicaEntry): Promise<void> {
   await deleteReplicaEntry(db, entry.primary_id, entry.region);
   await db.insertInto('secret_replicas').values(entry).execute();
 }
 
-export async function updateReplicaEntry(db: Executor, primaryId: string, region: string, patch: Partial<ReplicaEntry>): Promise<void> {
+export async function updateReplicaEntry(db: Executor, primaryId: string, region: string, patch: Partial<NewReplicaEntry>): Promise<void> {
   await db.updateTable('secret_replicas').set(patch).where('primary_id', '=', primaryId).where('region', '=', region).execute();
 }
 
@@ -36,3 +38,45 @@ export async function deleteReplicaEntry(db: Executor, primaryId: string, region
   await db.deleteFrom('secret_replicas').where('primary_id', '=', primaryId).where('region', '=', region).execute();
 }
 
+
+/** Peer entries due for a push (behind the primary, not Failed, backoff over), oldest first. */
+export async function peerEntriesDue(db: Executor, now: number, limit: number): Promise<ReplicaEntry[]> {
+  return db
+    .selectFrom('secret_replicas')
+    .selectAll()
+    .where('peer', '=', 1)
+    .where('status', '=', 'InProgress')
+    .where((eb) => eb.or([eb('next_push_at', 'is', null), eb('next_push_at', '<=', now)]))
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+/** A peer entry acknowledged up to `seq`: InSync only when no write came after the push read the state. */
+export async function acknowledgePush(db: Executor, primaryId: string, region: string, seq: number, message: string): Promise<void> {
+  await db
+    .updateTable('secret_replicas')
+    .set((eb) => ({
+      pushed_seq: seq,
+      push_failures: 0,
+      next_push_at: null,
+      status: eb.case().when('change_seq', '<=', seq).then('InSync').else('InProgress').end(),
+      status_message: eb.case().when('change_seq', '<=', seq).then(message).else(null).end(),
+    }))
+    .where('primary_id', '=', primaryId)
+    .where('region', '=', region)
+    .where('status', '=', 'InProgress')
+    .execute();
+}
+
+/** Every write of a primary: its peer entries that are not Failed are behind until the next push. */
+export async function bumpPeerChanges(db: Executor, primaryId: string): Promise<number> {
+  const result = await db
+    .updateTable('secret_replicas')
+    .set((eb) => ({ change_seq: eb('change_seq', '+', 1), status: 'InProgress', status_message: null }))
+    .where('primary_id', '=', primaryId)
+    .where('peer', '=', 1)
+    .where('status', '!=', 'Failed')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

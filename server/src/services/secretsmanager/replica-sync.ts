@@ -13,11 +13,12 @@ import type { ReplicationEvent, SecretServiceDeps } from './secret-context.ts';
 import { storedKeyId } from './stored-key-id.ts';
 import * as db from './secret-store.ts';
 import * as replicas from './replica-store.ts';
-import type { Scope, SecretRow, VersionRow } from './secret-store.ts';
-import { asEncryptionFailure } from './value-crypto.ts';
+import type { Scope, SecretRow, Tag, VersionRow } from './secret-store.ts';
+import { asEncryptionFailure, type SecretValue } from './value-crypto.ts';
 
 export const REPLICA_WRITE = "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
 export const IN_SYNC = 'InSync';
+export const IN_PROGRESS = 'InProgress';
 export const FAILED = 'Failed';
 export const REPLICATION_SUCCEEDED = 'Replication succeeded';
 export const NAME_EXISTS = 'Secret with this name already exists in this region';
@@ -40,10 +41,39 @@ export function replicaArn(primary: SecretRow, region: string): string {
 
 type SealedRow = Pick<VersionRow, 'kms_key_id' | 'wrapped_key' | 'ciphertext' | 'value_kind'>;
 
-export function createReplicaSync(deps: SecretServiceDeps) {
+/** What a replica is made equal to: a primary's state, its values opened only for the versions copied. */
+export interface ReplicaSource {
+  name: string;
+  /** the primary's ARN: the replica's ends in the same suffix */
+  arn: string;
+  primaryRegion: string;
+  description: string | null;
+  lastChangedAt: number;
+  tagged: number;
+  owningService: string | null;
+  resourcePolicy: string | null;
+  versions: Array<{ versionId: string; createdAt: number; hasValue: boolean }>;
+  stages: Map<string, string>;
+  tags: Tag[];
+  /** a version's value; the caller wipes it */
+  valueOf(versionId: string): Promise<SecretValue>;
+}
+
+/** The replica row written: its id and scope, its row when it exists, the primary's change number (peers). */
+export interface ReplicaTarget {
+  id: string;
+  scope: Scope;
+  existing?: SecretRow;
+  seq?: number;
+}
+
+/** `onPeerChange`: a committed write left a region served by another deployment behind. */
+export function createReplicaSync(deps: SecretServiceDeps, onPeerChange: () => void = () => {}) {
   const { keys, values, store } = deps;
   /** Events of replicas written in a transaction, told once it commits (dropped with it on a rollback). */
   const pending = new WeakMap<Tx, ReplicationEvent[]>();
+  /** Transactions that left a peer region behind: the pusher is woken once they commit. */
+  const peerChanged = new WeakSet<Tx>();
 
   /**
    * Every write of the service runs here: a transaction whose replication events are told after the commit,
@@ -51,24 +81,33 @@ export function createReplicaSync(deps: SecretServiceDeps) {
    */
   async function transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     let events: ReplicationEvent[] = [];
+    let peers = false;
     const result = await store.db.transaction().execute(async (tx) => {
       events = [];
       pending.set(tx, events);
-      return work(tx);
+      const out = await work(tx);
+      peers = peerChanged.has(tx);
+      return out;
     });
     for (const event of events) deps.onReplication?.(event);
+    if (peers) onPeerChange();
     return result;
   }
 
   /** Records what replication did to the replica of `primary` in `region` (told after the commit). */
   function note(tx: Tx, primary: SecretRow, region: string, failure?: string): void {
-    pending.get(tx)?.push({
+    pending.get(tx)?.push(eventOf(primary, region, failure));
+  }
+
+  /** The audit event of what replication did to the replica of `primary` in `region`. */
+  function eventOf(primary: SecretRow, region: string, failure?: string): ReplicationEvent {
+    return {
       accountId: primary.account_id,
       region,
       eventName: failure === undefined ? 'ReplicationSucceeded' : 'ReplicationFailed',
       resourceArn: replicaArn(primary, region),
       details: { PrimarySecretId: primary.arn, Region: region, ...(failure !== undefined ? { StatusMessage: failure } : {}) },
-    });
+    };
   }
 
   /** The replica region's key, held for the transaction (a KMS failure is EncryptionFailure). */
@@ -81,41 +120,27 @@ export function createReplicaSync(deps: SecretServiceDeps) {
   }
 
   /**
-   * Makes the replica row `replicaId` (in `region`; `existing` when it is already written) equal to the primary:
-   * description, tags, resource policy, every version (same ids and creation dates, values re-encrypted) and
-   * the labels. Every KMS step runs before the first write (and before `beforeWrite`), so a failure leaves
-   * the transaction unwritten.
+   * Makes the replica row `target.id` (in `target.scope`; `existing` when it is already written) equal to
+   * `source`: description, tags, resource policy, every version (same ids and creation dates, values sealed
+   * again under the replica's key) and the labels. A version is copied once (a rotation's empty AWSPENDING
+   * placeholder again once it has its value), so only those values are opened. Every KMS step runs before the
+   * first write (and before `beforeWrite`), so a failure leaves the transaction unwritten.
    */
-  async function mirror(
-    tx: Tx,
-    primary: SecretRow,
-    replica: { id: string; region: string; existing?: SecretRow },
-    kmsKeyId: string | null,
-    beforeWrite?: () => Promise<void>,
-  ): Promise<void> {
-    const primaryScope = { accountId: primary.account_id, region: primary.region };
-    const replicaScope = { accountId: primary.account_id, region: replica.region };
-    const key = await replicaKey(tx, replicaScope, kmsKeyId);
-    const [versions, had, stages, tags] = await Promise.all([
-      db.listVersions(tx, primary.id),
-      replica.existing ? db.listVersions(tx, replica.id) : Promise.resolve([]),
-      db.getStages(tx, primary.id),
-      db.getTags(tx, primary.id),
-    ]);
+  async function writeReplica(tx: Tx, source: ReplicaSource, target: ReplicaTarget, kmsKeyId: string | null, beforeWrite?: () => Promise<void>): Promise<void> {
+    const key = await replicaKey(tx, target.scope, kmsKeyId);
+    const had = target.existing ? await db.listVersions(tx, target.id) : [];
     const present = new Map(had.map((v) => [v.version_id, v]));
     const sealed = new Map<string, SealedRow>();
-    for (const meta of versions) {
-      const mine = present.get(meta.version_id);
-      // A version is copied once; a rotation's empty AWSPENDING placeholder again once it has its value.
-      if (mine && (mine.value_kind !== null || meta.value_kind === null)) continue;
-      const version = (await db.findVersion(tx, primary.id, meta.version_id))!;
-      if (!version.ciphertext) {
-        sealed.set(meta.version_id, { kms_key_id: null, wrapped_key: null, ciphertext: null, value_kind: null });
+    for (const meta of source.versions) {
+      const mine = present.get(meta.versionId);
+      if (mine && (mine.value_kind !== null || !meta.hasValue)) continue;
+      if (!meta.hasValue) {
+        sealed.set(meta.versionId, { kms_key_id: null, wrapped_key: null, ciphertext: null, value_kind: null });
         continue;
       }
-      const value = await values.decrypt(primaryScope, primary.id, version, tx);
+      const value = await source.valueOf(meta.versionId);
       try {
-        sealed.set(meta.version_id, values.encrypt(replicaScope, key, replica.id, meta.version_id, value));
+        sealed.set(meta.versionId, values.encrypt(target.scope, key, target.id, meta.versionId, value));
       } finally {
         value.bytes.fill(0);
       }
@@ -123,24 +148,25 @@ export function createReplicaSync(deps: SecretServiceDeps) {
 
     await beforeWrite?.();
     const row = {
-      description: primary.description,
+      description: source.description,
       kms_key_id: storedKeyId(kmsKeyId ?? undefined, key),
-      last_changed_at: primary.last_changed_at,
-      tagged: primary.tagged,
-      owning_service: primary.owning_service,
-      primary_region: primary.region,
-      resource_policy: primary.resource_policy,
+      last_changed_at: source.lastChangedAt,
+      tagged: source.tagged,
+      owning_service: source.owningService,
+      primary_region: source.primaryRegion,
+      resource_policy: source.resourcePolicy,
+      ...(target.seq !== undefined ? { replica_seq: target.seq } : {}),
     };
-    if (replica.existing) {
-      await db.updateSecret(tx, replica.id, row);
+    if (target.existing) {
+      await db.updateSecret(tx, target.id, row);
     } else {
       await db.insertSecret(tx, {
         ...row,
-        id: replica.id,
-        account_id: primary.account_id,
-        region: replica.region,
-        name: primary.name,
-        arn: replicaArn(primary, replica.region),
+        id: target.id,
+        account_id: target.scope.accountId,
+        region: target.scope.region,
+        name: source.name,
+        arn: buildSecretArn(target.scope, source.name, source.arn.slice(-SUFFIX_LENGTH)),
         created_at: deps.now(),
         last_accessed_at: null,
         deleted_at: null,
@@ -148,16 +174,48 @@ export function createReplicaSync(deps: SecretServiceDeps) {
         rotation_token_hash: null,
       });
     }
-    for (const meta of versions) {
-      const row = sealed.get(meta.version_id);
+    for (const meta of source.versions) {
+      const row = sealed.get(meta.versionId);
       if (!row) continue;
-      if (present.has(meta.version_id)) await db.updateVersion(tx, replica.id, meta.version_id, row);
-      else await db.insertVersion(tx, { secret_id: replica.id, version_id: meta.version_id, created_at: meta.created_at, last_accessed_at: null, ...row });
+      if (present.has(meta.versionId)) await db.updateVersion(tx, target.id, meta.versionId, row);
+      else await db.insertVersion(tx, { secret_id: target.id, version_id: meta.versionId, created_at: meta.createdAt, last_accessed_at: null, ...row });
     }
-    const kept = new Set(versions.map((v) => v.version_id));
-    await db.deleteVersions(tx, replica.id, had.map((v) => v.version_id).filter((id) => !kept.has(id)));
-    await db.replaceStages(tx, replica.id, stages);
-    await db.replaceTags(tx, replica.id, tags);
+    const kept = new Set(source.versions.map((v) => v.versionId));
+    await db.deleteVersions(tx, target.id, had.map((v) => v.version_id).filter((id) => !kept.has(id)));
+    await db.replaceStages(tx, target.id, source.stages);
+    await db.replaceTags(tx, target.id, source.tags);
+  }
+
+  /** A primary of this store as a replica's source: its rows, values opened from it on demand. */
+  async function sourceOf(executor: Executor, primary: SecretRow): Promise<ReplicaSource> {
+    const primaryScope = { accountId: primary.account_id, region: primary.region };
+    const [versions, stages, tags] = await Promise.all([db.listVersions(executor, primary.id), db.getStages(executor, primary.id), db.getTags(executor, primary.id)]);
+    return {
+      name: primary.name,
+      arn: primary.arn,
+      primaryRegion: primary.region,
+      description: primary.description,
+      lastChangedAt: primary.last_changed_at,
+      tagged: primary.tagged,
+      owningService: primary.owning_service,
+      resourcePolicy: primary.resource_policy,
+      versions: versions.map((v) => ({ versionId: v.version_id, createdAt: v.created_at, hasValue: v.value_kind !== null })),
+      stages,
+      tags,
+      valueOf: async (versionId) => values.decrypt(primaryScope, primary.id, (await db.findVersion(executor, primary.id, versionId))!, executor),
+    };
+  }
+
+  /** Makes the replica `replica` of `primary` in this store equal to it (see writeReplica). */
+  async function mirror(
+    tx: Tx,
+    primary: SecretRow,
+    replica: { id: string; region: string; existing?: SecretRow },
+    kmsKeyId: string | null,
+    beforeWrite?: () => Promise<void>,
+  ): Promise<void> {
+    const target = { id: replica.id, scope: { accountId: primary.account_id, region: replica.region }, existing: replica.existing };
+    await writeReplica(tx, await sourceOf(tx, primary), target, kmsKeyId, beforeWrite);
   }
 
   /**
@@ -165,7 +223,9 @@ export function createReplicaSync(deps: SecretServiceDeps) {
    * longer be used is marked Failed (with KMS's reason) and left as it was; the primary's write stands.
    */
   async function propagate(tx: Tx, secretId: string): Promise<void> {
-    const entries = (await replicas.listReplicaEntries(tx, secretId)).filter((e) => e.status === IN_SYNC && e.replica_id !== null);
+    // Regions served by another deployment are behind until the pusher (peer-pusher.ts) has sent this change.
+    if ((await replicas.bumpPeerChanges(tx, secretId)) > 0) peerChanged.add(tx);
+    const entries = (await replicas.listReplicaEntries(tx, secretId)).filter((e) => e.peer === 0 && e.status === IN_SYNC && e.replica_id !== null);
     if (entries.length === 0) return;
     const primary = await db.findSecretById(tx, secretId);
     if (!primary) return;
@@ -196,7 +256,7 @@ export function createReplicaSync(deps: SecretServiceDeps) {
     }));
   }
 
-  return { transaction, note, mirror, propagate, statusOf };
+  return { transaction, note, eventOf, mirror, writeReplica, sourceOf, propagate, statusOf, markPeerChanged: (tx: Tx) => peerChanged.add(tx) };
 }
 
 export type ReplicaSync = ReturnType<typeof createReplicaSync>;

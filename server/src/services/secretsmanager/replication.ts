@@ -22,7 +22,7 @@ import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
 import * as replicas from './replica-store.ts';
 import type { Scope, SecretRow } from './secret-store.ts';
-import { FAILED, IN_SYNC, isReplica, NAME_EXISTS, REPLICATION_SUCCEEDED, requireNotReplica, type ReplicaSync } from './replica-sync.ts';
+import { FAILED, IN_PROGRESS, IN_SYNC, isReplica, NAME_EXISTS, REPLICATION_SUCCEEDED, requireNotReplica, type ReplicaSync } from './replica-sync.ts';
 import { asDecryptionFailure } from './value-crypto.ts';
 
 /** A request's replica regions, checked: each once, none the primary's own. */
@@ -50,6 +50,8 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
    */
   async function prepareRegions(authz: RequestAccess, accountId: string, regions: ReplicaRegions): Promise<void> {
     for (const { region, kmsKeyId } of regions) {
+      // A peer region's keys are the peer's: it checks them when the replica arrives.
+      if (deps.peers?.transport.regions.has(region)) continue;
       const scope = { accountId, region };
       await keys.defaultSecretsKey(scope);
       let key: KeyRow;
@@ -80,6 +82,12 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
         await replicas.upsertReplicaEntry(tx, { ...entry, status: FAILED, status_message: message, replica_id: kept });
         sync.note(tx, primary, region, message);
       };
+      if (deps.peers?.transport.regions.has(region)) {
+        // Served by another deployment: behind (InProgress) until the pusher has sent it (peer-pusher.ts).
+        await replicas.upsertReplicaEntry(tx, { ...entry, status: IN_PROGRESS, status_message: null, replica_id: null, peer: 1, change_seq: now() });
+        sync.markPeerChanged(tx);
+        continue;
+      }
       const taken = await db.findSecretByName(tx, scope, primary.name, store.forUpdate);
       // This region's own replica, left behind when a later write failed there: it is written afresh.
       const own = taken !== undefined && before?.replica_id === taken.id;
@@ -156,11 +164,12 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
     }
   }
 
-  /** A region already replicated (InSync) is refused; a Failed one is tried again. */
+  /** A region already replicated (InSync, or InProgress to a peer) is refused; a Failed one is tried again. */
   async function requireAddable(tx: Tx, primary: SecretRow, regions: ReplicaRegions): Promise<void> {
     const entries = new Map((await replicas.listReplicaEntries(tx, primary.id)).map((e) => [e.region, e]));
     for (const { region } of regions) {
-      if (entries.get(region)?.status === IN_SYNC) throw awsErrors.invalidParameter(`The secret is already replicated to Region ${region}.`);
+      const status = entries.get(region)?.status;
+      if (status === IN_SYNC || status === IN_PROGRESS) throw awsErrors.invalidParameter(`The secret is already replicated to Region ${region}.`);
     }
   }
 

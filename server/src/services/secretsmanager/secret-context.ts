@@ -7,6 +7,7 @@ import type { Authorizer } from '../../access/authorizer.ts';
 import type { KeyService } from '../kms/key-service.ts';
 import type { Tag } from './secret-store.ts';
 import type { ValueCrypto, SecretValue } from './value-crypto.ts';
+import type { PeerTransport, PusherOptions } from './peer-pusher.ts';
 
 export interface SecretServiceDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface SecretServiceDeps {
   authorizer: Authorizer;
   /** A replica written or failed, once its transaction committed (the audit trail's service events). */
   onReplication?: (event: ReplicationEvent) => void;
+  /** Regions served by other Coffer deployments (COFFER_PEERS): how to reach them and how the pusher runs. */
+  peers?: { transport: PeerTransport; pusher: PusherOptions };
 }
 
 /** What replication did to one replica, for the audit trail (nothing secret). */

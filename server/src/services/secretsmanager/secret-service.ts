@@ -16,6 +16,8 @@ import { createSecretRotation } from './secret-rotation.ts';
 import { createSecretWrites } from './secret-writes.ts';
 import { createReplicaSync } from './replica-sync.ts';
 import { createReplication } from './replication.ts';
+import { createPeerPusher, type PeerPusher } from './peer-pusher.ts';
+import { createPeerReplicas } from './peer-replica.ts';
 import type { BatchGetSecretValueRequest } from '@aws-sdk/client-secrets-manager';
 
 export type SecretService = ReturnType<typeof createSecretService>;
@@ -24,7 +26,9 @@ export type { LockedSecret, RotationTarget, SecretRotation } from './secret-rota
 export function createSecretService(deps: SecretServiceDeps) {
   const access = createSecretAccess(deps.keys);
   // Every write of a primary ends with sync.propagate (replica-sync.ts); replication adds and removes replicas.
-  const sync = createReplicaSync(deps);
+  let pusher: PeerPusher | undefined;
+  const sync = createReplicaSync(deps, () => pusher?.wake());
+  pusher = deps.peers ? createPeerPusher(deps, sync, deps.peers.transport, deps.peers.pusher) : undefined;
   const replication = createReplication(deps, access, sync);
   const writes = createSecretWrites(deps, access, sync, replication);
   const reads = createSecretReads(deps, access, sync);
@@ -37,6 +41,10 @@ export function createSecretService(deps: SecretServiceDeps) {
     replicateSecretToRegions: replication.replicateSecretToRegions,
     removeRegionsFromReplication: replication.removeRegionsFromReplication,
     stopReplicationToReplica: replication.stopReplicationToReplica,
+    /** The peer side of replication across deployments (admin API PutReplicaSecret). */
+    putReplicaSecret: createPeerReplicas(deps, access, sync).putReplicaSecret,
+    /** Pushes to peer deployments (none without COFFER_PEERS): one pass by the sweep, stop() on close. */
+    peerPusher: pusher,
     getSecretValue: reads.getSecretValue,
     describeSecret: reads.describeSecret,
     listSecretVersionIds: reads.listSecretVersionIds,

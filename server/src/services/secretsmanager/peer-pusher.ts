@@ -1,0 +1,142 @@
+// Replication across deployments, the primary's side: every write of a primary numbers a change on each of its
+// peer regions (replica-sync.ts's propagate, InProgress from then on) and the pusher sends the whole current
+// state of the secret to the peer (PutReplicaSecret, peer-replica.ts there) until the peer has acknowledged
+// the last number (InSync). A peer that refuses (its AWS error) makes the region Failed with the peer's message;
+// a peer that cannot be reached keeps it InProgress, with the reason, tried again with a growing backoff. A
+// push sends every version each time, matched by id there, so a push after an outage is the full catch-up and
+// repeating one duplicates nothing. One server pushes at a time (a database lease), woken after each commit
+// that left a peer behind and by the background sweep.
+import { acquireLease, releaseLease } from '../../store/lease.ts';
+import type { SecretServiceDeps } from './secret-context.ts';
+import * as db from './secret-store.ts';
+import * as replicas from './replica-store.ts';
+import { FAILED, REPLICATION_SUCCEEDED, type ReplicaSync } from './replica-sync.ts';
+import type { ReplicaEntry } from './replica-store.ts';
+
+export const PUSHER_LEASE = 'replication-pusher';
+
+/** How the pusher reaches a peer (http/peer-client.ts): the answer, classified. */
+export interface PeerTransport {
+  regions: ReadonlySet<string>;
+  call(region: string, operation: 'PutReplicaSecret', input: unknown): Promise<{ ok: true } | { ok: false; refused: boolean; message: string }>;
+}
+
+export interface PusherOptions {
+  holder: string;
+  leaseMs: number;
+  /** the longest wait between two tries of an unreachable peer */
+  maxBackoffMs: number;
+  logger?: { error(msg: string, fields?: Record<string, unknown>): void };
+}
+
+export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, transport: PeerTransport, options: PusherOptions) {
+  const { store, now } = deps;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  /** One pass, or a second right after the one under way when woken meanwhile. */
+  function pushDue(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await pass();
+        } while (again && !stopped);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  }
+
+  /** After a commit that left a peer behind: push soon, without holding up the request. */
+  function wake(): void {
+    pushDue().catch((err) => options.logger?.error('replication push failed', { error: String(err) }));
+  }
+
+  async function pass(): Promise<void> {
+    if (!(await acquireLease(store.db, PUSHER_LEASE, options.holder, now(), options.leaseMs))) return;
+    for (const entry of await replicas.peerEntriesDue(store.db, now(), 100)) {
+      if (stopped) return;
+      await push(entry);
+    }
+  }
+
+  async function push(entry: ReplicaEntry): Promise<void> {
+    const primary = await db.findSecretById(store.db, entry.primary_id);
+    if (!primary) return;
+    // The change number is read before the state, so the state sent is at least as new as the number.
+    const seq = entry.change_seq;
+    let answer: Awaited<ReturnType<PeerTransport['call']>>;
+    try {
+      answer = await transport.call(entry.region, 'PutReplicaSecret', await stateOf(primary, entry, seq));
+    } catch (err) {
+      // The primary's own side failed (its key cannot open a version): the region fails with the reason.
+      answer = { ok: false, refused: true, message: err instanceof Error ? err.message : String(err) };
+    }
+    if (answer.ok) {
+      await replicas.acknowledgePush(store.db, entry.primary_id, entry.region, seq, REPLICATION_SUCCEEDED);
+      deps.onReplication?.(sync.eventOf(primary, entry.region));
+    } else if (answer.refused) {
+      await replicas.updateReplicaEntry(store.db, entry.primary_id, entry.region, { status: FAILED, status_message: answer.message, push_failures: 0, next_push_at: null });
+      deps.onReplication?.(sync.eventOf(primary, entry.region, answer.message));
+    } else {
+      const failures = entry.push_failures + 1;
+      const wait = Math.min(options.maxBackoffMs, 1000 * 2 ** Math.min(failures - 1, 20));
+      await replicas.updateReplicaEntry(store.db, entry.primary_id, entry.region, {
+        push_failures: failures,
+        next_push_at: now() + wait,
+        status_message: `The deployment serving ${entry.region} could not be reached (${answer.message}); trying again.`,
+      });
+    }
+  }
+
+  /** PutReplicaSecret's input: the primary's whole state, values opened for the request only. */
+  async function stateOf(primary: db.SecretRow, entry: ReplicaEntry, seq: number) {
+    const source = await sync.sourceOf(store.db, primary);
+    const versions = [];
+    for (const v of source.versions) {
+      const base = { VersionId: v.versionId, CreatedDate: v.createdAt / 1000 };
+      if (!v.hasValue) {
+        versions.push(base);
+        continue;
+      }
+      const value = await source.valueOf(v.versionId);
+      try {
+        versions.push(value.kind === 'string' ? { ...base, SecretString: value.bytes.toString('utf8') } : { ...base, SecretBinary: value.bytes.toString('base64') });
+      } finally {
+        value.bytes.fill(0);
+      }
+    }
+    return {
+      PrimaryArn: primary.arn,
+      Change: seq,
+      ...(entry.kms_key_id !== null ? { KmsKeyId: entry.kms_key_id } : {}),
+      ...(primary.description !== null ? { Description: primary.description } : {}),
+      LastChangedDate: primary.last_changed_at / 1000,
+      Tagged: primary.tagged === 1,
+      ...(primary.owning_service !== null ? { OwningService: primary.owning_service } : {}),
+      Tags: source.tags,
+      ...(primary.resource_policy !== null ? { ResourcePolicy: primary.resource_policy } : {}),
+      Versions: versions,
+      VersionIdsToStages: [...source.stages].map(([stage, versionId]) => ({ VersionStage: stage, VersionId: versionId })),
+    };
+  }
+
+  /** No pass starts from now on; waits for the one under way, then gives the lease back. */
+  async function stop(): Promise<void> {
+    stopped = true;
+    await running?.catch(() => {});
+    await releaseLease(store.db, PUSHER_LEASE, options.holder);
+  }
+
+  return { pushDue, wake, stop };
+}
+
+export type PeerPusher = ReturnType<typeof createPeerPusher>;

@@ -1,0 +1,97 @@
+// The peer side of replication across deployments: PutReplicaSecret (admin API), which a primary in another
+// Coffer deployment calls, signed with a principal of this one, to write the whole state of its replica here
+// (in the caller's account and the signed region). Values arrive over TLS and are sealed under this
+// deployment's keys at once (replica-sync.ts's writeReplica, the same code that writes local replicas).
+// Idempotent: versions are matched by id and the labels replaced as a whole, so a push repeated after an
+// outage changes nothing twice; a push older than the change the replica holds is ignored.
+import { awsErrors } from '../../errors/aws-errors.ts';
+import type { RequestScope } from '../../access/authorizer.ts';
+import { isUniqueViolation } from '../../store/db.ts';
+import { parseSecretId, SUFFIX_LENGTH } from './arn.ts';
+import type { SecretAccess } from './secret-access.ts';
+import type { SecretServiceDeps } from './secret-context.ts';
+import * as db from './secret-store.ts';
+import * as replicas from './replica-store.ts';
+import { isReplica, NAME_EXISTS, type ReplicaSource, type ReplicaSync } from './replica-sync.ts';
+import type { SecretValue } from './value-crypto.ts';
+
+/** PutReplicaSecret's input, as the admin model declares it (dates decoded, blobs as bytes). */
+export interface PutReplicaSecretInput {
+  PrimaryArn: string;
+  Change: number;
+  KmsKeyId?: string;
+  ForceOverwriteReplicaSecret?: boolean;
+  Description?: string;
+  LastChangedDate?: Date;
+  Tagged?: boolean;
+  OwningService?: string;
+  Tags?: Array<{ Key: string; Value: string }>;
+  ResourcePolicy?: string;
+  Versions: Array<{ VersionId: string; CreatedDate: Date; SecretString?: string; SecretBinary?: Uint8Array }>;
+  VersionIdsToStages: Array<{ VersionStage: string; VersionId: string }>;
+}
+
+export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync) {
+  const { store, keys, authorizer } = deps;
+
+  async function putReplicaSecret(scope: RequestScope, input: PutReplicaSecretInput): Promise<{ ARN: string; Applied: boolean }> {
+    const authz = await authorizer.forRequest(scope);
+    const owner = { accountId: scope.accountId, region: scope.region };
+    const primary = parseSecretId(input.PrimaryArn);
+    if (primary.kind !== 'arn' || primary.nameWithSuffix.length <= SUFFIX_LENGTH + 1) throw awsErrors.invalidParameter('PrimaryArn must be the full ARN of the primary secret.');
+    if (primary.region === owner.region) throw awsErrors.invalidParameter(`The primary's Region ${primary.region} is the Region this request is signed for: a replica must be in another Region.`);
+    const name = primary.nameWithSuffix.slice(0, -(SUFFIX_LENGTH + 1));
+    const suffix = input.PrimaryArn.slice(-SUFFIX_LENGTH);
+    const known = new Set(input.Versions.map((v) => v.VersionId));
+    const missing = input.VersionIdsToStages.find((s) => !known.has(s.VersionId));
+    if (missing) throw awsErrors.invalidParameter(`Staging label ${missing.VersionStage} is on version ${missing.VersionId}, which is not among the Versions.`);
+    // The region's aws/secretsmanager key is created outside any transaction.
+    if (!input.KmsKeyId) await keys.defaultSecretsKey(owner);
+    const source: ReplicaSource = {
+      name,
+      arn: input.PrimaryArn,
+      primaryRegion: primary.region,
+      description: input.Description ?? null,
+      lastChangedAt: input.LastChangedDate?.getTime() ?? deps.now(),
+      tagged: input.Tagged ? 1 : 0,
+      owningService: input.OwningService ?? null,
+      resourcePolicy: input.ResourcePolicy ?? null,
+      versions: input.Versions.map((v) => ({ versionId: v.VersionId, createdAt: v.CreatedDate.getTime(), hasValue: v.SecretString !== undefined || v.SecretBinary !== undefined })),
+      stages: new Map(input.VersionIdsToStages.map((s) => [s.VersionStage, s.VersionId])),
+      tags: input.Tags ?? [],
+      valueOf: async (versionId) => valueOf(input.Versions.find((v) => v.VersionId === versionId)!),
+    };
+    try {
+      return await sync.transaction(async (tx) => {
+        const taken = await db.findSecretByName(tx, owner, name, store.forUpdate);
+        const ownReplica = taken !== undefined && isReplica(taken) && taken.primary_region === primary.region && taken.arn.endsWith(`-${suffix}`);
+        if (taken) await access.requireOnSecret(authz, tx, taken, 'ReplicateSecretToRegions');
+        else access.requireOnMissing(authz, owner, name, 'ReplicateSecretToRegions');
+        if (ownReplica && (taken.replica_seq ?? 0) > input.Change) return { ARN: taken.arn, Applied: false };
+        let replace: (() => Promise<void>) | undefined;
+        if (taken && !ownReplica) {
+          // Never a secret that is itself part of a replication here (as in one deployment), nor without Force.
+          const linked = isReplica(taken) || (await replicas.listReplicaEntries(tx, taken.id)).length > 0;
+          if (input.ForceOverwriteReplicaSecret !== true || linked) throw awsErrors.resourceExists(NAME_EXISTS);
+          replace = () => db.deleteSecret(tx, taken.id);
+        }
+        const id = ownReplica ? taken.id : deps.randomUUID();
+        const target = { id, scope: owner, existing: ownReplica ? taken : undefined, seq: input.Change };
+        await sync.writeReplica(tx, source, target, input.KmsKeyId ? input.KmsKeyId : null, replace);
+        const written = (await db.findSecretById(tx, id))!;
+        return { ARN: written.arn, Applied: true };
+      });
+    } catch (err) {
+      // The same replica created by a push running at the same time: the next push finds it.
+      if (isUniqueViolation(err)) throw awsErrors.invalidRequest(`A secret named ${name} was created here while the replica was written: try again.`);
+      throw err;
+    }
+  }
+
+  return { putReplicaSecret };
+}
+
+function valueOf(version: { SecretString?: string; SecretBinary?: Uint8Array }): SecretValue {
+  if (version.SecretString !== undefined) return { kind: 'string', bytes: Buffer.from(version.SecretString, 'utf8') };
+  return { kind: 'binary', bytes: Buffer.from(version.SecretBinary!) };
+}
