@@ -343,7 +343,7 @@ function peerReplication(config: Config, now: () => number, logger: Logger) {
   const client = createPeerClient({ peers: config.peers, ca: config.peerCaFile ? readFileSync(config.peerCaFile, 'utf8') : undefined, now });
   return {
     transport: { regions: new Set(config.peers.keys()), call: client.call },
-    pusher: { holder: randomUUID(), leaseMs: 30_000, maxBackoffMs: config.peerRetryMaxMs, logger },
+    pusher: { holder: randomUUID(), leaseMs: 20_000, maxBackoffMs: config.peerRetryMaxMs, logger },
   };
 }
 

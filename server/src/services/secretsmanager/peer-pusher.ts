@@ -60,10 +60,15 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
     pushDue().catch((err) => options.logger?.error('replication push failed', { error: String(err) }));
   }
 
+  /**
+   * Pushes what is due while holding the lease, renewed before each push (a push ends within the peer client's
+   * timeout, shorter than the lease): a server killed mid-pass holds up the others for one lease at most.
+   */
   async function pass(): Promise<void> {
-    if (!(await acquireLease(store.db, PUSHER_LEASE, options.holder, now(), options.leaseMs))) return;
+    const hold = () => acquireLease(store.db, PUSHER_LEASE, options.holder, now(), options.leaseMs);
+    if (!(await hold())) return;
     for (const entry of await replicas.peerEntriesDue(store.db, now(), 100)) {
-      if (stopped) return;
+      if (stopped || !(await hold())) return;
       await push(entry);
     }
   }
