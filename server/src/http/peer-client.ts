@@ -73,5 +73,6 @@ function classify(status: number, text: string): PeerAnswer {
   const code = String(parsed.__type ?? `HTTP ${status}`).split('#').pop()!;
   const message = String(parsed.message ?? parsed.Message ?? '');
   const retry = status >= 500 || status === 429 || /Throttl/.test(code);
-  return { ok: false, refused: !retry, code, message: `${code}: ${message}` };
+  // The peer's own message is the StatusMessage (AWS's text for a name taken there, for one).
+  return { ok: false, refused: !retry, code, message: message !== '' ? message : code };
 }

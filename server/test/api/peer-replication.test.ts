@@ -1,0 +1,166 @@
+// Replication across deployments on SQLite and PostgreSQL, two in-process servers per store: the peer side
+// (PutReplicaSecret, the admin operation a primary deployment calls: idempotent, ordered, refusing what it must)
+// and the primary side (ReplicateSecretToRegions to a region COFFER_PEERS names, its status, its removal).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  PutSecretValueCommand,
+  RemoveRegionsFromReplicationCommand,
+  ReplicateSecretToRegionsCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { allow, BACKENDS, startAccessServer, type AccessServer, type Credentials } from '../access/helpers.ts';
+import { expectAwsError, rawRequest, token, uniqueName } from './helpers.ts';
+
+const PRIMARY = 'us-east-1';
+const PEER = 'eu-west-1';
+const NAME_EXISTS = 'Secret with this name already exists in this region';
+const MARK = 'PeerApiMark-3vR8';
+
+for (const backend of BACKENDS) describe(`replication across deployments (${backend.name})`, { skip: backend.skip }, () => {
+  let peer: AccessServer;
+  let primary: AccessServer;
+  let eu: SecretsManagerClient;
+  let us: SecretsManagerClient;
+
+  before(async () => {
+    peer = await startAccessServer({ backend: backend.name });
+    const env = {
+      COFFER_PEERS: `${PEER}=${peer.server.endpoint}`,
+      COFFER_PEER_CREDENTIALS: `${PEER}=${peer.root.accessKeyId}:${peer.root.secretAccessKey}`,
+      COFFER_SWEEP_INTERVAL_SECONDS: '1',
+      COFFER_PEER_RETRY_MAX_SECONDS: '1',
+    };
+    primary = await startAccessServer({ backend: backend.name, env });
+    eu = peer.server.client({ region: PEER });
+    us = primary.server.client({ region: PRIMARY });
+  });
+  after(async () => {
+    await primary?.close();
+    await peer?.close();
+  });
+
+  /** PutReplicaSecret on the peer, signed for the peer region, as a primary deployment sends it. */
+  async function put(input: Record<string, unknown>, credentials: Credentials = peer.root) {
+    const res = await rawRequest(peer.server.endpoint, JSON.stringify(input), { credentials, region: PEER, service: 'coffer', target: 'CofferAdmin.PutReplicaSecret' });
+    if (res.status !== 200) throw Object.assign(new Error(String(res.json?.Message)), { name: String(res.json?.__type), status: res.status });
+    return res.json as { ARN: string; Applied: boolean };
+  }
+
+  function push(name: string, change: number, versions: Array<[string, string, string[]]>, extra: Record<string, unknown> = {}) {
+    return {
+      PrimaryArn: `arn:aws:secretsmanager:${PRIMARY}:111122223333:secret:${name}-AbC123`,
+      Change: change,
+      Versions: versions.map(([id, value], i) => ({ VersionId: id, CreatedDate: 1_700_000_000 + i, SecretString: value })),
+      VersionIdsToStages: versions.flatMap(([id, , stages]) => stages.map((s) => ({ VersionStage: s, VersionId: id }))),
+      ...extra,
+    };
+  }
+
+  async function state(name: string) {
+    const v = await eu.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
+    const d = await eu.send(new DescribeSecretCommand({ SecretId: name }));
+    return { versions: v.Versions!.map((x) => [x.VersionId, x.VersionStages, x.CreatedDate?.getTime()]), description: d.Description, tags: d.Tags, primary: d.PrimaryRegion };
+  }
+
+  it('PutReplicaSecret writes a read-only replica; repeated it changes nothing, an older change is ignored', async () => {
+    const name = uniqueName('peerput');
+    const [v1, v2] = [token(), token()];
+    const first = push(name, 5, [[v1, `${MARK}-1`, ['AWSPREVIOUS']], [v2, `${MARK}-2`, ['AWSCURRENT']]], { Description: 'd', Tags: [{ Key: 'k', Value: 'v' }], Tagged: true });
+    const out = await put(first);
+    assert.equal(out.Applied, true);
+    assert.match(out.ARN, new RegExp(`^arn:aws:secretsmanager:${PEER}:${peer.accountId}:secret:${name}-AbC123$`));
+    const written = await state(name);
+    assert.equal(written.primary, PRIMARY);
+    assert.equal(written.description, 'd');
+    assert.deepEqual(written.tags, [{ Key: 'k', Value: 'v' }]);
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-2`);
+
+    assert.equal((await put(first)).Applied, true);
+    assert.deepEqual(await state(name), written, 'the same push again duplicates nothing');
+    const stale = await put(push(name, 4, [[v1, `${MARK}-1`, ['AWSCURRENT']]]));
+    assert.equal(stale.Applied, false);
+    assert.deepEqual(await state(name), written, 'an older change is ignored');
+
+    // A newer state: a version gone, the labels moved, a new version.
+    const v3 = token();
+    await put(push(name, 6, [[v2, `${MARK}-2`, ['AWSPREVIOUS']], [v3, `${MARK}-3`, ['AWSCURRENT']]]));
+    const after = await state(name);
+    assert.deepEqual(after.versions.map((v) => v[0]).sort(), [v2, v3].sort());
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-3`);
+    assert.equal(after.description, undefined);
+    await expectAwsError(eu.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'x' })), 'InvalidParameterException');
+  });
+
+  it('PutReplicaSecret refuses what it must and changes nothing', async () => {
+    const name = uniqueName('peerbad');
+    const v1 = token();
+    // A label on a version that is not sent.
+    await assert.rejects(put(push(name, 1, [[v1, 'x', []]], { VersionIdsToStages: [{ VersionStage: 'AWSCURRENT', VersionId: token() }] })), { name: 'InvalidParameterException' });
+    // A primary in the region the request is signed for.
+    await assert.rejects(put({ ...push(name, 1, [[v1, 'x', ['AWSCURRENT']]]), PrimaryArn: `arn:aws:secretsmanager:${PEER}:111122223333:secret:${name}-AbC123` }), { name: 'InvalidParameterException' });
+    // The model's validation: Change is required.
+    const { Change: _, ...noChange } = push(name, 1, [[v1, 'x', ['AWSCURRENT']]]);
+    await assert.rejects(put(noChange), { name: 'ValidationException' });
+    await expectAwsError(eu.send(new DescribeSecretCommand({ SecretId: name })), 'ResourceNotFoundException');
+
+    // A standalone secret of that name is not replaced (unless forced).
+    await eu.send(new CreateSecretCommand({ Name: name, SecretString: 'mine' }));
+    await assert.rejects(put(push(name, 1, [[v1, 'theirs', ['AWSCURRENT']]])), { name: 'ResourceExistsException', message: NAME_EXISTS });
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'mine');
+    await put(push(name, 1, [[v1, 'theirs', ['AWSCURRENT']]], { ForceOverwriteReplicaSecret: true }));
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'theirs');
+
+    // The peer principal needs secretsmanager:ReplicateSecretToRegions here.
+    const other = uniqueName('peerauth');
+    const denied = await peer.user(uniqueName('u'), { p: allow('secretsmanager:GetSecretValue') });
+    await assert.rejects(put(push(other, 1, [[v1, 'x', ['AWSCURRENT']]]), denied), { name: 'AccessDeniedException' });
+    const allowed = await peer.user(uniqueName('u'), { p: allow('secretsmanager:ReplicateSecretToRegions') });
+    assert.equal((await put(push(other, 1, [[v1, 'x', ['AWSCURRENT']]]), allowed)).Applied, true);
+  });
+
+  it('ReplicateSecretToRegions to a peer region: InProgress, then InSync once pushed; refused twice; removable', async () => {
+    const name = uniqueName('peerrepl');
+    const created = await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-a` }));
+    const out = await us.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: PEER }] }));
+    assert.deepEqual(out.ReplicationStatus, [{ Region: PEER, KmsKeyId: 'alias/aws/secretsmanager', Status: 'InProgress' }]);
+    await until(async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0].Status === 'InSync');
+    const read = await eu.send(new GetSecretValueCommand({ SecretId: name }));
+    assert.equal(read.SecretString, `${MARK}-a`);
+    assert.equal(read.VersionId, created.VersionId);
+    await expectAwsError(us.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: PEER }] })), 'InvalidParameterException', `The secret is already replicated to Region ${PEER}.`);
+
+    const removed = await us.send(new RemoveRegionsFromReplicationCommand({ SecretId: name, RemoveReplicaRegions: [PEER] }));
+    assert.deepEqual(removed.ReplicationStatus, []);
+    assert.equal((await us.send(new DescribeSecretCommand({ SecretId: name }))).PrimaryRegion, undefined);
+    // Nothing is pushed any more.
+    await us.send(new PutSecretValueCommand({ SecretId: name, SecretString: `${MARK}-b` }));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-a`);
+  });
+
+  it('a peer that refuses makes the region Failed with its message', async () => {
+    const name = uniqueName('peerfail');
+    await eu.send(new CreateSecretCommand({ Name: name, SecretString: 'peer-own' }));
+    await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-f`, AddReplicaRegions: [{ Region: PEER }] }));
+    let status: { Status?: string; StatusMessage?: string } | undefined;
+    await until(async () => {
+      status = (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0];
+      return status?.Status === 'Failed';
+    });
+    assert.equal(status!.StatusMessage, NAME_EXISTS);
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'peer-own');
+  });
+});
+
+async function until(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
