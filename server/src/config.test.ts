@@ -61,3 +61,19 @@ test('the shutdown timeout is 10 s unless COFFER_SHUTDOWN_TIMEOUT_SECONDS says o
   assert.equal(loadConfig({}, { COFFER_SHUTDOWN_TIMEOUT_SECONDS: '2.5' }).shutdownTimeoutMs, 2500);
   assert.throws(() => loadConfig({}, { COFFER_SHUTDOWN_TIMEOUT_SECONDS: 'soon' }), /invalid COFFER_SHUTDOWN_TIMEOUT_SECONDS: soon/);
 });
+
+test('peers: a region, an https URL (http only on loopback) and a credential each, the secret never echoed', () => {
+  const env = { COFFER_PEERS: 'eu-west-1=https://coffer-b.example:4580, ap-south-1=http://127.0.0.1:4590', COFFER_PEER_CREDENTIALS: 'eu-west-1=AKIDB:sekrit-b,ap-south-1=AKIDC:sekrit-c' };
+  const peers = loadConfig({}, env).peers;
+  assert.deepEqual([...peers.keys()], ['eu-west-1', 'ap-south-1']);
+  assert.deepEqual(peers.get('eu-west-1'), { url: 'https://coffer-b.example:4580', credentials: { accessKeyId: 'AKIDB', secretAccessKey: 'sekrit-b' } });
+  assert.equal(loadConfig({}, {}).peers.size, 0);
+  const refused = (e: Record<string, string>, message: RegExp) =>
+    assert.throws(() => loadConfig({}, e), (err: Error) => message.test(err.message) && !err.message.includes('sekrit'));
+  refused({ ...env, COFFER_PEERS: 'eu-west-1=http://coffer-b.example:4580' }, /must be https \(http only on a loopback address\)/);
+  refused({ ...env, COFFER_PEER_CREDENTIALS: 'eu-west-1=AKIDB:sekrit-b' }, /peer region ap-south-1 needs a credential/);
+  refused({ ...env, COFFER_PEER_CREDENTIALS: 'eu-west-1=sekrit-b,ap-south-1=AKIDC:sekrit-c' }, /peer region eu-west-1 needs a credential/);
+  refused({ ...env, COFFER_PEER_CREDENTIALS: `${env.COFFER_PEER_CREDENTIALS},us-west-2=A:sekrit` }, /names us-west-2, which COFFER_PEERS does not/);
+  refused({ ...env, COFFER_PEERS: 'EU=https://b.example' }, /invalid peer region EU/);
+  refused({ ...env, COFFER_PEERS: 'eu-west-1=https://b.example,eu-west-1=https://c.example' }, /given twice/);
+});

@@ -263,6 +263,8 @@ export interface SecretReplicaTable {
   change_seq: Generated<number>;
   /** a peer region: the change number the peer acknowledged last */
   pushed_seq: Generated<number>;
+  /** a peer region: when the state it acknowledged last was read (older versions are sent without values) */
+  pushed_state_at: number | null;
   /** a peer region: pushes failed in a row (the backoff grows with them) */
   push_failures: Generated<number>;
   /** a peer region: no push before this time; null: at once */

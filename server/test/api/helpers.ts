@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import {
   DescribeSecretCommand,
+  GetResourcePolicyCommand,
   ListSecretVersionIdsCommand,
   ListSecretsCommand,
   SecretsManagerClient,
@@ -180,4 +181,23 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export async function labelsOf(client: SecretsManagerClient, secretId: string): Promise<Record<string, string[]>> {
   const d = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
   return Object.fromEntries(Object.entries(d.VersionIdsToStages ?? {}).map(([v, s]) => [v, [...s].sort()]));
+}
+
+/**
+ * What a replica must equal of its primary: name, description, tags, resource policy and every version (id,
+ * labels, creation date), in a stable order; not ARNs, keys or access dates, which are the replica's own.
+ */
+export async function replicaView(client: SecretsManagerClient, secretId: string) {
+  const d = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+  const v = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, IncludeDeprecated: true, MaxResults: 100 }));
+  const p = await client.send(new GetResourcePolicyCommand({ SecretId: secretId }));
+  const versions = v.Versions!.map((x) => [x.VersionId, [...(x.VersionStages ?? [])].sort(), x.CreatedDate?.getTime()] as const);
+  return {
+    name: d.Name,
+    description: d.Description,
+    tags: d.Tags,
+    stages: d.VersionIdsToStages,
+    versions: versions.sort((x, y) => x[0]!.localeCompare(y[0]!)),
+    policy: p.ResourcePolicy,
+  };
 }

@@ -93,6 +93,19 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
     assert.deepEqual(after.versions.map((v) => v[0]).sort(), [v2, v3].sort());
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-3`);
     assert.equal(after.description, undefined);
+
+    // Versions the replica holds may come without their value; one it lacks may not.
+    const v4 = token();
+    const omitting = (versions: Array<[string, string, string[]]>, omit: string[]) => {
+      const body = push(name, 7, versions);
+      body.Versions = body.Versions.map((v) => (omit.includes(v.VersionId) ? { VersionId: v.VersionId, CreatedDate: v.CreatedDate, ValueOmitted: true } : v)) as typeof body.Versions;
+      return body;
+    };
+    await assert.rejects(put(omitting([[v3, 'ignored', ['AWSCURRENT']], [v4, 'ignored', []]], [v3, v4])), { name: 'ResourceNotFoundException' });
+    assert.deepEqual(await state(name), after, 'a refused push changes nothing');
+    await put(omitting([[v3, 'ignored', ['AWSPREVIOUS']], [v4, `${MARK}-4`, ['AWSCURRENT']]], [v3]));
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-4`);
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name, VersionId: v3 }))).SecretString, `${MARK}-3`);
     await expectAwsError(eu.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'x' })), 'InvalidParameterException');
   });
 

@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { allow, BACKENDS, startAccessServer, type AccessServer } from '../access/helpers.ts';
-import { expectAwsError, listAll, SECRET_NOT_FOUND, secretState, token, uniqueName } from './helpers.ts';
+import { expectAwsError, listAll, replicaView, SECRET_NOT_FOUND, secretState, token, uniqueName } from './helpers.ts';
 
 const REPLICA_WRITE = "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
 const PRIMARY = 'us-east-1';
@@ -50,21 +50,6 @@ for (const backend of BACKENDS) describe(`replication in one deployment (${backe
     apKms = s.server.kmsClient({ region: AP });
   });
   after(() => s?.close());
-
-  /** What a replica must equal: versions with their labels, description, tags, policy (not ARNs, keys, dates). */
-  async function mirrored(client: SecretsManagerClient, id: string) {
-    const d = await client.send(new DescribeSecretCommand({ SecretId: id }));
-    const v = await client.send(new ListSecretVersionIdsCommand({ SecretId: id, IncludeDeprecated: true }));
-    const p = await client.send(new GetResourcePolicyCommand({ SecretId: id }));
-    return {
-      name: d.Name,
-      description: d.Description,
-      tags: d.Tags,
-      stages: d.VersionIdsToStages,
-      versions: v.Versions!.map((x) => [x.VersionId, x.VersionStages, x.CreatedDate?.getTime()]),
-      policy: p.ResourcePolicy,
-    };
-  }
 
   async function primaryWithReplica(regions: Array<{ Region: string; KmsKeyId?: string }> = [{ Region: EU }]) {
     const name = uniqueName('repl');
@@ -120,8 +105,8 @@ for (const backend of BACKENDS) describe(`replication in one deployment (${backe
     await us.send(new UntagResourceCommand({ SecretId: name, TagKeys: ['team'] }));
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'secretsmanager:DeleteSecret', Resource: '*' }] });
     await us.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy }));
-    const replica = await mirrored(eu, name);
-    assert.deepEqual(replica, await mirrored(us, name));
+    const replica = await replicaView(eu, name);
+    assert.deepEqual(replica, await replicaView(us, name));
     assert.equal(replica.description, 'second');
     assert.deepEqual(replica.tags, [{ Key: 'env', Value: 'prod' }]);
     assert.equal(replica.policy, policy);
@@ -217,7 +202,7 @@ for (const backend of BACKENDS) describe(`replication in one deployment (${backe
     const retried = await us.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: AP, KmsKeyId: apKey.KeyId }] }));
     assert.deepEqual(retried.ReplicationStatus!.map((r) => [r.Region, r.Status]), [[AP, 'InSync']]);
     assert.equal((await ap.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'v2');
-    assert.deepEqual(await mirrored(ap, name), await mirrored(us, name));
+    assert.deepEqual(await replicaView(ap, name), await replicaView(us, name));
   });
 
   it('removes replicas with RemoveRegionsFromReplication; the last one gone, the primary is standalone again', async () => {

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
-  GetResourcePolicyCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   PutResourcePolicyCommand,
@@ -26,7 +25,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { freePort, spawnServer, type ServerProcess } from '../store/server-process.ts';
 import { readCredentials } from '../support/test-server.ts';
-import { expectAwsError, token, uniqueName } from '../api/helpers.ts';
+import { expectAwsError, replicaView, token, uniqueName } from '../api/helpers.ts';
 
 const PRIMARY = 'us-east-1';
 const PEER = 'eu-west-1';
@@ -90,15 +89,6 @@ describe('replication to another Coffer deployment', () => {
 
   const inSync = (name: string) => until(`${name} InSync`, async () => ((await peerStatus(name))?.Status === 'InSync' ? true : undefined));
 
-  /** What the replica must equal: versions with ids, labels and creation dates, description, tags, policy. */
-  async function mirrored(c: SecretsManagerClient, name: string) {
-    const d = await c.send(new DescribeSecretCommand({ SecretId: name }));
-    const v = await c.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true, MaxResults: 100 }));
-    const p = await c.send(new GetResourcePolicyCommand({ SecretId: name }));
-    const versions = v.Versions!.map((x) => [x.VersionId, [...(x.VersionStages ?? [])].sort(), x.CreatedDate?.getTime()]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
-    return { name: d.Name, description: d.Description, tags: d.Tags, versions, policy: p.ResourcePolicy };
-  }
-
   it('replicates to the peer: InProgress until the peer has it, then InSync; the peer serves it read-only', async () => {
     const name = uniqueName('peer');
     const created = await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-v1`, AddReplicaRegions: [{ Region: PEER }] }));
@@ -128,7 +118,7 @@ describe('replication to another Coffer deployment', () => {
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'secretsmanager:DeleteSecret', Resource: '*' }] });
     await us.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy }));
     await inSync(name);
-    assert.deepEqual(await mirrored(eu, name), await mirrored(us, name));
+    assert.deepEqual(await replicaView(eu, name), await replicaView(us, name));
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-v3`);
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'pinned' }))).SecretString, `${MARK}-v2`);
     assert.deepEqual(Buffer.from((await eu.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'custom' }))).SecretBinary!), Buffer.from(`${MARK}-bin`));
@@ -147,7 +137,7 @@ describe('replication to another Coffer deployment', () => {
     assert.equal(behind.Status, 'InProgress');
     await startB();
     await inSync(name);
-    assert.deepEqual(await mirrored(eu, name), await mirrored(us, name));
+    assert.deepEqual(await replicaView(eu, name), await replicaView(us, name));
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-5`);
   });
 
@@ -193,8 +183,8 @@ describe('replication to another Coffer deployment', () => {
     // No new write: the restarted primary pushes what its killed predecessor left behind (its push lease, 20 s,
     // runs out first).
     await until(`${name} InSync`, async () => ((await peerStatus(name))?.Status === 'InSync' ? true : undefined), 45_000);
-    const replica = await mirrored(eu, name);
-    assert.deepEqual(replica, await mirrored(us, name));
+    const replica = await replicaView(eu, name);
+    assert.deepEqual(replica, await replicaView(us, name));
     assert.ok(replica.versions.length >= acknowledged.length + 1);
 
     // The promoted secret is B's own now: the primary's next change to it is refused there (Failed, AWS's text).

@@ -1,9 +1,10 @@
 // Replication across deployments, the primary's side: every write of a primary numbers a change on each of its
 // peer regions (replica-sync.ts's propagate, InProgress from then on) and the pusher sends the whole current
 // state of the secret to the peer (PutReplicaSecret, peer-replica.ts there) until the peer has acknowledged
-// the last number (InSync). A peer that refuses (its AWS error) makes the region Failed with the peer's message;
+// the last number (InSync). Values go only for versions created since the state the peer last acknowledged
+// (the peer answers ResourceNotFoundException when it lacks one sent without, and everything goes again). A peer that refuses (its AWS error) makes the region Failed with the peer's message;
 // a peer that cannot be reached keeps it InProgress, with the reason, tried again with a growing backoff. A
-// push sends every version each time, matched by id there, so a push after an outage is the full catch-up and
+// push lists every version each time, matched by id there, so a push after an outage is the full catch-up and
 // repeating one duplicates nothing. One server pushes at a time (a database lease), woken after each commit
 // that left a peer behind and by the background sweep.
 import { acquireLease, releaseLease } from '../../store/lease.ts';
@@ -18,7 +19,7 @@ export const PUSHER_LEASE = 'replication-pusher';
 /** How the pusher reaches a peer (http/peer-client.ts): the answer, classified. */
 export interface PeerTransport {
   regions: ReadonlySet<string>;
-  call(region: string, operation: 'PutReplicaSecret', input: unknown): Promise<{ ok: true } | { ok: false; refused: boolean; message: string }>;
+  call(region: string, operation: 'PutReplicaSecret', input: unknown): Promise<{ ok: true } | { ok: false; refused: boolean; code?: string; message: string }>;
 }
 
 export interface PusherOptions {
@@ -78,15 +79,21 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
     if (!primary) return;
     // The change number is read before the state, so the state sent is at least as new as the number.
     const seq = entry.change_seq;
-    let answer: Awaited<ReturnType<PeerTransport['call']>>;
-    try {
-      answer = await transport.call(entry.region, 'PutReplicaSecret', await stateOf(primary, entry, seq));
-    } catch (err) {
-      // The primary's own side failed (its key cannot open a version): the region fails with the reason.
-      answer = { ok: false, refused: true, message: err instanceof Error ? err.message : String(err) };
-    }
+    const stateAt = now();
+    const send = async (sentBefore: number | null) => {
+      try {
+        return await transport.call(entry.region, 'PutReplicaSecret', await stateOf(primary, entry, seq, sentBefore));
+      } catch (err) {
+        // The primary's own side failed (its key cannot open a version): the region fails with the reason.
+        return { ok: false as const, refused: true, message: err instanceof Error ? err.message : String(err) };
+      }
+    };
+    let answer = await send(entry.pushed_state_at);
+    // The peer lacks a version sent without its value (it was written after that state was read, or the peer
+    // lost it): everything again, values included.
+    if (!answer.ok && answer.code === 'ResourceNotFoundException' && entry.pushed_state_at !== null) answer = await send(null);
     if (answer.ok) {
-      await replicas.acknowledgePush(store.db, entry.primary_id, entry.region, seq, REPLICATION_SUCCEEDED);
+      await replicas.acknowledgePush(store.db, entry.primary_id, entry.region, seq, stateAt, REPLICATION_SUCCEEDED);
       deps.onReplication?.(sync.eventOf(primary, entry.region));
     } else if (answer.refused) {
       await replicas.updateReplicaEntry(store.db, entry.primary_id, entry.region, { status: FAILED, status_message: answer.message, push_failures: 0, next_push_at: null });
@@ -102,14 +109,21 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
     }
   }
 
-  /** PutReplicaSecret's input: the primary's whole state, values opened for the request only. */
-  async function stateOf(primary: db.SecretRow, entry: ReplicaEntry, seq: number) {
+  /**
+   * PutReplicaSecret's input: the primary's whole state, values opened for the request only; a version created
+   * before `sentBefore` (when the state the peer acknowledged was read) goes without its value.
+   */
+  async function stateOf(primary: db.SecretRow, entry: ReplicaEntry, seq: number, sentBefore: number | null) {
     const source = await sync.sourceOf(store.db, primary);
     const versions = [];
     for (const v of source.versions) {
       const base = { VersionId: v.versionId, CreatedDate: v.createdAt / 1000 };
       if (!v.hasValue) {
         versions.push(base);
+        continue;
+      }
+      if (sentBefore !== null && v.createdAt < sentBefore) {
+        versions.push({ ...base, ValueOmitted: true });
         continue;
       }
       const value = await source.valueOf(v.versionId);

@@ -6,7 +6,7 @@
 // outage changes nothing twice; a push older than the change the replica holds is ignored.
 import { awsErrors } from '../../errors/aws-errors.ts';
 import type { RequestScope } from '../../access/authorizer.ts';
-import { isUniqueViolation } from '../../store/db.ts';
+import { isUniqueViolation, type Tx } from '../../store/db.ts';
 import { parseSecretId, SUFFIX_LENGTH } from './arn.ts';
 import type { SecretAccess } from './secret-access.ts';
 import type { SecretServiceDeps } from './secret-context.ts';
@@ -27,7 +27,7 @@ export interface PutReplicaSecretInput {
   OwningService?: string;
   Tags?: Array<{ Key: string; Value: string }>;
   ResourcePolicy?: string;
-  Versions: Array<{ VersionId: string; CreatedDate: Date; SecretString?: string; SecretBinary?: Uint8Array }>;
+  Versions: Array<{ VersionId: string; CreatedDate: Date; SecretString?: string; SecretBinary?: Uint8Array; ValueOmitted?: boolean }>;
   VersionIdsToStages: Array<{ VersionStage: string; VersionId: string }>;
 }
 
@@ -43,6 +43,7 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
     const name = primary.nameWithSuffix.slice(0, -(SUFFIX_LENGTH + 1));
     const suffix = input.PrimaryArn.slice(-SUFFIX_LENGTH);
     const known = new Set(input.Versions.map((v) => v.VersionId));
+    if (known.size !== input.Versions.length) throw awsErrors.invalidParameter('Each version may be sent once: a VersionId is repeated in Versions.');
     const missing = input.VersionIdsToStages.find((s) => !known.has(s.VersionId));
     if (missing) throw awsErrors.invalidParameter(`Staging label ${missing.VersionStage} is on version ${missing.VersionId}, which is not among the Versions.`);
     // The region's aws/secretsmanager key is created outside any transaction.
@@ -56,7 +57,7 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
       tagged: input.Tagged ? 1 : 0,
       owningService: input.OwningService ?? null,
       resourcePolicy: input.ResourcePolicy ?? null,
-      versions: input.Versions.map((v) => ({ versionId: v.VersionId, createdAt: v.CreatedDate.getTime(), hasValue: v.SecretString !== undefined || v.SecretBinary !== undefined })),
+      versions: input.Versions.map((v) => ({ versionId: v.VersionId, createdAt: v.CreatedDate.getTime(), hasValue: v.ValueOmitted === true || v.SecretString !== undefined || v.SecretBinary !== undefined })),
       stages: new Map(input.VersionIdsToStages.map((s) => [s.VersionStage, s.VersionId])),
       tags: input.Tags ?? [],
       valueOf: async (versionId) => valueOf(input.Versions.find((v) => v.VersionId === versionId)!),
@@ -75,6 +76,7 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
           if (input.ForceOverwriteReplicaSecret !== true || linked) throw awsErrors.resourceExists(NAME_EXISTS);
           replace = () => db.deleteSecret(tx, taken.id);
         }
+        await requireOmittedHeld(tx, input, ownReplica ? taken.id : undefined);
         const id = ownReplica ? taken.id : deps.randomUUID();
         const target = { id, scope: owner, existing: ownReplica ? taken : undefined, seq: input.Change };
         await sync.writeReplica(tx, source, target, input.KmsKeyId ? input.KmsKeyId : null, replace);
@@ -88,10 +90,20 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
     }
   }
 
+  /** Every version sent without its value must be here with one (else the primary sends the values). */
+  async function requireOmittedHeld(tx: Tx, input: PutReplicaSecretInput, replicaId: string | undefined): Promise<void> {
+    const omitted = input.Versions.filter((v) => v.ValueOmitted === true);
+    if (omitted.length === 0) return;
+    const held = new Set((replicaId ? await db.listVersions(tx, replicaId) : []).filter((v) => v.value_kind !== null).map((v) => v.version_id));
+    const lacking = omitted.find((v) => !held.has(v.VersionId));
+    if (lacking) throw awsErrors.notFound(`The replica does not hold version ${lacking.VersionId}: send its value.`);
+  }
+
   return { putReplicaSecret };
 }
 
 function valueOf(version: { SecretString?: string; SecretBinary?: Uint8Array }): SecretValue {
+  // Not reached for a ValueOmitted version: requireOmittedHeld made sure the replica has its value.
   if (version.SecretString !== undefined) return { kind: 'string', bytes: Buffer.from(version.SecretString, 'utf8') };
   return { kind: 'binary', bytes: Buffer.from(version.SecretBinary!) };
 }

@@ -53,11 +53,12 @@ export async function peerEntriesDue(db: Executor, now: number, limit: number): 
 }
 
 /** A peer entry acknowledged up to `seq`: InSync only when no write came after the push read the state. */
-export async function acknowledgePush(db: Executor, primaryId: string, region: string, seq: number, message: string): Promise<void> {
+export async function acknowledgePush(db: Executor, primaryId: string, region: string, seq: number, stateAt: number, message: string): Promise<void> {
   await db
     .updateTable('secret_replicas')
     .set((eb) => ({
       pushed_seq: seq,
+      pushed_state_at: stateAt,
       push_failures: 0,
       next_push_at: null,
       status: eb.case().when('change_seq', '<=', seq).then('InSync').else('InProgress').end(),

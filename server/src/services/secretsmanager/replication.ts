@@ -84,7 +84,7 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
       };
       if (deps.peers?.transport.regions.has(region)) {
         // Served by another deployment: behind (InProgress) until the pusher has sent it (peer-pusher.ts).
-        await replicas.upsertReplicaEntry(tx, { ...entry, status: IN_PROGRESS, status_message: null, replica_id: null, peer: 1, change_seq: now() });
+        await replicas.upsertReplicaEntry(tx, { ...entry, status: IN_PROGRESS, status_message: null, replica_id: null, peer: 1, change_seq: now(), pushed_state_at: null });
         sync.markPeerChanged(tx);
         continue;
       }

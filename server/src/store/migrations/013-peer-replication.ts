@@ -13,6 +13,8 @@ export async function up(db: Kysely<unknown>, types: ColumnTypes): Promise<void>
   await db.schema.alterTable('secret_replicas').addColumn('change_seq', types.time, (c) => c.notNull().defaultTo(0)).execute();
   // the change number the peer acknowledged last
   await db.schema.alterTable('secret_replicas').addColumn('pushed_seq', types.time, (c) => c.notNull().defaultTo(0)).execute();
+  // when the state the peer acknowledged last was read: versions created before it are sent without their value
+  await db.schema.alterTable('secret_replicas').addColumn('pushed_state_at', types.time).execute();
   // pushes that failed in a row (the peer unreachable): the backoff grows with them
   await db.schema.alterTable('secret_replicas').addColumn('push_failures', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   // no push before this time (backoff); null: at once
