@@ -156,6 +156,23 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-a`);
   });
 
+  it('audits the push on both sides without a value: PutReplicaSecret on the peer, ReplicationSucceeded on the primary', async () => {
+    const name = uniqueName('peeraudit');
+    const created = await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-audited`, AddReplicaRegions: [{ Region: PEER }] }));
+    await until(async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0].Status === 'InSync');
+    type Event = { EventName: string; CloudTrailEvent: string };
+    const lookup = async (server: AccessServer, EventName: string) => ((await server.admin('LookupEvents', { EventName, MaxResults: 50 })) as { Events: Event[] }).Events;
+    let pushed: Event[] = [];
+    let told: Event[] = [];
+    await until(async () => {
+      pushed = (await lookup(peer, 'PutReplicaSecret')).filter((e) => e.CloudTrailEvent.includes(created.ARN!));
+      told = (await lookup(primary, 'ReplicationSucceeded')).filter((e) => e.CloudTrailEvent.includes(created.ARN!));
+      return pushed.length > 0 && told.length > 0;
+    });
+    for (const e of [...pushed, ...told]) assert.ok(!e.CloudTrailEvent.includes(`${MARK}-audited`), 'no value in the trail');
+    assert.equal(JSON.parse(told[0].CloudTrailEvent).awsRegion, PEER);
+  });
+
   it('a peer that refuses makes the region Failed with its message', async () => {
     const name = uniqueName('peerfail');
     await eu.send(new CreateSecretCommand({ Name: name, SecretString: 'peer-own' }));
