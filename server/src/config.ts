@@ -88,7 +88,7 @@ export const CONFIG_ENV = {
   tlsKey: { env: 'COFFER_TLS_KEY', default: undefined, help: 'PEM file of the TLS private key' },
   insecureHttp: { env: 'COFFER_INSECURE_HTTP', default: 'false', help: 'allow plain HTTP on a non-loopback address' },
   peers: { env: 'COFFER_PEERS', default: undefined, help: 'regions served by other Coffer deployments: region=https://host:port, comma-separated' },
-  peerCredentials: { env: 'COFFER_PEER_CREDENTIALS', default: undefined, help: 'per peer region, a principal there: region=ACCESS_KEY_ID:SECRET_ACCESS_KEY, comma-separated' },
+  peerCredentials: { env: 'COFFER_PEER_CREDENTIALS', default: undefined, help: 'per peer region, a principal there: region=ACCESS_KEY_ID:SECRET_ACCESS_KEY, comma-separated (environment only)' },
   peerCa: { env: 'COFFER_PEER_CA', default: undefined, help: 'PEM file of CAs to trust for peers (besides the system CAs)' },
 } as const;
 

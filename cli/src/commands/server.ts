@@ -25,6 +25,9 @@ export async function serverMain(argv: string[]): Promise<void> {
   option('--tls-cert <file>', 'tlsCert');
   option('--tls-key <file>', 'tlsKey');
   option('--insecure-http', 'insecureHttp');
+  option('--peers <list>', 'peers');
+  option('--peer-ca <file>', 'peerCa');
+  // COFFER_PEER_CREDENTIALS has no flag: a secret key on the command line shows in every process listing.
   server.action(async (opts: Parameters<typeof runServer>[0]) => {
     try {
       await runServer(opts);
