@@ -201,3 +201,12 @@ export async function replicaView(client: SecretsManagerClient, secretId: string
     policy: p.ResourcePolicy,
   };
 }
+
+/** Polls `probe` every 100 ms until it returns true (errors count as not yet); fails after `timeoutMs`. */
+export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

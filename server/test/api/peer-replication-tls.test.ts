@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { startAccessServer, type AccessServer } from '../access/helpers.ts';
 import { createTestCa, opensslMissing } from '../support/tls-cert.ts';
-import { expectAwsError, uniqueName } from './helpers.ts';
+import { eventually, expectAwsError, uniqueName } from './helpers.ts';
 
 const PEER = 'eu-west-1';
 const skip = opensslMissing();
@@ -46,25 +46,17 @@ describe('replication to a peer over HTTPS', { skip }, () => {
     return (await server.server.client().send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0];
   }
 
-  async function until(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!(await probe())) {
-      if (Date.now() > end) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   it('replicates over TLS to a peer whose CA it trusts', async () => {
     const name = uniqueName('tlspeer');
     await trusting.server.client().send(new CreateSecretCommand({ Name: name, SecretString: 'over-tls', AddReplicaRegions: [{ Region: PEER }] }));
-    await until(async () => (await status(trusting, name))?.Status === 'InSync');
+    await eventually('the replication status', async () => (await status(trusting, name))?.Status === 'InSync');
     assert.equal((await peer.server.client({ region: PEER }).send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'over-tls');
   });
 
   it('sends nothing to a peer whose certificate it cannot verify, and says why', async () => {
     const name = uniqueName('tlsuntrusted');
     await untrusting.server.client().send(new CreateSecretCommand({ Name: name, SecretString: 'must-not-leave', AddReplicaRegions: [{ Region: PEER }] }));
-    await until(async () => /could not be reached/.test((await status(untrusting, name))?.StatusMessage ?? ''));
+    await eventually('the replication status', async () => /could not be reached/.test((await status(untrusting, name))?.StatusMessage ?? ''));
     const s = await status(untrusting, name);
     assert.equal(s?.Status, 'InProgress');
     assert.match(s!.StatusMessage!, /certificate/);

@@ -14,7 +14,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { allow, BACKENDS, startAccessServer, type AccessServer, type Credentials } from '../access/helpers.ts';
-import { expectAwsError, rawRequest, token, uniqueName } from './helpers.ts';
+import { eventually, expectAwsError, rawRequest, token, uniqueName } from './helpers.ts';
 
 const PRIMARY = 'us-east-1';
 const PEER = 'eu-west-1';
@@ -141,7 +141,7 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
     const created = await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-a` }));
     const out = await us.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: PEER }] }));
     assert.deepEqual(out.ReplicationStatus, [{ Region: PEER, KmsKeyId: 'alias/aws/secretsmanager', Status: 'InProgress' }]);
-    await until(async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0].Status === 'InSync');
+    await eventually('the replication status', async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0].Status === 'InSync');
     const read = await eu.send(new GetSecretValueCommand({ SecretId: name }));
     assert.equal(read.SecretString, `${MARK}-a`);
     assert.equal(read.VersionId, created.VersionId);
@@ -159,12 +159,12 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
   it('audits the push on both sides without a value: PutReplicaSecret on the peer, ReplicationSucceeded on the primary', async () => {
     const name = uniqueName('peeraudit');
     const created = await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-audited`, AddReplicaRegions: [{ Region: PEER }] }));
-    await until(async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0].Status === 'InSync');
+    await eventually('the replication status', async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0].Status === 'InSync');
     type Event = { EventName: string; CloudTrailEvent: string };
     const lookup = async (server: AccessServer, EventName: string) => ((await server.admin('LookupEvents', { EventName, MaxResults: 50 })) as { Events: Event[] }).Events;
     let pushed: Event[] = [];
     let told: Event[] = [];
-    await until(async () => {
+    await eventually('the replication status', async () => {
       pushed = (await lookup(peer, 'PutReplicaSecret')).filter((e) => e.CloudTrailEvent.includes(created.ARN!));
       told = (await lookup(primary, 'ReplicationSucceeded')).filter((e) => e.CloudTrailEvent.includes(created.ARN!));
       return pushed.length > 0 && told.length > 0;
@@ -178,7 +178,7 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
     await eu.send(new CreateSecretCommand({ Name: name, SecretString: 'peer-own' }));
     await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-f`, AddReplicaRegions: [{ Region: PEER }] }));
     let status: { Status?: string; StatusMessage?: string } | undefined;
-    await until(async () => {
+    await eventually('the replication status', async () => {
       status = (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0];
       return status?.Status === 'Failed';
     });
@@ -186,11 +186,3 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, 'peer-own');
   });
 });
-
-async function until(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

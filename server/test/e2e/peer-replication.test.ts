@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { freePort, spawnServer, type ServerProcess } from '../store/server-process.ts';
 import { readCredentials } from '../support/test-server.ts';
-import { expectAwsError, replicaView, token, uniqueName } from '../api/helpers.ts';
+import { eventually, expectAwsError, replicaView, token, uniqueName } from '../api/helpers.ts';
 
 const PRIMARY = 'us-east-1';
 const PEER = 'eu-west-1';
@@ -77,17 +77,7 @@ describe('replication to another Coffer deployment', () => {
     return d.ReplicationStatus?.find((r) => r.Region === PEER);
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const got = await probe().catch(() => undefined);
-      if (got !== undefined) return got;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  const inSync = (name: string) => until(`${name} InSync`, async () => ((await peerStatus(name))?.Status === 'InSync' ? true : undefined));
+  const inSync = (name: string, timeoutMs?: number) => eventually(`${name} InSync`, async () => (await peerStatus(name))?.Status === 'InSync', timeoutMs);
 
   it('replicates to the peer: InProgress until the peer has it, then InSync; the peer serves it read-only', async () => {
     const name = uniqueName('peer');
@@ -130,11 +120,8 @@ describe('replication to another Coffer deployment', () => {
     await inSync(name);
     await b.killHard();
     for (let i = 1; i <= 5; i++) await us.send(new PutSecretValueCommand({ SecretId: name, SecretString: `${MARK}-${i}` }));
-    const behind = await until('the push to fail', async () => {
-      const s = await peerStatus(name);
-      return s?.StatusMessage?.includes('could not be reached') ? s : undefined;
-    });
-    assert.equal(behind.Status, 'InProgress');
+    await eventually('the push to fail', async () => (await peerStatus(name))?.StatusMessage?.includes('could not be reached') === true);
+    assert.equal((await peerStatus(name))?.Status, 'InProgress');
     await startB();
     await inSync(name);
     assert.deepEqual(await replicaView(eu, name), await replicaView(us, name));
@@ -162,7 +149,7 @@ describe('replication to another Coffer deployment', () => {
         }
       }
     })();
-    await until('20 writes', async () => (acknowledged.length >= 20 ? true : undefined));
+    await eventually('20 writes', async () => acknowledged.length >= 20);
     await a.killHard();
     stop = true;
     await stream;
@@ -182,18 +169,15 @@ describe('replication to another Coffer deployment', () => {
     for (const id of acknowledged) assert.ok(primaryVersions.has(id), `acknowledged version ${id} is on the primary`);
     // No new write: the restarted primary pushes what its killed predecessor left behind (its push lease, 20 s,
     // runs out first).
-    await until(`${name} InSync`, async () => ((await peerStatus(name))?.Status === 'InSync' ? true : undefined), 45_000);
+    await inSync(name, 45_000);
     const replica = await replicaView(eu, name);
     assert.deepEqual(replica, await replicaView(us, name));
     assert.ok(replica.versions.length >= acknowledged.length + 1);
 
     // The promoted secret is B's own now: the primary's next change to it is refused there (Failed, AWS's text).
     await us.send(new PutSecretValueCommand({ SecretId: promoted, SecretString: `${MARK}-p1` }));
-    const failed = await until('Failed', async () => {
-      const s = await peerStatus(promoted);
-      return s?.Status === 'Failed' ? s : undefined;
-    });
-    assert.match(failed.StatusMessage!, /Secret with this name already exists in this region/);
+    await eventually('Failed', async () => (await peerStatus(promoted))?.Status === 'Failed');
+    assert.match((await peerStatus(promoted))!.StatusMessage!, /Secret with this name already exists in this region/);
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: promoted }))).SecretString, `${MARK}-p-site-b`);
   });
 });
