@@ -30,6 +30,8 @@ import { secretsManagerHandlers } from './services/secretsmanager/api.ts';
 import { createSecretService, type SecretService } from './services/secretsmanager/secret-service.ts';
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
 import { auditHandlers } from './audit/api.ts';
+import { changeFeedHandlers } from './changes/api.ts';
+import { createChangeFeed } from './changes/change-feed.ts';
 import { createAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
 import { primaryAppender, serveWorkerAppends } from './audit/cluster-writer.ts';
 import { createEventIds } from './audit/event-id.ts';
@@ -223,6 +225,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       handlers: stsHandlers(createStsService(directory, store)),
       internalError: () => new AwsError('InternalFailure', 'An internal error occurred.', 500, true),
     };
+    // Ends the change feed's long polls when the server stops, so they do not hold up the graceful close.
+    const closing = new AbortController();
     const pipeline = createPipeline(
       [
         {
@@ -242,6 +246,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             ...auditHandlers(audit, authorizer, accountId),
             ...rootKeyHandlers(rotateRoot, accountId),
             ...rotationAdminHandlers(rotation),
+            ...changeFeedHandlers(createChangeFeed({ trail: audit, secrets }), closing.signal),
           },
           internalError: () => new AwsError('ServiceFailureException', 'An internal error occurred.', 500, true),
         },
@@ -312,6 +317,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       close: async () => {
         readiness.stopping();
         clearInterval(sweep);
+        closing.abort();
         // One bound for the whole stop (real time: tests freeze `now`).
         const deadline = Date.now() + config.shutdownTimeoutMs;
         await closeGracefully(server, config.shutdownTimeoutMs);

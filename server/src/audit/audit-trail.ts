@@ -208,6 +208,18 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     return db.findEvents(store.db, query);
   }
 
+  /** Events after the seq `after`, oldest first (the change feed); what this server has queued is written first. */
+  async function eventsAfter(after: number, limit: number): Promise<db.AuditRow[]> {
+    await flush();
+    return db.eventsAfter(store.db, after, limit);
+  }
+
+  /** The seq of the chain's last stored event (-1 for an empty trail): where a new reader of the feed starts. */
+  async function position(): Promise<number> {
+    await flush();
+    return (await db.lastLink(store.db))?.seq ?? -1;
+  }
+
   /** Walks the whole chain from the first event; the first problem found names its event. */
   async function verify(): Promise<Verification> {
     await flush();
@@ -230,7 +242,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     timer = undefined;
   }
 
-  return { sink, serviceEvent, flush, close, lookup, verify, write, writePacked, pending: () => queue.length };
+  return { sink, serviceEvent, flush, close, lookup, eventsAfter, position, verify, write, writePacked, pending: () => queue.length };
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

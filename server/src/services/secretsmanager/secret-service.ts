@@ -13,6 +13,7 @@ import { createSecretListing } from './secret-listing.ts';
 import { createSecretPolicies } from './secret-policies.ts';
 import { createSecretReads } from './secret-reads.ts';
 import { createSecretRotation } from './secret-rotation.ts';
+import { createSecretWatch } from './secret-watch.ts';
 import { createSecretWrites } from './secret-writes.ts';
 import type { BatchGetSecretValueRequest } from '@aws-sdk/client-secrets-manager';
 
@@ -40,6 +41,7 @@ export function createSecretService(deps: SecretServiceDeps) {
     untagResource: lifecycle.untagResource,
     purgeExpired: lifecycle.purgeExpired,
     rotation: createSecretRotation(deps, access),
+    watchableSecrets: createSecretWatch(deps, access).watchableSecrets,
     async getRandomPassword(scope: RequestScope, input: GetRandomPasswordRequest): Promise<GetRandomPasswordResponse> {
       access.requireOnAccount(await deps.authorizer.forRequest(scope), scope, 'GetRandomPassword');
       const options = {
