@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions, GLOBAL_VALUE_FLAGS } from './args/global-options.ts';
+import { addAgentCommand } from './commands/agent.ts';
 import { addBackupCommands } from './commands/backup.ts';
 import { addCompletionCommand } from './commands/completion.ts';
 import { addGetCommand } from './commands/get.ts';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   addRunCommand(program);
   addTransferCommands(program);
   addCompletionCommand(program);
+  addAgentCommand(program);
   addServerStub(program);
   program.addHelpText(
     'after',

@@ -27,6 +27,7 @@ export const ADMIN_OPERATIONS = [
   'DeleteFunction',
   'InvokeFunction',
   'GetRotationStatus',
+  'GetSecretChanges',
 ] as const;
 
 export type AdminOperationName = (typeof ADMIN_OPERATIONS)[number];
@@ -80,4 +81,5 @@ export const ADMIN_EXAMPLES: Record<AdminOperationName, string> = {
   DeleteFunction: 'coffer functions delete --name pg-rotator',
   InvokeFunction: 'coffer functions invoke --name pg-rotator --secret-id prod/db --step testSecret --client-request-token 7f1c0a52-6a1e-4c43-9d1e-2f1b3c4d5e6f',
   GetRotationStatus: 'coffer rotation-status --secret-id prod/db',
+  GetSecretChanges: 'coffer admin get-secret-changes --after 1200 --wait-seconds 20',
 };
