@@ -28,6 +28,9 @@ export function startChangeWatcher(options: ChangeWatcherOptions) {
   let stopped = false;
   let position: number | undefined;
   let broken = false;
+  let markReady: () => void = () => {};
+  /** settles after the first answer or failure: from then on no change is missed (the agent listens after it) */
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   async function poll(): Promise<void> {
     const page = (await options.caller.call('GetSecretChanges', position === undefined ? {} : { After: position, WaitSeconds: WAIT_SECONDS })) as ChangesPage;
@@ -39,6 +42,7 @@ export function startChangeWatcher(options: ChangeWatcherOptions) {
       await options.onChange(change.ARN, change.Name ?? '');
     }
     if (typeof page.Position === 'number') position = page.Position;
+    markReady();
   }
 
   const done = (async () => {
@@ -49,6 +53,7 @@ export function startChangeWatcher(options: ChangeWatcherOptions) {
         if (stopped) break;
         if (!broken) options.log('warn', `change feed unavailable (${(err as Error).message.split('\n')[0]}); values are refreshed by their TTL until it is back`);
         broken = true;
+        markReady();
         await sleep(err instanceof ServiceError && REFUSALS.test(err.code) ? REFUSED_RETRY_MS : RETRY_MS);
       }
     }
@@ -56,6 +61,7 @@ export function startChangeWatcher(options: ChangeWatcherOptions) {
 
   return {
     /** the last position handled (undefined before the first answer) */
+    ready,
     position: () => position,
     connected: () => position !== undefined && !broken,
     stop: () => {

@@ -88,7 +88,8 @@ export function createSecretCache(options: SecretCacheOptions) {
       entries.set(key, cached);
       return { status: 200, body: cached.body };
     }
-    return refresh(key, request);
+    // refreshNow asks anew: a read already under way may have begun before the change the caller knows of
+    return refresh(key, request, !refreshNow);
   }
 
   /**

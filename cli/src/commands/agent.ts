@@ -57,6 +57,7 @@ async function runAgent(config: AgentConfig, globals: ReturnType<typeof globalsO
   const admin = await createJsonCaller(loadServiceModel(COFFER_ADMIN.modelFile), COFFER_ADMIN.json!, globals, target);
   if (config.validateCredentials) await checkCredentials(admin.call.bind(admin), config, log);
   const watcher = config.changeFeed && config.ttlSeconds > 0 ? startChangeWatcher({ caller: admin, onChange: (arn) => cache.changed(arn), log }) : undefined;
+  await watcher?.ready;
 
   const server = createAgentServer({
     address: config.httpAddress,

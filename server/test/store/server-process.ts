@@ -50,9 +50,12 @@ export interface SpawnOptions {
   ca?: string;
   /** Start the server as the leader of a process group of its own, so killHard() reaches its workers too. */
   ownProcessGroup?: boolean;
+  /** listen on this port (a restart at the same address) rather than on a free one */
+  port?: number;
 }
 
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
+  if (options.port !== undefined) return spawnOnce(options, options.port);
   // Another process may take the probed port before the server binds it: try a few ports.
   for (let attempt = 1; ; attempt++) {
     try {
