@@ -14,7 +14,7 @@ import {
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { BIN, cleanEnv, spawnProcess, startCliServer, type CliServer } from './support/cli.ts';
+import { BIN, cleanEnv, cleanEnvFrom, spawnProcess, startCliServer, type CliServer } from './support/cli.ts';
 import { AGENT_TOKEN, startAgent, until, type AgentProcess } from './support/agent.ts';
 import { freePort, spawnServer, type ServerProcess } from '../../server/test/store/server-process.ts';
 
@@ -126,7 +126,7 @@ describe('coffer agent: the AWS agent interface', () => {
     for (const [toml, env, message] of cases) {
       const file = join(dir, 'agent.toml');
       writeFileSync(file, toml);
-      const r = await spawnProcess(process.execPath, [BIN, 'agent', '--config', file], cleanEnvWith(s.env, { AWS_TOKEN: AGENT_TOKEN, ...env })).done;
+      const r = await spawnProcess(process.execPath, [BIN, 'agent', '--config', file], cleanEnvFrom(s.env, { AWS_TOKEN: AGENT_TOKEN, ...env })).done;
       assert.notEqual(r.code, 0, toml);
       assert.match(r.stderr, message);
     }
@@ -228,13 +228,4 @@ describe('coffer agent across a Coffer restart and a kill -9', () => {
 async function status(r: Promise<{ status: number; text: string }>): Promise<[number, string]> {
   const { status: code, text } = await r;
   return [code, text];
-}
-
-function cleanEnvWith(base: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env = { ...base };
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
 }

@@ -25,7 +25,7 @@ export function addAgentCommand(program: Command): void {
     .command('agent')
     .description('run a local caching agent compatible with the AWS Secrets Manager Agent (GET /secretsmanager/get?secretId=…), refreshed by Coffer\'s change feed')
     .option('--config <file>', 'a configuration file in the AWS Secrets Manager Agent\'s TOML format')
-    .addHelpText('after', '\nExample:\n  AWS_TOKEN=$(openssl rand -hex 16) coffer agent --config agent.toml\n  curl -H "X-Aws-Parameters-Secrets-Token: $AWS_TOKEN" \'http://127.0.0.1:2773/secretsmanager/get?secretId=prod/db\'\n')
+    .addHelpText('after', '\nExamples:\n  coffer agent --config agent.toml     # the SSRF token in AWS_TOKEN (a value, or file://PATH)\n  curl -H "X-Aws-Parameters-Secrets-Token: $AWS_TOKEN" \'http://127.0.0.1:2773/secretsmanager/get?secretId=prod/db\'\n')
     .action(async (opts: { config?: string }, command: Command) => {
       await runAgent(loadAgentConfig(opts.config), globalsOf(command));
     });
