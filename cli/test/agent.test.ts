@@ -5,6 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -129,6 +131,30 @@ describe('coffer agent: the AWS agent interface', () => {
       const r = await spawnProcess(process.execPath, [BIN, 'agent', '--config', file], cleanEnvFrom(s.env, { AWS_TOKEN: AGENT_TOKEN, ...env })).done;
       assert.notEqual(r.code, 0, toml);
       assert.match(r.stderr, message);
+    }
+  });
+});
+
+describe('coffer agent: a Coffer that does not answer', () => {
+  test('answers 429 beyond max_conn concurrent requests, and 504 TimeoutError when Coffer takes too long', async () => {
+    // A listener that accepts connections and never answers: the agent's GetSecretValue waits until its timeout.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const agent = await startAgent('max_conn = 1\nchange_feed = false\nvalidate_credentials = false\n', cleanEnv({ COFFER_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_REGION: 'us-east-1' }));
+    try {
+      const first = agent.get(q('slow/db'));
+      await until(async () => sockets.length > 0, 5000); // the first request is waiting on Coffer
+      assert.deepEqual(await status(agent.get(q('slow/db'))), [429, 'Connection limit exceeded']);
+      assert.deepEqual(await status(agent.get('/ping', {})), [200, 'healthy'], 'health checks have headroom beyond the limit');
+      const timedOut = await first;
+      assert.equal(timedOut.status, 504);
+      assert.deepEqual(timedOut.json(), { __type: 'TimeoutError', message: 'Timeout' });
+    } finally {
+      await agent.stop();
+      sockets.forEach((socket) => socket.destroy());
+      silent.close();
     }
   });
 });

@@ -50,7 +50,8 @@ export function isTransient(err: unknown): boolean {
 export function answerForError(err: unknown): AgentAnswer {
   const e = err as SdkFailure;
   const status = e.$metadata?.httpStatusCode;
-  if (e.name === 'TimeoutError' || e.code === 'ETIMEDOUT') return errorAnswer(504, 'TimeoutError', 'Timeout');
+  // AbortError: the agent's own bound on a request's time ran out
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'ETIMEDOUT') return errorAnswer(504, 'TimeoutError', 'Timeout');
   if (status === undefined) return errorAnswer(502, 'ConnectionError', 'Read Error');
   return errorAnswer(status, e.name ?? 'InternalFailure', e.message ?? '');
 }

@@ -44,14 +44,15 @@ async function runAgent(config: AgentConfig, globals: ReturnType<typeof globalsO
   const target = { ...globals, region: globals.region ?? config.region };
   // One attempt per request with a bound on its time: an unreachable Coffer is noticed at once (and the cached
   // value served within the staleness limit) rather than after the SDK's retries.
-  const { client, endpoint } = await createClient(target, '--endpoint-url', { maxAttempts: 1, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS } });
+  const { client, endpoint } = await createClient(target, '--endpoint-url', { maxAttempts: 1 });
   const { GetSecretValueCommand } = loadSdk();
   const cache = createSecretCache({
     ttlMs: config.ttlSeconds * 1000,
     maxStaleMs: config.maxStaleSeconds * 1000,
     size: config.cacheSize,
     ignoreTransientErrors: config.ignoreTransientErrors,
-    fetch: (r) => client.send(new GetSecretValueCommand({ SecretId: r.secretId, VersionId: r.versionId, VersionStage: r.versionStage })),
+    fetch: (r) =>
+      client.send(new GetSecretValueCommand({ SecretId: r.secretId, VersionId: r.versionId, VersionStage: r.versionStage }), { abortSignal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
     log,
   });
   const admin = await createJsonCaller(loadServiceModel(COFFER_ADMIN.modelFile), COFFER_ADMIN.json!, globals, target);
