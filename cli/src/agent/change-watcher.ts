@@ -33,7 +33,9 @@ export function startChangeWatcher(options: ChangeWatcherOptions) {
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   async function poll(): Promise<void> {
-    const page = (await options.caller.call('GetSecretChanges', position === undefined ? {} : { After: position, WaitSeconds: WAIT_SECONDS })) as ChangesPage;
+    const params = position === undefined ? {} : { After: position, WaitSeconds: WAIT_SECONDS };
+    // A Coffer that accepts the call and never answers counts as a broken feed, not a wait without end.
+    const page = (await options.caller.call('GetSecretChanges', params, { abortSignal: AbortSignal.timeout((WAIT_SECONDS + 10) * 1000) })) as ChangesPage;
     if (broken) options.log('info', `change feed: connected again, resuming after position ${position ?? 'now'}`);
     broken = false;
     for (const change of page.Changes ?? []) {
