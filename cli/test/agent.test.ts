@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { BIN, cleanEnv, cleanEnvFrom, spawnProcess, startCliServer, type CliServer } from './support/cli.ts';
 import { AGENT_TOKEN, startAgent, until, type AgentProcess } from './support/agent.ts';
+import { startTestFunction } from '../../server/test/rotation/http-function.ts';
 import { freePort, spawnServer, type ServerProcess } from '../../server/test/store/server-process.ts';
 
 const TOKEN_HEADER = { 'X-Aws-Parameters-Secrets-Token': AGENT_TOKEN };
@@ -192,6 +193,41 @@ describe('coffer agent: told of changes by the change feed', () => {
     assert.ok(took < 1000, `label move served after ${took} ms`);
     assert.match(agent.stderr(), /change feed: UpdateSecretVersionStage on feed\/db/);
     assert.doesNotMatch(agent.stderr(), /feed-\d-EXAMPLE/, 'the log never holds a value');
+  });
+
+  test('serves a rotated value within one second of the rotation moving AWSCURRENT', async () => {
+    const fn = await startTestFunction(sdk, 'initial-password', Date.now);
+    let ticking = true;
+    const ticks = (async () => {
+      while (ticking) {
+        await s.server.app.rotation.tick();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      const created = await s.json(['functions', 'create', '--name', 'agent-rotator', '--url', fn.url]);
+      fn.setSigningKey(String(created.SigningKey));
+      const fnArn = String((created.Function as Record<string, unknown>).FunctionArn);
+      await sdk.send(new CreateSecretCommand({ Name: 'feed/rotated', SecretString: JSON.stringify({ username: 'app', password: fn.database.password }) }));
+      const before = (await agent.get(q('feed/rotated'))).json();
+      const rotated = await s.json(['rotate-secret', '--secret-id', 'feed/rotated', '--rotation-lambda-arn', fnArn]);
+      // When Coffer itself first answers the new version, and when the agent does.
+      let directAt = 0;
+      let agentAt = 0;
+      await until(async () => {
+        const now = Date.now();
+        if (!directAt && (await sdk.send(new GetSecretValueCommand({ SecretId: 'feed/rotated' }))).VersionId === rotated.VersionId) directAt = now;
+        if (!agentAt && (await agent.get(q('feed/rotated'))).json().VersionId === rotated.VersionId) agentAt = now;
+        return directAt > 0 && agentAt > 0;
+      }, 15_000);
+      assert.notEqual(before.VersionId, rotated.VersionId);
+      assert.ok(agentAt - directAt < 1000, `the agent served the rotated version ${agentAt - directAt} ms after Coffer did`);
+      assert.notEqual(JSON.parse(String((await agent.get(q('feed/rotated'))).json().SecretString)).password, 'initial-password');
+    } finally {
+      ticking = false;
+      await ticks;
+      await fn.close();
+    }
   });
 });
 

@@ -143,6 +143,8 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     const time = now();
     const eventId = newEventId();
     enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: storedServiceEvent(input) });
+    // a failed write keeps the event queued and retries it; nobody waits on this one
+    if (input.changes) flushSoon().catch(() => {});
   }
 
   /**

@@ -10,6 +10,8 @@ export interface RotationAuditEvent {
   eventName: string;
   resourceArn: string;
   details: Record<string, string | number>;
+  /** the rotation moved AWSCURRENT: the audit trail writes the event at once (the change feed reads it) */
+  changes?: boolean;
 }
 
 const NAMES: Record<ProgressEvent['status'], string> = {
@@ -26,6 +28,7 @@ export function rotationAuditEvent(event: ProgressEvent): RotationAuditEvent | u
   return {
     ...scope,
     eventName: NAMES[event.status],
+    ...(event.status === 'succeeded' ? { changes: true } : {}),
     resourceArn: event.secretArn,
     details: {
       SecretId: event.secretArn,
