@@ -48,9 +48,13 @@ const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'none'];
 
 type Reader = (value: unknown, key: string) => unknown;
 
-/** An integer (a TOML number or a numeric string) in [min, max]. */
+/** A TOML number or a numeric string (AWS's files write both) as a number; NaN for anything else. */
+const numberOf = (value: unknown): number =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : typeof value === 'number' || typeof value === 'bigint' ? Number(value) : NaN;
+
+/** An integer in [min, max]. */
 const integer = (min: number, max: number): Reader => (value, key) => {
-  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : typeof value === 'number' || typeof value === 'bigint' ? Number(value) : NaN;
+  const n = numberOf(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${key} must be an integer from ${min} to ${max}`);
   return n;
 };
@@ -67,8 +71,8 @@ const nonEmptyList: Reader = (value, key) => {
   return value;
 };
 
-/** Each file key: the config member it sets and how its value is read and checked. */
-const KEYS: Record<string, [keyof AgentConfig, Reader]> = {
+/** Each file key: the config member it sets (none: accepted and checked only) and how its value is read and checked. */
+const KEYS: Record<string, [keyof AgentConfig | undefined, Reader]> = {
   log_level: ['logLevel', (v, k) => {
     const level = String(text(v, k)).toLowerCase() as LogLevel;
     if (!LOG_LEVELS.includes(level)) throw new UsageError(`${k} must be one of ${LOG_LEVELS.join(', ')}`);
@@ -81,8 +85,8 @@ const KEYS: Record<string, [keyof AgentConfig, Reader]> = {
   }],
   // AWS's agent refuses the privileged ports; 0 lets the system pick one (tests).
   http_port: ['httpPort', (v, k) => {
-    const port = integer(0, 65535)(v, k) as number;
-    if (port >= 1 && port < 1024) throw new UsageError(`${k} must be 0 or from 1024 to 65535`);
+    const port = numberOf(v);
+    if (!Number.isInteger(port) || port > 65535 || (port >= 1 && port < 1024)) throw new UsageError(`${k} must be 0 or from 1024 to 65535`);
     return port;
   }],
   ttl_seconds: ['ttlSeconds', integer(0, 3600)],
@@ -99,7 +103,7 @@ const KEYS: Record<string, [keyof AgentConfig, Reader]> = {
   ignore_transient_errors: ['ignoreTransientErrors', bool],
   validate_credentials: ['validateCredentials', bool],
   // accepted for AWS's files: Coffer's agent always logs to stderr
-  log_to_file: ['logLevel', (v, k) => (bool(v, k), undefined)],
+  log_to_file: [undefined, bool],
   max_stale_seconds: ['maxStaleSeconds', integer(0, 7 * 24 * 3600)],
   change_feed: ['changeFeed', bool],
 };
@@ -116,8 +120,9 @@ export function parseAgentConfig(toml: string, source = 'the configuration file'
   for (const [key, value] of Object.entries(table)) {
     const known = KEYS[key];
     if (!known) throw new UsageError(`${source}: unknown configuration key ${key}`);
-    const read = known[1](value, key);
-    if (read !== undefined) (config as unknown as Record<string, unknown>)[known[0]] = read;
+    const [member, read] = known;
+    const parsed = read(value, key);
+    if (member) (config as unknown as Record<string, unknown>)[member] = parsed;
   }
   return config;
 }
