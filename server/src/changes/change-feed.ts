@@ -2,8 +2,9 @@
 // there is no second write path: a change's event is stored before the change is answered, and its seq is the
 // feed's position). A reader names the position it has seen; the feed answers the changes after it that the
 // reader may know of (secretsmanager:GetSecretValue or DescribeSecret on the secret), oldest first, and the
-// position to resume from. With a wait, it looks again every POLL_MS until something is found or the time is
-// up: polling the store (not an in-process signal) also sees what other servers on the same database wrote.
+// position to resume from. With a wait, it checks the trail's head every POLL_MS (one query shared by all the
+// waiting readers) and looks at the new events when it has grown, until something is found or the time is up:
+// polling the store (not an in-process signal) also sees what other servers on the same database wrote.
 import type { RequestScope } from '../access/authorizer.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { SecretService } from '../services/secretsmanager/secret-service.ts';
@@ -77,14 +78,28 @@ export function createChangeFeed(deps: ChangeFeedDeps) {
     return { changes, position };
   }
 
+  /**
+   * The trail's last seq, read at most once per POLL_MS for all the readers waiting on this server: an idle
+   * reader costs nothing more than that one query, and looks at events only once the trail has grown past it.
+   */
+  let head: { at: number; seq: Promise<number> } | undefined;
+  function currentHead(): Promise<number> {
+    if (!head || now() - head.at >= POLL_MS) head = { at: now(), seq: deps.trail.position() };
+    return head.seq;
+  }
+
   async function read(scope: RequestScope, query: ChangeQuery): Promise<{ changes: SecretChange[]; position: number }> {
     if (query.after === undefined) return { changes: [], position: await deps.trail.position() };
     const deadline = now() + query.waitMs;
     let after = query.after;
-    for (;;) {
-      const found = await look(scope, after, query.limit);
-      after = found.position;
-      if (found.changes.length > 0 || now() >= deadline || query.signal?.aborted) return found;
+    for (let first = true; ; first = false) {
+      // The first look reads the trail itself: the shared head may be up to POLL_MS old.
+      if (first || (await currentHead()) > after) {
+        const found = await look(scope, after, query.limit);
+        after = found.position;
+        if (found.changes.length > 0) return found;
+      }
+      if (now() >= deadline || query.signal?.aborted) return { changes: [], position: after };
       await sleep(Math.min(POLL_MS, Math.max(0, deadline - now())));
     }
   }
