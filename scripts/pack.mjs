@@ -1,6 +1,7 @@
 // Makes the installable package of the `coffer` command, coffer-<version>.tgz: what `npm install -g` and `npx`
-// take. It holds the compiled command (cli/bin, cli/dist: scripts/build-cli.mjs), the service models and the
-// console's build, at the places the code looks for them (models/ and console/dist beside dist/), and a
+// take. It holds the compiled command (cli/bin, cli/dist: scripts/build-cli.mjs), the service models, the
+// console's build and the Lambda-style functions' bootstraps, at the places the code looks for them (models/,
+// console/dist and runtimes/ beside dist/), and a
 // package.json declaring the npm packages the code imports: the dependencies of server/ and cli/ (the workspace
 // packages themselves are compiled in). No TypeScript, no build tool.
 //
@@ -55,6 +56,7 @@ function stage() {
   copy('cli/bin/coffer.js', 'bin/coffer.js');
   for (const file of readJson(BUILD_INFO).files) copy(join('cli', 'dist', file), join('dist', file)); // not older builds' chunks
   copy('models', 'models');
+  copy('runtimes', 'runtimes'); // the bootstraps of Lambda-style rotation functions
   copy('console/dist', 'console/dist');
   copy('README.md', 'README.md');
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(packageJson(), null, 2)}\n`);

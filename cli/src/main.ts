@@ -89,9 +89,9 @@ function addAdminCommands(program: Command, service: ServiceDescriptor): void {
   addOperationCommand(program, model, 'GetRotationStatus', service, { name: 'rotation-status' });
   const functions = program
     .command('functions')
-    .description('rotation functions: register (a built-in template, an HTTP URL or an allowed command), list, get, delete, invoke one step')
+    .description('rotation functions: register (a built-in template, an HTTP URL, an allowed command or a Lambda-style handler), list, get, delete, invoke one step')
     .helpCommand('help [verb]', 'show the flags of a functions verb, with an example')
-    .addHelpText('after', '\nExamples:\n  coffer functions create --name pg-rotator --template SecretsManagerRDSPostgreSQLRotationSingleUser\n  coffer functions create --name my-rotator --command /opt/rotators/rotate.py --access-key-id AKIA... --secret-access-key ...\n  coffer functions list\n');
+    .addHelpText('after', '\nExamples:\n  coffer functions create --name pg-rotator --template SecretsManagerRDSPostgreSQLRotationSingleUser\n  coffer functions create --name my-rotator --command /opt/rotators/rotate.py --access-key-id AKIA... --secret-access-key ...\n  coffer functions create --name pg-lambda --runtime python3 --handler lambda_function.lambda_handler --code /opt/rotators/pg --environment Variables={EXCLUDE_CHARACTERS=/@} --access-key-id AKIA... --secret-access-key ...\n  coffer functions list\n');
   for (const [operation, name] of Object.entries(FUNCTION_VERBS)) {
     addOperationCommand(functions, model, operation, service, { name, ...(operation === 'InvokeFunction' ? { check: invokeFailure } : {}) });
   }

@@ -67,10 +67,10 @@ describe('the installed package', { timeout: 10 * 60_000 }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the tarball holds the compiled command, the models and the console, and declares what the code imports', () => {
+  test('the tarball holds the compiled command, the models, the console and the Lambda bootstraps, and declares what the code imports', () => {
     const listing = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' });
     const files = listing.stdout.trim().split('\n');
-    for (const expected of ['package/bin/coffer.js', 'package/dist/main.js', 'package/models/secretsmanager-2017-10-17.json', 'package/models/kms-2014-11-01.json', 'package/models/coffer-admin.json', 'package/console/dist/index.html']) {
+    for (const expected of ['package/bin/coffer.js', 'package/dist/main.js', 'package/models/secretsmanager-2017-10-17.json', 'package/models/kms-2014-11-01.json', 'package/models/coffer-admin.json', 'package/console/dist/index.html', 'package/runtimes/lambda/bootstrap.py', 'package/runtimes/lambda/bootstrap.mjs']) {
       assert.ok(files.includes(expected), `${expected} is in the tarball`);
     }
     assert.deepEqual(files.filter((f) => /\.tsx?$/.test(f)), [], 'no TypeScript in the package');

@@ -10,6 +10,7 @@ import { startTestFunction, type TestFunction } from '../../server/test/rotation
 import { startCliServer, type CliServer, type Run } from './support/cli.ts';
 
 const COMMAND = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'test', 'rotation', 'command-rotator.mjs');
+const LAMBDA_CODE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'test', 'rotation', 'lambda');
 
 describe('coffer functions / rotation-status / rotate-secret --wait', () => {
   let s: CliServer;
@@ -17,7 +18,7 @@ describe('coffer functions / rotation-status / rotate-secret --wait', () => {
   let fnArn: string;
 
   before(async () => {
-    s = await startCliServer({ rotation: { backoffMs: 1500, maxAttempts: 2 }, env: { COFFER_ROTATION_COMMANDS: COMMAND }, logger: { error: () => {} } });
+    s = await startCliServer({ rotation: { backoffMs: 1500, maxAttempts: 2 }, env: { COFFER_ROTATION_COMMANDS: COMMAND, COFFER_ROTATION_CODE_DIRS: LAMBDA_CODE }, logger: { error: () => {} } });
     fn = await startTestFunction(s.server.client(), 'initial-password', Date.now);
   });
   after(async () => {
@@ -65,7 +66,7 @@ describe('coffer functions / rotation-status / rotate-secret --wait', () => {
 
     const both = await s.run(['functions', 'create', '--name', 'x', '--url', fn.url, '--template', 'SecretsManagerRDSPostgreSQLRotationSingleUser']);
     assert.equal(both.code, 254);
-    assert.match(both.stderr, /\(InvalidInputException\) when calling the CreateFunction operation: Give exactly one of template, url and command/);
+    assert.match(both.stderr, /\(InvalidInputException\) when calling the CreateFunction operation: Give exactly one of template, url, command and code/);
     const missing = await s.run(['functions', 'create', '--url', fn.url]);
     assert.equal(missing.code, 252);
     assert.match(missing.stderr, /--name/);
@@ -174,6 +175,37 @@ describe('coffer functions / rotation-status / rotate-secret --wait', () => {
       assert.notEqual(value.password, fn.database.password);
     } finally {
       await s.json(['functions', 'delete', '--name', 'cmd-rot']).catch(() => ({}));
+    }
+  });
+
+  test('functions create --runtime --handler --code --environment Variables={...} --timeout: a Lambda-style handler', async () => {
+    // the function acts as a user of its own, allowed to write versions
+    await s.json(['admin', 'create-user', '--user-name', 'lambda-probe']);
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:PutSecretValue', Resource: '*' }] };
+    await s.run(['admin', 'put-user-policy', '--user-name', 'lambda-probe', '--policy-name', 'put', '--policy-document', JSON.stringify(policy)]);
+    const key = (await s.json(['admin', 'create-access-key', '--user-name', 'lambda-probe'])).AccessKey as Record<string, string>;
+    try {
+      const code = join(LAMBDA_CODE, 'nodejs');
+      const created = await s.json(['functions', 'create', '--name', 'node-probe', '--runtime', 'nodejs', '--handler', 'probe.handler', '--code', code,
+        '--environment', 'Variables={MY_SETTING=from-the-cli,OTHER=x}', '--timeout', '30', '--access-key-id', key.AccessKeyId, '--secret-access-key', key.SecretAccessKey]);
+      const f = created.Function as Record<string, unknown>;
+      assert.deepEqual([f.Kind, f.Target, f.Runtime, f.Handler, f.Timeout, f.AccessKeyId], ['lambda', code, 'nodejs', 'probe.handler', 30, key.AccessKeyId]);
+      const got = await s.run(['functions', 'get', '--name', 'node-probe']);
+      assert.ok(!got.stdout.includes(key.SecretAccessKey) && !got.stdout.includes('from-the-cli'), 'neither the secret key nor the variables are shown');
+
+      const arn = await newSecret();
+      const ok = await s.run(['functions', 'invoke', '--name', 'node-probe', '--secret-id', arn, '--step', 'testSecret', '--client-request-token', randomUUID()]);
+      assert.equal(ok.code, 0, ok.stderr);
+      // the probe put what it saw as a version labelled PROBE
+      const seen = JSON.parse(String((await s.json(['get-secret-value', '--secret-id', arn, '--version-stage', 'PROBE'])).SecretString)) as { env: Record<string, string>; functionName: string };
+      assert.equal(seen.env.MY_SETTING, 'from-the-cli');
+      assert.equal(seen.functionName, 'node-probe');
+
+      const outside = await s.run(['functions', 'create', '--name', 'outside', '--runtime', 'python3', '--handler', 'x.handler', '--code', '/tmp', '--access-key-id', key.AccessKeyId, '--secret-access-key', key.SecretAccessKey]);
+      assert.equal(outside.code, 254);
+      assert.match(outside.stderr, /COFFER_ROTATION_CODE_DIRS/);
+    } finally {
+      await s.json(['functions', 'delete', '--name', 'node-probe']).catch(() => ({}));
     }
   });
 });

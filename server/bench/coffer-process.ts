@@ -1,8 +1,9 @@
 // A Coffer server in a child process, as the HTTP benchmarks run it: a checkout's `coffer server` on a free port
-// with a data directory of its own, the bench secrets created, and GetSecretValue requests for them signed once
-// (a signature stays valid for 15 minutes, longer than any run). Also the CPU time a process tree has used.
+// with a data directory of its own (and a database of its own when given one), the bench secrets created, the
+// signer of the caller, and GetSecretValue requests for them signed once (a signature stays valid for 15 minutes,
+// longer than any run of the read-only benchmarks). Also the CPU time a process tree has used.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -59,9 +60,27 @@ function childPids(pid: number): number[] {
   );
 }
 
+/** The reference: bare-server.ts in a child process, answering every request with a JSON body of `bytes` bytes. */
+export interface BareServer {
+  process: ChildProcess;
+  port: number;
+  stop(): void;
+}
+
+export async function startBareServer(root: string, bytes: number): Promise<BareServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/bench/bare-server.ts'), String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = Number((await waitFor(child, /listening (\d+)/))[1]);
+  return { process: child, port, stop: () => child.kill() };
+}
+
 export interface BenchServer {
   process: ChildProcess;
   endpoint: string;
+  port: number;
+  /** the bench secrets' names */
+  names: string[];
+  /** signs as the caller (the admin credential or the bench user), for requests signed when sent */
+  signer: ReturnType<typeof smithySigner>;
   /** one signed GetSecretValue per bench secret */
   requests: LoadRequest[];
   stop(): Promise<void>;
@@ -74,7 +93,13 @@ export interface BenchServerOptions {
   secrets: number;
   /** `user`: sign as an IAM user whose identity policy is evaluated on every call (bench-secrets.ts) */
   principal: 'root' | 'user';
+  /** what the bench user may do (bench-secrets.ts benchUser; default: GetSecretValue only) */
+  actions?: string[];
+  /** a PostgreSQL database for the store (`--database-url`); SQLite in the data directory without one */
+  databaseUrl?: string;
   nodeArgs?: string[];
+  /** a file that receives the server's standard output (its log) */
+  logFile?: string;
   /** serve HTTPS with this certificate (the bench's clients trust `caPem`) */
   tls?: { certFile: string; keyFile: string; caPem: string };
 }
@@ -82,9 +107,10 @@ export interface BenchServerOptions {
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(options.root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', options.workers, ...(options.tls ? ['--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile] : [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(options.root, 'cli/bin/coffer.js'), 'server', '--data-dir', dataDir, '--port', String(port), '--workers', options.workers, ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []), ...(options.tls ? ['--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  if (options.logFile) child.stdout!.pipe(createWriteStream(options.logFile));
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGINT');
@@ -100,13 +126,13 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     const client = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials, ...tls });
     const names = await createBenchSecrets(client, options.secrets);
     client.destroy();
-    const signer = smithySigner(options.principal === 'user' ? await benchUser(endpoint, port, credentials) : credentials, 'us-east-1', 'secretsmanager');
+    const signer = smithySigner(options.principal === 'user' ? await benchUser(endpoint, port, credentials, options.actions) : credentials, 'us-east-1', 'secretsmanager');
     const requests: LoadRequest[] = [];
     for (const name of names) {
       const body = JSON.stringify({ SecretId: name });
       requests.push({ headers: await signedHeaders(signer, port, 'secretsmanager.GetSecretValue', body), body });
     }
-    return { process: child, endpoint, requests, stop };
+    return { process: child, endpoint, port, names, signer, requests, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -7,12 +7,11 @@
 // under a source-IP condition, so every request is evaluated), BENCH_NODE_ARGS (extra node flags for the Coffer
 // process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it), BENCH_LOAD (`autocannon` to use it even
 // when wrk is installed; see wrk-load.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { wrkAvailable, wrkLoad, type LoadRequest, type LoadResult } from './wrk-load.ts';
-import { cpuMicros, startBenchServer, waitFor } from './coffer-process.ts';
+import { cpuMicros, startBareServer, startBenchServer, type BareServer } from './coffer-process.ts';
 
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -52,14 +51,14 @@ async function main(): Promise<void> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const server = await startBenchServer({ root, workers, secrets: secretCount, principal, nodeArgs });
   const { endpoint, requests, process: coffer } = server;
-  let bare: ChildProcess | undefined;
+  let bare: BareServer | undefined;
   try {
     const probe = await fetch(endpoint, { method: 'POST', headers: requests[0].headers, body: requests[0].body });
     const probeBody = await probe.text();
     if (probe.status !== 200) throw new Error(`probe GetSecretValue failed: ${probe.status} ${probeBody}`);
 
-    bare = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/bench/bare-server.ts'), String(probeBody.length)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const barePort = Number((await waitFor(bare, /listening (\d+)/))[1]);
+    bare = await startBareServer(root, probeBody.length);
+    const barePort = bare.port;
 
     console.log(`GetSecretValue benchmark: ${rounds} round(s) of ${seconds}s per target, ${connections} keep-alive connections, ${secretCount} secrets, response ${probeBody.length} bytes, Coffer workers ${workers}, ${availableParallelism()} cores, caller ${principal}, load generator ${loadGenerator}`);
     await load(`http://127.0.0.1:${barePort}`, requests.slice(0, 1)); // warm-up of the load generator itself
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
       `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   server CPU ${r.cpuPerRequest.toFixed(0).padStart(4)} µs/req   errors ${r.errors}   non-2xx ${r.non2xx}`;
     const results: Array<{ base: Result; ours: Result; ratio: number }> = [];
     for (let round = 1; round <= rounds; round++) {
-      const base = await load(`http://127.0.0.1:${barePort}`, requests, bare);
+      const base = await load(`http://127.0.0.1:${barePort}`, requests, bare.process);
       const ours = await load(endpoint, requests, coffer);
       results.push({ base, ours, ratio: ours.rps / base.rps });
       if (rounds > 1) console.log(`round ${round}: bare ${base.rps.toFixed(0)} req/s (${base.cpuPerRequest.toFixed(0)} µs), coffer ${ours.rps.toFixed(0)} req/s (${ours.cpuPerRequest.toFixed(0)} µs), ratio ${(ours.rps / base.rps).toFixed(2)}`);
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    bare?.kill();
+    bare?.stop();
     await server.stop();
   }
 }

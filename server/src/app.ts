@@ -28,6 +28,7 @@ import { createKeyService, type KeyService } from './services/kms/key-service.ts
 import { createKmsService } from './services/kms/kms-service.ts';
 import { secretsManagerHandlers } from './services/secretsmanager/api.ts';
 import { createSecretService, type SecretService } from './services/secretsmanager/secret-service.ts';
+import type { ReplicationEvent } from './services/secretsmanager/secret-context.ts';
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
 import { auditHandlers } from './audit/api.ts';
 import { changeFeedHandlers } from './changes/api.ts';
@@ -47,7 +48,7 @@ import { createRotation, type Rotation } from './rotation/index.ts';
 import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
 import { rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
-import { consoleDistDir, repoDir } from './paths.ts';
+import { consoleDistDir, lambdaRuntimeDir, repoDir } from './paths.ts';
 import { createLog, type Log } from './observability/log.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { localMetricsRegistry, type MetricsRegistry } from './observability/metrics-registry.ts';
@@ -176,6 +177,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       randomUUID,
       randomInt: (max: number) => randomInt(max),
       authorizer,
+      // Called only once requests run, after `audit` below exists.
+      // A replica written is a change to it: its event is written at once, for the change feed.
+      onReplication: (event: ReplicationEvent) => audit.serviceEvent({ service: 'secretsmanager', ...event, changes: event.eventName === 'ReplicationSucceeded' }),
     };
     const secrets = createSecretService(secretDeps);
     // A --workers worker's audit batches go to the primary, the chain's one writer on this host.
@@ -200,6 +204,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger: { error: logger.error, info },
       holder: randomUUID(),
       allowedCommands: config.rotationCommands,
+      allowedCodeDirs: config.rotationCodeDirs,
+      python: config.rotationPython,
+      lambdaBootstrapDir: lambdaRuntimeDir(),
       endpoint: () => endpoint,
       engine: options.rotation,
       onProgress: (event) => {

@@ -23,6 +23,10 @@ export interface Config {
   workers: number;
   /** absolute paths of the executables that command rotation functions may run (COFFER_ROTATION_COMMANDS, colon-separated) */
   rotationCommands: string[];
+  /** directories under which Lambda-style rotation functions' code may be (COFFER_ROTATION_CODE_DIRS, colon-separated) */
+  rotationCodeDirs: string[];
+  /** the Python 3 that runs Lambda-style python3 handlers (COFFER_ROTATION_PYTHON; `python3` on the PATH by default) */
+  rotationPython: string;
   /** the lowest level logged (pino's levels; `silent` logs nothing) */
   logLevel: LogLevel;
   /** `pretty` (for a terminal, the default when stdout is one) or `json` (one object a line, the default otherwise) */
@@ -127,6 +131,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     sweepIntervalSeconds: Number(env.COFFER_SWEEP_INTERVAL_SECONDS ?? 60),
     workers: dev ? 1 : workers,
     rotationCommands: (env.COFFER_ROTATION_COMMANDS ?? '').split(':').filter((p) => p !== '').map((p) => resolve(p)),
+    rotationCodeDirs: (env.COFFER_ROTATION_CODE_DIRS ?? '').split(':').filter((p) => p !== '').map((p) => resolve(p)),
+    rotationPython: env.COFFER_ROTATION_PYTHON || 'python3',
     logLevel: logLevel as LogLevel,
     logFormat,
     metricsToken,

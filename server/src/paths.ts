@@ -1,6 +1,7 @@
-// The repository's directories the server reads at run time (the service models, the console's build), found
+// The repository's directories the server reads at run time (the service models, the console's build, the
+// bootstraps of Lambda-style rotation functions), found
 // from this module's location whether it runs from server/src through tsx (tests) or compiled into the
-// `coffer` command (cli/dist in a checkout, dist/ of the installed package, which holds models/ and console/dist).
+// `coffer` command (cli/dist in a checkout, dist/ of the installed package, which holds models/, console/dist and runtimes/).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,4 +24,9 @@ export function repoDir(): string {
 /** The web console's production build: console/dist beside server/ (npm workspaces keep them side by side). */
 export function consoleDistDir(): string {
   return join(repoDir(), 'console', 'dist');
+}
+
+/** The bootstraps that run Lambda-style rotation handlers (bootstrap.py, bootstrap.mjs). */
+export function lambdaRuntimeDir(): string {
+  return join(repoDir(), 'runtimes', 'lambda');
 }

@@ -17,6 +17,8 @@ const CHANGE_EVENTS = new Set([
   'RotateSecret',
   'CancelRotateSecret',
   'RotationSucceeded',
+  // a replica written in its region (the primary's change reaches a reader of the replica this way)
+  'ReplicationSucceeded',
   'DeleteSecret',
   'RestoreSecret',
   // who may read it changed: a reader refetches and learns its new answer

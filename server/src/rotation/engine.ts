@@ -11,7 +11,7 @@ import { STEPS, type Step } from './functions/types.ts';
 import * as db from './rotation-store.ts';
 import { ruleSet } from './rotate-secret.ts';
 import { nextWindow, parseRotationRules } from './schedule-expression.ts';
-import { describeError } from './scrub.ts';
+import { describeError, MAX_ERROR_LENGTH } from './scrub.ts';
 
 export interface EngineLogger {
   error(msg: string, fields?: Record<string, unknown>): void;
@@ -37,6 +37,8 @@ export interface EngineDeps {
   functions: FunctionRegistry;
   logger: EngineLogger;
   options: EngineOptions;
+  /** the secret's values (and their password members) a failed step's error must not show */
+  secretValues?: (secretArn: string) => Promise<string[]>;
   /** called after each step and at the end of a run (the audit trail and `--wait` can follow a rotation) */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -147,8 +149,9 @@ export function createRotationEngine(deps: EngineDeps) {
       report('succeeded');
       logger.info?.('rotation succeeded', { secret: secret.arn, token });
     } catch (err) {
-      // A function that echoes its event in an error must not put the token in the run's error.
-      const message = `${step}: ${describeError(err, [rotationToken])}`;
+      // A function that echoes its event or the secret in an error must not put them in the run's error.
+      const known = await (deps.secretValues?.(secret.arn) ?? Promise.resolve([])).catch(() => []);
+      const message = `${step}: ${describeError(err, [rotationToken, ...known], MAX_ERROR_LENGTH - step.length - 2)}`;
       if (!(await stillOurs(secretId, token))) return;
       const giveUp = attempt >= options.maxAttempts;
       await db.patchRotation(store.db, secretId, {

@@ -14,6 +14,8 @@ import { createRotateSecret, rotationFields } from './rotate-secret.ts';
 import { createRotationAdmin } from './rotation-admin.ts';
 import { rotationStatusView } from './rotation-status.ts';
 import { createRotationScheduler } from './scheduler.ts';
+import { secretValuesOf } from './scrub.ts';
+import { parseSecretArnScope } from './secret-arn.ts';
 
 export interface RotationDeps {
   store: Store;
@@ -29,6 +31,12 @@ export interface RotationDeps {
   /** this server's id in leases and claims */
   holder: string;
   allowedCommands?: readonly string[];
+  /** directories under which Lambda-style functions' code may be */
+  allowedCodeDirs?: readonly string[];
+  /** the Python 3 interpreter for python3 handlers (`python3` by default) */
+  python?: string;
+  /** where the Lambda-style functions' bootstraps are (runtimes/lambda) */
+  lambdaBootstrapDir: string;
   endpoint?: () => string | undefined;
   engine?: Partial<EngineOptions>;
   /** how long a function may take for one step */
@@ -70,6 +78,8 @@ export function createRotation(deps: RotationDeps) {
     now,
     randomBytes: deps.randomBytes,
     allowedCommands: deps.allowedCommands ?? [],
+    allowedCodeDirs: deps.allowedCodeDirs ?? [],
+    lambdaRuntimes: { python: deps.python ?? 'python3', node: process.execPath, bootstrapDir: deps.lambdaBootstrapDir },
     endpoint: deps.endpoint ?? (() => undefined),
     templates: builtInTemplates(secretsApi, deps.logger),
     timeoutMs: deps.functionTimeoutMs ?? 5 * 60_000,
@@ -81,6 +91,7 @@ export function createRotation(deps: RotationDeps) {
     startRun: (secretId) => engineRef?.start(secretId),
   });
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine };
+  const secretValues = (arn: string) => secretValuesOfStages(secretService, arn);
   const engine = createRotationEngine({
     store,
     secrets,
@@ -89,6 +100,7 @@ export function createRotation(deps: RotationDeps) {
     functions,
     logger: deps.logger,
     options,
+    secretValues,
     onProgress: deps.onProgress,
   });
   engineRef = engine;
@@ -109,7 +121,7 @@ export function createRotation(deps: RotationDeps) {
     return secret ? rotationStatusView(secret, await db.findRotation(store.db, secret.id), options.maxAttempts) : undefined;
   }
 
-  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, maxAttempts: options.maxAttempts });
+  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, maxAttempts: options.maxAttempts, secretValues });
 
   return {
     status,
@@ -137,3 +149,15 @@ export function createRotation(deps: RotationDeps) {
 }
 
 export type Rotation = ReturnType<typeof createRotation>;
+
+/** The values of a secret's labelled versions, for scrubbing a failed step's error (read only then). */
+async function secretValuesOfStages(service: SecretService, arn: string): Promise<string[]> {
+  const scope = parseSecretArnScope(arn);
+  if (!scope) return [];
+  const values: string[] = [];
+  for (const stage of ['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS']) {
+    const got = await service.getSecretValue(scope, { SecretId: arn, VersionStage: stage }).catch(() => undefined);
+    values.push(...secretValuesOf(got?.SecretString));
+  }
+  return values;
+}

@@ -20,6 +20,8 @@ export interface RotationAdminDeps {
   secrets: SecretRotation;
   functions: FunctionRegistry;
   maxAttempts: number;
+  /** the secret's values (and their password members) a failed step's error must not show */
+  secretValues: (secretArn: string) => Promise<string[]>;
 }
 
 interface CreateFunctionInput {
@@ -27,6 +29,11 @@ interface CreateFunctionInput {
   Template?: string;
   Url?: string;
   Command?: string;
+  Code?: string;
+  Runtime?: string;
+  Handler?: string;
+  Environment?: { Variables?: Record<string, string> };
+  Timeout?: number;
   AccessKeyId?: string;
   SecretAccessKey?: string;
 }
@@ -49,14 +56,19 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
     if ((input.AccessKeyId === undefined) !== (input.SecretAccessKey === undefined)) {
       throw adminErrors.invalidInput('Give both AccessKeyId and SecretAccessKey, or neither.');
     }
-    if (input.AccessKeyId !== undefined && input.Command === undefined) {
-      throw adminErrors.invalidInput('Only a Command function takes credentials: an HTTP function calls the API with its own, a template acts as the service.');
+    if (input.AccessKeyId !== undefined && input.Command === undefined && input.Code === undefined) {
+      throw adminErrors.invalidInput('Only a Command or Code function takes credentials: an HTTP function calls the API with its own, a template acts as the service.');
     }
     const created = await functions.create(scope, {
       name: input.Name,
       template: input.Template,
       url: input.Url,
       command: input.Command,
+      code: input.Code,
+      runtime: input.Runtime,
+      handler: input.Handler,
+      variables: input.Environment?.Variables,
+      timeoutSeconds: input.Timeout,
       credentials: input.AccessKeyId !== undefined ? { accessKeyId: input.AccessKeyId, secretAccessKey: input.SecretAccessKey! } : undefined,
     });
     const { SigningKey, ...fn } = created;
@@ -92,7 +104,8 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
       await invoke({ SecretId: secret.arn, ClientRequestToken: input.ClientRequestToken, Step: input.Step });
       return { StatusCode: 200 };
     } catch (err) {
-      return { StatusCode: 200, FunctionError: 'Unhandled', ErrorMessage: describeError(err) };
+      const known = await deps.secretValues(secret.arn).catch(() => []);
+      return { StatusCode: 200, FunctionError: 'Unhandled', ErrorMessage: describeError(err, known) };
     }
   }
 

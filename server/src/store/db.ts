@@ -30,6 +30,8 @@ import * as changeGeneration from './migrations/006-change-generation.ts';
 import * as kmsKeyPolicies from './migrations/007-kms-key-policies.ts';
 import * as kmsGrants from './migrations/008-kms-grants.ts';
 import * as rotationToken from './migrations/009-rotation-token.ts';
+import * as replication from './migrations/010-replication.ts';
+import * as lambdaFunctions from './migrations/012-lambda-functions.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -120,6 +122,8 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['007-kms-key-policies', kmsKeyPolicies.up],
   ['008-kms-grants', kmsGrants.up],
   ['009-rotation-token', rotationToken.up],
+  ['010-replication', replication.up],
+  ['012-lambda-functions', lambdaFunctions.up],
 ];
 
 /** Every migration this server applies, in order (readiness checks that the database has them all). */
@@ -217,6 +221,11 @@ async function migrate(db: Db, dialect: Dialect): Promise<void> {
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** SQLite's write lock stayed taken past the busy timeout ("database is locked"). */
+export function isBusy(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
 }
 
 /** True when a write failed on a primary-key or unique constraint (both dialects). */

@@ -6,6 +6,7 @@ export async function resetUserData(db: Db): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('secret_version_stages').execute();
     await tx.deleteFrom('secret_tags').execute();
+    await tx.deleteFrom('secret_replicas').execute();
     await tx.deleteFrom('secret_versions').execute();
     await tx.deleteFrom('secrets').execute();
     await tx.deleteFrom('secret_rotations').execute();

@@ -230,12 +230,31 @@ export interface RotationFunctionTable {
   target: string;
   secret_sealed: Buffer | null;
   created_at: number;
+  /** a Lambda-style function's runtime, handler and timeout (null for the other kinds) */
+  runtime: string | null;
+  handler: string | null;
+  timeout_seconds: number | null;
 }
 
 export interface LeaseTable {
   name: string;
   holder: string;
   expires_at: number;
+}
+
+/** A secret's replication to one region (migration 010). */
+export interface SecretReplicaTable {
+  primary_id: string;
+  region: string;
+  /** the KmsKeyId as the caller gave it; null: the region's aws/secretsmanager */
+  kms_key_id: string | null;
+  status: string;
+  status_message: string | null;
+  /** the replica's secret row in this store; null when the region failed before one was written */
+  replica_id: string | null;
+  created_at: number;
+  /** the entry's place in ReplicationStatus (the order regions were first added in) */
+  position: number;
 }
 
 export interface Database {
@@ -251,6 +270,7 @@ export interface Database {
   secret_versions: SecretVersionTable;
   secret_version_stages: SecretVersionStageTable;
   secret_tags: SecretTagTable;
+  secret_replicas: SecretReplicaTable;
   accounts: AccountTable;
   iam_users: IamUserTable;
   iam_user_policies: IamUserPolicyTable;

@@ -120,6 +120,16 @@ describe('the README with the aws CLI v2', { skip: 'missing' in tools ? tools.mi
     assert.equal(current.SecretString, '{"username":"anika","password":"a different password"}');
   });
 
+  test('Replication: a secret replicated to two regions, read in one of them', async () => {
+    await sm.send(new CreateSecretCommand({ Name: 'prod/db', SecretString: 'replicated' }));
+    const [replicate, read] = awsLines(blockUnder('Replication'));
+    const status = (await command(replicate))!.ReplicationStatus as Array<Record<string, string>>;
+    // alias/eu-key is the reader's own key: without it that region fails, and says why.
+    assert.deepEqual(status.map((r) => [r.Region, r.Status]), [['eu-west-1', 'InSync'], ['eu-central-1', 'Failed']]);
+    assert.match(status[1].StatusMessage, /alias\/eu-key/);
+    assert.equal((await command(read))!.SecretString, 'replicated');
+  });
+
   test('What works: sts get-caller-identity', async () => {
     const [line] = awsLines(blockUnder('What works'));
     const identity = await command(line);

@@ -55,7 +55,7 @@ test('CreateFunction refuses bad input with IAM error types; nothing is register
   await expectAdminError(s.admin('CreateFunction', { Name: 'no-such-template', Template: 'NoSuchTemplate' }), 'InvalidInputException', /no built-in rotation template NoSuchTemplate/);
   await expectAdminError(s.admin('CreateFunction', { Name: 'cmd', Command: '/bin/true', AccessKeyId: s.root.accessKeyId, SecretAccessKey: s.root.secretAccessKey }), 'InvalidInputException', /not allowed/);
   await expectAdminError(s.admin('CreateFunction', { Name: 'cmd', Command: '/bin/true' }), 'InvalidInputException');
-  await expectAdminError(s.admin('CreateFunction', { Name: 'url-creds', Url: fn.url, AccessKeyId: s.root.accessKeyId, SecretAccessKey: s.root.secretAccessKey }), 'InvalidInputException', /Only a Command function/);
+  await expectAdminError(s.admin('CreateFunction', { Name: 'url-creds', Url: fn.url, AccessKeyId: s.root.accessKeyId, SecretAccessKey: s.root.secretAccessKey }), 'InvalidInputException', /Only a Command or Code function/);
   await expectAdminError(s.admin('CreateFunction', { Name: 'bad name!', Url: fn.url }), 'ValidationException', /at 'name' failed to satisfy constraint/);
   await expectAdminError(s.admin('GetFunction', { Name: 'none' }), 'NoSuchEntityException', 'The rotation function with name none cannot be found.');
   assert.deepEqual(((await s.admin('ListFunctions')).Functions as Array<Record<string, unknown>>).map((f) => f.Name), ['http-rotator']);

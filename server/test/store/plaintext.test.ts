@@ -11,6 +11,7 @@ import {
   CreateSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  ReplicateSecretToRegionsCommand,
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { readCredentials } from '../support/test-server.ts';
@@ -51,6 +52,8 @@ for (const dialect of DIALECTS) {
         const client = server.client();
         const name = `plaintext/${tag}`;
         await client.send(new CreateSecretCommand({ Name: name, Description: description, SecretString: values.created.toString() }));
+        // Replicas get every value re-encrypted under their own region's key, never a copy in the clear.
+        await client.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: 'eu-west-1' }] }));
         await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: values.put.toString() }));
         await client.send(new UpdateSecretCommand({ SecretId: name, SecretString: values.updated.toString() }));
         await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: values.staged.toString(), VersionStages: ['staged'] }));
@@ -58,6 +61,8 @@ for (const dialect of DIALECTS) {
         // Reads too: nothing read may be written back in the clear (caches, access times).
         for (const id of [name, `${name}-bin`]) await client.send(new GetSecretValueCommand({ SecretId: id }));
         await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }));
+        const replica = server.client({ region: 'eu-west-1' });
+        for (const stage of ['AWSCURRENT', 'AWSPREVIOUS', 'staged']) await replica.send(new GetSecretValueCommand({ SecretId: name, VersionStage: stage }));
 
         const credentials = readCredentials(join(target.dataDir, 'credentials'));
         const rootKey = Buffer.from(readFileSync(join(target.dataDir, 'root.key'), 'utf8').trim(), 'base64');

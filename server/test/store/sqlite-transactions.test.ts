@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { openStore } from '../../src/store/db.ts';
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { tempDir } from './dialects.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 test('a transaction holds the write lock from its start, even before it writes', async () => {
   const path = join(tempDir(), 'coffer.db');
@@ -24,5 +26,29 @@ test('a transaction holds the write lock from its start, even before it writes',
   } finally {
     other.close();
     await store.close();
+  }
+});
+
+// A version's first read of the day records its LastAccessedDate, a write. When another process holds the
+// write lock past the busy timeout, the read still answers (no 5xx) and leaves the date to the next read.
+test('a read answers while another process holds the write lock; its access date waits for the next read', { timeout: 60_000 }, async () => {
+  const dataDir = tempDir();
+  const server = await startTestServer({ dataDir });
+  const other = new Sqlite(join(dataDir, 'coffer.db'), { timeout: 0 });
+  try {
+    const sm = server.client();
+    await sm.send(new CreateSecretCommand({ Name: 'locked/read', SecretString: 'still readable' }));
+    other.prepare('begin immediate').run();
+    try {
+      assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: 'locked/read' }))).SecretString, 'still readable');
+      assert.equal(other.prepare(`select last_accessed_at from secrets where name = 'locked/read'`).pluck().get(), null);
+    } finally {
+      other.prepare('rollback').run();
+    }
+    await sm.send(new GetSecretValueCommand({ SecretId: 'locked/read' }));
+    assert.ok((await sm.send(new DescribeSecretCommand({ SecretId: 'locked/read' }))).LastAccessedDate, 'recorded by the next read');
+  } finally {
+    other.close();
+    await server.close();
   }
 });

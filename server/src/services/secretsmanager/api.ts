@@ -29,5 +29,8 @@ export function secretsManagerHandlers(service: SecretService): Record<string, H
     GetResourcePolicy: bind(service.getResourcePolicy),
     DeleteResourcePolicy: bind(service.deleteResourcePolicy),
     ValidateResourcePolicy: bind(service.validateResourcePolicy),
+    ReplicateSecretToRegions: bind(service.replicateSecretToRegions),
+    RemoveRegionsFromReplication: bind(service.removeRegionsFromReplication),
+    StopReplicationToReplica: bind(service.stopReplicationToReplica),
   };
 }

@@ -20,6 +20,18 @@ export interface SecretServiceDeps {
   randomInt: (max: number) => number;
   /** Authorization (access/). A scope without a caller is an internal call and is trusted. */
   authorizer: Authorizer;
+  /** A replica written or failed, once its transaction committed (the audit trail's service events). */
+  onReplication?: (event: ReplicationEvent) => void;
+}
+
+/** What replication did to one replica, for the audit trail (nothing secret). */
+export interface ReplicationEvent {
+  accountId: string;
+  /** the replica's region */
+  region: string;
+  eventName: 'ReplicationSucceeded' | 'ReplicationFailed';
+  resourceArn: string;
+  details: { PrimarySecretId: string; Region: string; StatusMessage?: string };
 }
 
 export const MAX_TAGS = 50;

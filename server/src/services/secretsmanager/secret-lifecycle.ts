@@ -17,6 +17,8 @@ import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { mergeTags, requestTags, type SecretServiceDeps } from './secret-context.ts';
 import { findSecret, lookupSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
+import * as replicas from './replica-store.ts';
+import { requireNotReplica, type ReplicaSync } from './replica-sync.ts';
 import type { Scope } from './secret-store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -24,13 +26,14 @@ export const DEFAULT_RECOVERY_DAYS = 30;
 
 type LifecycleOperation = 'DeleteSecret' | 'RestoreSecret' | 'TagResource' | 'UntagResource';
 
-export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAccess) {
+export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync) {
   const { store, now, authorizer } = deps;
 
   /** The secret an operation names, locked for the transaction and authorized. */
   async function target(tx: Tx, authz: RequestAccess, owner: Scope, secretId: string, operation: LifecycleOperation, context?: Record<string, ContextValue>) {
     const secret = await findSecret(tx, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation, context), store.forUpdate);
     await access.requireOnSecret(authz, tx, secret, operation, context);
+    requireNotReplica(secret);
     return secret;
   }
 
@@ -49,7 +52,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
       'secretsmanager:ForceDeleteWithoutRecovery': String(force),
       ...(input.RecoveryWindowInDays !== undefined ? { 'secretsmanager:RecoveryWindowInDays': String(input.RecoveryWindowInDays) } : {}),
     };
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const t = now();
       const secret = await lookupSecret(tx, owner, input.SecretId!, store.forUpdate);
       if (!secret) {
@@ -60,6 +63,11 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
         return { ARN: name.startsWith('arn:') ? name : buildSecretArn(owner, name, randomSuffix(deps.randomBytes)), Name: name, DeletionDate: new Date(t) };
       }
       await access.requireOnSecret(authz, tx, secret, 'DeleteSecret', context);
+      requireNotReplica(secret);
+      const replicaRegions = (await replicas.listReplicaEntries(tx, secret.id)).map((e) => e.region);
+      if (replicaRegions.length > 0) {
+        throw awsErrors.invalidParameter(`You can't delete secret ${secret.arn} that still has replica regions [${replicaRegions.join(', ')}].`);
+      }
       if (force) {
         await db.deleteSecret(tx, secret.id);
         return { ARN: secret.arn, Name: secret.name, DeletionDate: new Date(t) };
@@ -76,7 +84,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
   async function restoreSecret(scope: RequestScope, input: RestoreSecretRequest): Promise<RestoreSecretResponse> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'RestoreSecret');
       if (secret.deleted_at !== null) await db.updateSecret(tx, secret.id, { deleted_at: null, deletion_date: null });
       return { ARN: secret.arn, Name: secret.name };
@@ -90,7 +98,7 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
     let purged = 0;
     for (const { id } of due) {
       // Re-checked under the row lock: a RestoreSecret that landed after the scan keeps its secret.
-      const deleted = await store.db.transaction().execute(async (tx) => {
+      const deleted = await sync.transaction(async (tx) => {
         const row = await db.findSecretById(tx, id, store.forUpdate);
         if (!row || row.deletion_date === null || row.deletion_date > t) return false;
         await db.deleteSecret(tx, id);
@@ -105,12 +113,13 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
     const added = requestTags(input.Tags);
-    await store.db.transaction().execute(async (tx) => {
+    await sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'TagResource', requestTagContext(added));
       requireNotDeleted(secret);
       const merged = mergeTags(await db.getTags(tx, secret.id), added);
       await db.replaceTags(tx, secret.id, merged);
       await db.updateSecret(tx, secret.id, { tagged: 1, last_changed_at: now() });
+      await sync.propagate(tx, secret.id);
     });
     return {};
   }
@@ -119,12 +128,13 @@ export function createSecretLifecycle(deps: SecretServiceDeps, access: SecretAcc
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
     const remove = new Set(input.TagKeys!);
-    await store.db.transaction().execute(async (tx) => {
+    await sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'UntagResource', { 'aws:TagKeys': input.TagKeys! });
       requireNotDeleted(secret);
       const kept = (await db.getTags(tx, secret.id)).filter((t) => !remove.has(t.Key));
       await db.replaceTags(tx, secret.id, kept);
       await db.updateSecret(tx, secret.id, { tagged: 1, last_changed_at: now() });
+      await sync.propagate(tx, secret.id);
     });
     return {};
   }

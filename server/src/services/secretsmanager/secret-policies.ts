@@ -24,13 +24,14 @@ import type { SecretAccess } from './secret-access.ts';
 import type { SecretServiceDeps } from './secret-context.ts';
 import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
+import { requireNotReplica, type ReplicaSync } from './replica-sync.ts';
 import type { Scope } from './secret-store.ts';
 
 type PolicyOperation = 'PutResourcePolicy' | 'GetResourcePolicy' | 'DeleteResourcePolicy' | 'ValidateResourcePolicy';
 
 const PUBLIC_POLICY = 'The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret.';
 
-export function createSecretPolicies(deps: SecretServiceDeps, access: SecretAccess) {
+export function createSecretPolicies(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync) {
   const { store, now, authorizer } = deps;
 
   async function target(executor: Executor, authz: RequestAccess, owner: Scope, secretId: string, operation: PolicyOperation, context?: Record<string, string>) {
@@ -45,8 +46,9 @@ export function createSecretPolicies(deps: SecretServiceDeps, access: SecretAcce
     const owner = secretScope(scope, input.SecretId!);
     const text = input.ResourcePolicy!;
     const context = input.BlockPublicPolicy !== undefined ? { 'secretsmanager:BlockPublicPolicy': String(input.BlockPublicPolicy) } : undefined;
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'PutResourcePolicy', context);
+      requireNotReplica(secret);
       requireNotDeleted(secret);
       const parsed = parsePolicy(text, { kind: 'resource' });
       if (!parsed.ok) throw new AwsError('MalformedPolicyDocumentException', formatPolicyErrors(parsed.errors));
@@ -55,6 +57,7 @@ export function createSecretPolicies(deps: SecretServiceDeps, access: SecretAcce
         if (findings.length > 0) throw new AwsError('PublicPolicyException', `${PUBLIC_POLICY} ${findings.map((f) => f.message).join('; ')}.`);
       }
       await db.updateSecret(tx, secret.id, { resource_policy: text, last_changed_at: now() });
+      await sync.propagate(tx, secret.id);
       return { ARN: secret.arn, Name: secret.name };
     });
   }
@@ -69,10 +72,14 @@ export function createSecretPolicies(deps: SecretServiceDeps, access: SecretAcce
   async function deleteResourcePolicy(scope: RequestScope, input: DeleteResourcePolicyRequest): Promise<DeleteResourcePolicyResponse> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await target(tx, authz, owner, input.SecretId!, 'DeleteResourcePolicy');
+      requireNotReplica(secret);
       requireNotDeleted(secret);
-      if (secret.resource_policy !== null) await db.updateSecret(tx, secret.id, { resource_policy: null, last_changed_at: now() });
+      if (secret.resource_policy !== null) {
+        await db.updateSecret(tx, secret.id, { resource_policy: null, last_changed_at: now() });
+        await sync.propagate(tx, secret.id);
+      }
       return { ARN: secret.arn, Name: secret.name };
     });
   }

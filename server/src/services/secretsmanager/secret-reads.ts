@@ -20,6 +20,8 @@ import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow, Tag, VersionRow } from './secret-store.ts';
 import type { ReadView } from '../../store/read-cache.ts';
+import { isBusy } from '../../store/db.ts';
+import type { ReplicaSync } from './replica-sync.ts';
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts';
 import { AWSCURRENT, stagesByVersion, stagesOf } from './versions.ts';
 
@@ -36,7 +38,7 @@ interface CachedSecret {
   tags?: Tag[];
 }
 
-export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess) {
+export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync) {
   const { store, cache, keys, values, now, authorizer } = deps;
 
   /** The secret a read names, through the request's view of the read cache. */
@@ -72,11 +74,22 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
     return version;
   }
 
-  /** Records the read, once a day at most per secret and version (LastAccessedDate is a day). */
+  /**
+   * Records the read, once a day at most per secret and version (LastAccessedDate is a day). Best effort: the
+   * date is metadata, so a write lock that another process holds past the busy timeout (SQLite) leaves it
+   * for the next read to record, rather than failing a read the caller may make.
+   */
   async function touch(secret: SecretRow, version: VersionRow): Promise<void> {
     const day = startOfDay(now());
-    if (secret.last_accessed_at !== day) await db.touchSecretAccess(store.db, secret.id, day);
-    if (version.last_accessed_at !== day) await db.touchVersionAccess(store.db, secret.id, version.version_id, day);
+    if (secret.last_accessed_at === day && version.last_accessed_at === day) return;
+    try {
+      await store.db.transaction().execute(async (tx) => {
+        if (secret.last_accessed_at !== day) await db.touchSecretAccess(tx, secret.id, day);
+        if (version.last_accessed_at !== day) await db.touchVersionAccess(tx, secret.id, version.version_id, day);
+      });
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+    }
   }
 
   /** The value a read names; the secret, its version and its key's row through the request's view. */
@@ -167,8 +180,12 @@ export function createSecretReads(deps: SecretServiceDeps, access: SecretAccess)
 
   async function describeSecret(scope: RequestScope, input: DescribeSecretRequest): Promise<DescribeSecretResponse> {
     const { secret } = await readable(scope, input.SecretId!, 'DescribeSecret');
-    const [stages, tags] = await Promise.all([db.getStages(store.db, secret.id), db.getTags(store.db, secret.id)]);
-    return describe(secret, stages, tags);
+    const [stages, tags, replication] = await Promise.all([
+      db.getStages(store.db, secret.id),
+      db.getTags(store.db, secret.id),
+      sync.statusOf(store.db, secret.id),
+    ]);
+    return { ...describe(secret, stages, tags), ...(replication ? { ReplicationStatus: replication } : {}) };
   }
 
   async function listSecretVersionIds(scope: RequestScope, input: ListSecretVersionIdsRequest): Promise<ListSecretVersionIdsResponse> {

@@ -11,6 +11,7 @@ import { requireToken, type SecretServiceDeps } from './secret-context.ts';
 import { matchesRotationToken, newRotationToken, rotationTokenHash } from './rotation-token.ts';
 import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import * as db from './secret-store.ts';
+import { requireNotReplica, type ReplicaSync } from './replica-sync.ts';
 import type { SecretRow, VersionRow } from './secret-store.ts';
 import { AWSCURRENT, AWSPENDING, checkLabelQuota } from './versions.ts';
 
@@ -51,7 +52,7 @@ export interface LockedSecret extends RotationTarget {
 
 type Work<S, T> = (secret: S, tx: Tx) => Promise<T>;
 
-export function createSecretRotation(deps: SecretServiceDeps, access: SecretAccess) {
+export function createSecretRotation(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync) {
   const { store, keys, values, now, authorizer, randomBytes } = deps;
 
   /** The secret a request names, authorized for `operation` (AccessDenied before NotFound, as Secrets Manager does). */
@@ -66,18 +67,23 @@ export function createSecretRotation(deps: SecretServiceDeps, access: SecretAcce
   async function withRequestedSecret<T>(scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret', work: Work<LockedSecret, T>): Promise<T> {
     // The caller's access is read first: on SQLite a read outside the transaction would wait for it.
     const authz = await authorizer.forRequest(scope);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await authorized(tx, authz, scope, secretId, operation, store.forUpdate);
+      requireNotReplica(secret);
       requireNotDeleted(secret);
-      return work(await locked(tx, secret), tx);
+      const result = await work(await locked(tx, secret), tx);
+      await sync.propagate(tx, secret.id);
+      return result;
     });
   }
 
   /** The scheduler and the engine (internal): `work` runs in one transaction on the secret locked, undefined when it is gone. */
   async function withSecret<T>(secretId: string, work: Work<LockedSecret | undefined, T>): Promise<T> {
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await db.findSecretById(tx, secretId, store.forUpdate);
-      return work(secret && (await locked(tx, secret)), tx);
+      const result = await work(secret && (await locked(tx, secret)), tx);
+      if (secret) await sync.propagate(tx, secret.id);
+      return result;
     });
   }
 

@@ -15,6 +15,8 @@ import { createSecretReads } from './secret-reads.ts';
 import { createSecretRotation } from './secret-rotation.ts';
 import { createSecretWatch } from './secret-watch.ts';
 import { createSecretWrites } from './secret-writes.ts';
+import { createReplicaSync } from './replica-sync.ts';
+import { createReplication } from './replication.ts';
 import type { BatchGetSecretValueRequest } from '@aws-sdk/client-secrets-manager';
 
 export type SecretService = ReturnType<typeof createSecretService>;
@@ -22,14 +24,20 @@ export type { LockedSecret, RotationTarget, SecretRotation } from './secret-rota
 
 export function createSecretService(deps: SecretServiceDeps) {
   const access = createSecretAccess(deps.keys);
-  const writes = createSecretWrites(deps, access);
-  const reads = createSecretReads(deps, access);
+  // Every write of a primary ends with sync.propagate (replica-sync.ts); replication adds and removes replicas.
+  const sync = createReplicaSync(deps);
+  const replication = createReplication(deps, access, sync);
+  const writes = createSecretWrites(deps, access, sync, replication);
+  const reads = createSecretReads(deps, access, sync);
   const listing = createSecretListing(deps, access);
-  const lifecycle = createSecretLifecycle(deps, access);
+  const lifecycle = createSecretLifecycle(deps, access, sync);
 
   return {
     ...writes,
-    ...createSecretPolicies(deps, access),
+    ...createSecretPolicies(deps, access, sync),
+    replicateSecretToRegions: replication.replicateSecretToRegions,
+    removeRegionsFromReplication: replication.removeRegionsFromReplication,
+    stopReplicationToReplica: replication.stopReplicationToReplica,
     getSecretValue: reads.getSecretValue,
     describeSecret: reads.describeSecret,
     listSecretVersionIds: reads.listSecretVersionIds,
@@ -40,7 +48,7 @@ export function createSecretService(deps: SecretServiceDeps) {
     tagResource: lifecycle.tagResource,
     untagResource: lifecycle.untagResource,
     purgeExpired: lifecycle.purgeExpired,
-    rotation: createSecretRotation(deps, access),
+    rotation: createSecretRotation(deps, access, sync),
     watchableSecrets: createSecretWatch(deps, access).watchableSecrets,
     async getRandomPassword(scope: RequestScope, input: GetRandomPasswordRequest): Promise<GetRandomPasswordResponse> {
       access.requireOnAccount(await deps.authorizer.forRequest(scope), scope, 'GetRandomPassword');

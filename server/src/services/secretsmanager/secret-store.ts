@@ -55,6 +55,8 @@ export async function updateSecret(db: Executor, id: string, patch: Partial<NewS
 }
 
 export async function deleteSecret(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('secret_replicas').where('primary_id', '=', id).execute();
+  await db.deleteFrom('secret_replicas').where('replica_id', '=', id).execute();
   await db.deleteFrom('secret_version_stages').where('secret_id', '=', id).execute();
   await db.deleteFrom('secret_tags').where('secret_id', '=', id).execute();
   await db.deleteFrom('secret_versions').where('secret_id', '=', id).execute();

@@ -20,6 +20,9 @@ import { requestTagContext, type SecretAccess } from './secret-access.ts';
 import { mergeTags, requestTags, requireToken, sameValue, valueOf, type SecretServiceDeps } from './secret-context.ts';
 import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import { rekeyLabelledVersions } from './rekey.ts';
+import { storedKeyId } from './stored-key-id.ts';
+import { requireNotReplica, type ReplicaSync } from './replica-sync.ts';
+import { checkReplicaRegions, type ReplicaRegions, type Replication } from './replication.ts';
 import { INVALID_ROTATION_TOKEN, matchesRotationToken } from './rotation-token.ts';
 import * as db from './secret-store.ts';
 import type { Scope, SecretRow } from './secret-store.ts';
@@ -28,13 +31,14 @@ import { AWSPENDING, applyNewVersion, deprecatedVersionsToPrune, stagesOf, updat
 
 const VERSION_EXISTS = "You can't modify an existing version, you can only create a new version.";
 
-export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess) {
+export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync, replication: Replication) {
   const { store, keys, values, now, authorizer } = deps;
 
   /** The secret a write names, locked for the transaction and authorized for `operation`. */
   async function writable(tx: Tx, authz: RequestAccess, owner: Scope, secretId: string, operation: 'PutSecretValue' | 'UpdateSecret' | 'UpdateSecretVersionStage', context?: Record<string, string>) {
     const secret = await findSecret(tx, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation, context), store.forUpdate);
     await access.requireOnSecret(authz, tx, secret, operation, context);
+    requireNotReplica(secret);
     return secret;
   }
 
@@ -96,9 +100,15 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     await db.deleteVersions(tx, secretId, prune);
   }
 
+  /** CreateSecret's AddReplicaRegions: the new secret, as written so far, replicated; its ReplicationStatus. */
+  async function replicate(tx: Tx, secretId: string, regions: ReplicaRegions, force: boolean) {
+    await replication.addRegions(tx, (await db.findSecretById(tx, secretId))!, regions, force);
+    return sync.statusOf(tx, secretId);
+  }
+
   async function inTransaction<T>(work: (tx: Tx) => Promise<T>, onConflict: () => Error): Promise<T> {
     try {
-      return await store.db.transaction().execute(work);
+      return await sync.transaction(work);
     } catch (err) {
       if (isUniqueViolation(err)) throw onConflict();
       throw err;
@@ -111,7 +121,8 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
     const authz = await authorizer.forRequest(scope);
     const token = requireToken(input.ClientRequestToken);
     const value = valueOf(input);
-    if (input.AddReplicaRegions?.length) throw awsErrors.notImplemented('Coffer does not replicate secrets to other regions yet.');
+    const replicaRegions = checkReplicaRegions(scope.region, input.AddReplicaRegions ?? []);
+    const force = input.ForceOverwriteReplicaSecret === true;
     const tags = requestTags(input.Tags);
     mergeTags([], tags);
     // The new secret's ARN is drawn first: the authorization check names it, as AWS's does.
@@ -127,11 +138,23 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       const check = { resource: arn, resourceAccountId: scope.accountId, context };
       authz.require({ action: 'secretsmanager:CreateSecret', ...check });
       if (tags.length > 0) authz.require({ action: 'secretsmanager:TagResource', ...check });
+      if (replicaRegions.length > 0) {
+        const replicaContext = {
+          ...context,
+          'secretsmanager:AddReplicaRegions': replicaRegions.map((r) => r.region),
+          'secretsmanager:ForceOverwriteReplicaSecret': String(force),
+        };
+        authz.require({ action: 'secretsmanager:ReplicateSecretToRegions', ...check, context: replicaContext });
+      }
     }
     const key = await resolveKey(scope, input.KmsKeyId);
     if (value) {
       await access.requireKms(authz, scope, key, 'kms:GenerateDataKey', store.db);
       await access.requireKms(authz, scope, key, 'kms:Decrypt', store.db);
+    }
+    // The replica regions' keys are made before the transaction, and only for a name still free here.
+    if (replicaRegions.length > 0 && !(await db.findSecretByName(store.db, scope, name))) {
+      await replication.prepareRegions(authz, scope.accountId, replicaRegions);
     }
 
     return inTransaction(async (tx) => {
@@ -179,9 +202,9 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       const { seq: _seq, ...row } = secret;
       await db.insertSecret(tx, row);
       await db.replaceTags(tx, secret.id, tags);
-      if (!value) return { ARN: secret.arn, Name: name };
-      await addVersion(tx, scope, secret, token, value, undefined, await lockKey(tx, scope, key));
-      return { ARN: secret.arn, Name: name, VersionId: token };
+      if (value) await addVersion(tx, scope, secret, token, value, undefined, await lockKey(tx, scope, key));
+      const replicated = replicaRegions.length > 0 ? { ReplicationStatus: await replicate(tx, secret.id, replicaRegions, force) } : {};
+      return { ARN: secret.arn, Name: name, ...(value ? { VersionId: token } : {}), ...replicated };
     }, () => alreadyExists(name));
   }
 
@@ -216,6 +239,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
           const key = await secretKey();
           await db.updateVersion(tx, secret.id, token, values.encrypt(owner, key, secret.id, token, value));
           await db.updateSecret(tx, secret.id, { last_changed_at: now() });
+          await sync.propagate(tx, secret.id);
           return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stagesOf(stages, token) };
         }
         // A retry answers as a fresh write would first (kms:GenerateDataKey), and the comparison decrypts the
@@ -226,6 +250,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       }
       const key = await secretKey();
       const stages = await addVersion(tx, owner, secret, token, value, input.VersionStages, key);
+      await sync.propagate(tx, secret.id);
       return { ARN: secret.arn, Name: secret.name, VersionId: token, VersionStages: stages };
     }, () => awsErrors.resourceExists(VERSION_EXISTS));
   }
@@ -278,11 +303,15 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
         await db.updateSecret(tx, secret.id, patch);
       }
       if (newKey && rekey) await rekeyLabelledVersions(values, tx, owner, secret, newKey);
-      if (!value) return { ARN: secret.arn, Name: secret.name };
+      if (!value) {
+        await sync.propagate(tx, secret.id);
+        return { ARN: secret.arn, Name: secret.name };
+      }
       const key = newKey ?? (await resolveKey(owner, secret.kms_key_id, tx));
       await access.requireKms(authz, owner, key, 'kms:GenerateDataKey', tx);
       await access.requireKms(authz, owner, key, 'kms:Decrypt', tx);
       await addVersion(tx, owner, secret, token, value, undefined, key);
+      await sync.propagate(tx, secret.id);
       return { ARN: secret.arn, Name: secret.name, VersionId: token };
     }, () => awsErrors.resourceExists(VERSION_EXISTS));
   }
@@ -290,7 +319,7 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
   async function updateSecretVersionStage(scope: RequestScope, input: UpdateSecretVersionStageRequest): Promise<UpdateSecretVersionStageResponse> {
     const authz = await authorizer.forRequest(scope);
     const owner = secretScope(scope, input.SecretId!);
-    return store.db.transaction().execute(async (tx) => {
+    return sync.transaction(async (tx) => {
       const secret = await writable(tx, authz, owner, input.SecretId!, 'UpdateSecretVersionStage', { 'secretsmanager:VersionStage': input.VersionStage! });
       requireNotDeleted(secret);
       for (const versionId of [input.MoveToVersionId, input.RemoveFromVersionId]) {
@@ -306,20 +335,13 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       if (transition.changes.length > 0) {
         await db.replaceStages(tx, secret.id, transition.state as Map<string, string>);
         await db.updateSecret(tx, secret.id, { last_changed_at: now() });
+        await sync.propagate(tx, secret.id);
       }
       return { ARN: secret.arn, Name: secret.name };
     });
   }
 
   return { createSecret, putSecretValue, updateSecret, updateSecretVersionStage };
-}
-
-/**
- * The KmsKeyId a secret keeps, as the caller named it; null for the aws/secretsmanager key however it was
- * named (omitted, '', its alias or its id): DescribeSecret omits KmsKeyId for that key.
- */
-function storedKeyId(requested: string | undefined, key: KeyRow): string | null {
-  return requested === undefined || key.key_manager === 'AWS' ? null : requested;
 }
 
 /** AWS's answer when a token that names a version of the secret comes with a different value. */

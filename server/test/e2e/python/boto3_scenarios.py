@@ -201,17 +201,22 @@ SCENARIOS = {
 }
 
 
-def main(argv):
-    selected = argv or list(SCENARIOS)
+def run_scenarios(scenarios, argv):
+    """Runs the named scenarios (all without names), one JSON line each; 1 if any failed."""
+    selected = argv or list(scenarios)
     failed = 0
     for key in selected:
         try:
-            SCENARIOS[key]()
+            scenarios[key]()
             print(json.dumps({"scenario": key, "ok": True}), flush=True)
         except Exception as err:  # report every scenario, then fail the run
             failed += 1
             print(json.dumps({"scenario": key, "ok": False, "error": f"{type(err).__name__}: {err}", "trace": traceback.format_exc()}), flush=True)
     return 1 if failed else 0
+
+
+def main(argv):
+    return run_scenarios(SCENARIOS, argv)
 
 
 if __name__ == "__main__":
