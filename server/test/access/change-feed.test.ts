@@ -8,9 +8,11 @@ import {
   DeleteSecretCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
+  ReplicateSecretToRegionsCommand,
   RestoreSecretCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { rawRequest } from '../api/helpers.ts';
 import { allow, BACKENDS, expectAdminError, startAccessServer, uniqueName, type AccessServer, type Credentials } from './helpers.ts';
 
 interface Change {
@@ -129,6 +131,24 @@ for (const backend of BACKENDS) describe(`change feed (${backend.name})`, { skip
     const took = Date.now() - began;
     assert.deepEqual(page.Changes.map((c) => c.Name), [a]);
     assert.ok(took < 1500, `answered ${took} ms after the call began`);
+  });
+
+  it("tells a reader in a replica's region of the primary's changes, as the replica's", async () => {
+    const sm = t.server.client();
+    const name = uniqueName('feed-r');
+    const created = await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'replicated-1-EXAMPLE' }));
+    await sm.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: 'eu-west-1' }] }));
+    const inEu = async (input: Record<string, unknown>) => {
+      const res = await rawRequest(t.server.endpoint, JSON.stringify(input), { credentials: t.root, target: 'CofferAdmin.GetSecretChanges', service: 'coffer', region: 'eu-west-1' });
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      return res.json as unknown as Page;
+    };
+    const start = await inEu({});
+    await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'replicated-2-EXAMPLE' }));
+    const page = await inEu({ After: start.Position });
+    const replicaArn = created.ARN!.replace(':us-east-1:', ':eu-west-1:');
+    assert.deepEqual(page.Changes.map((c) => [c.ARN, c.EventName]), [[replicaArn, 'ReplicationSucceeded']]);
+    assert.ok(!(await feed({ After: start.Position })).Changes.some((c) => c.ARN === replicaArn), 'the primary region hears of the primary only');
   });
 
   it('refuses bad input with a 400 and no change', async () => {
