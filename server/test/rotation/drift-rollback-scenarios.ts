@@ -2,53 +2,29 @@
 // a password changed behind Coffer's back is found by the next check (and, if asked, rotated away), and a
 // rollback puts AWSPREVIOUS back in AWSCURRENT with the database made to match, or is refused with nothing
 // changed when the previous credentials cannot log in.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateSecretCommand, GetSecretValueCommand, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { createTestDatabase } from '../support/postgres.ts';
+import type { TestServer } from '../support/test-server.ts';
 import { rawRequest } from '../api/helpers.ts';
 import { followClock } from './http-function.ts';
-import { strongPassword, uniqueName, type DbTarget } from './template-scenarios.ts';
+import { scenarioServer, strongPassword, uniqueName, type ScenarioOptions } from './template-scenarios.ts';
 
-export function driftRollbackScenarios(opts: {
-  label: string;
-  skip?: string;
-  template: (strategy: 'Single' | 'Multi') => string;
-  target: () => DbTarget;
-  storage?: 'postgres';
-}): void {
+export function driftRollbackScenarios(opts: ScenarioOptions): void {
   const { label, skip } = opts;
-  let database: { url: string; drop(): Promise<void> } | undefined;
   let clock = Date.now();
   let server: TestServer;
   let client: SecretsManagerClient;
   const fnArn: Record<'Single' | 'Multi', string> = { Single: '', Multi: '' };
   const logs: string[] = [];
 
-  let started: Promise<void> | undefined;
-  before(async () => {
-    if (skip) return;
-    started = (async () => {
-      if (opts.storage === 'postgres') database = await createTestDatabase();
-      server = await startTestServer({
-        ...(database ? { databaseUrl: database.url } : {}),
-        now: () => clock,
-        rotation: { backoffMs: 1000, maxAttempts: 2 },
-        logger: { error: (msg, fields) => logs.push(JSON.stringify({ msg, ...fields })) },
-      });
-      client = followClock(server.client(), () => clock);
-      const scope = { accountId: server.app.accountId, region: server.region };
-      for (const s of ['Single', 'Multi'] as const) {
-        fnArn[s] = (await server.app.rotation.functions.create(scope, { name: `${label}-drift-${s}`, template: opts.template(s) })).FunctionArn;
-      }
-    })();
-    await started;
-  });
-  after(async () => {
-    await started?.catch(() => {});
-    await server?.close();
-    await database?.drop();
+  scenarioServer({ ...opts, maxAttempts: 2, now: () => clock, logs }, async (started) => {
+    server = started;
+    client = followClock(server.client(), () => clock);
+    const scope = { accountId: server.app.accountId, region: server.region };
+    for (const s of ['Single', 'Multi'] as const) {
+      fnArn[s] = (await server.app.rotation.functions.create(scope, { name: `${label}-drift-${s}`, template: opts.template(s) })).FunctionArn;
+    }
   });
 
   async function admin(operation: string, input: Record<string, unknown>) {
