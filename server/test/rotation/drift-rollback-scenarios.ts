@@ -96,7 +96,7 @@ export function driftRollbackScenarios(opts: ScenarioOptions): void {
     await sweep();
     status = await adminOk('GetRotationStatus', { SecretId: arn });
     assert.equal(status.DriftStatus, 'drifted', JSON.stringify(status));
-    assert.match(String(status.DriftMessage), new RegExp(`AWSCURRENT does not log in as ${user}`));
+    assert.match(String(status.DriftMessage), new RegExp(`AWSCURRENT does not log in as ${user}: .*(password|[Aa]ccess denied)`), 'with the driver\'s reason');
     const current = await value(arn);
     for (const p of [intruder, current.password]) assert.ok(!JSON.stringify(status).includes(p), 'no password in the status');
     const detected = await events(arn, 'RotationDriftDetected');

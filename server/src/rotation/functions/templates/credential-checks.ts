@@ -50,9 +50,9 @@ export function createCredentialChecks(dialect: Dialect, strategy: Strategy) {
 
     return {
       checkCurrent: (arn) =>
-        scrubbed(arn, async ({ secret, loginWorks, ...session }) => {
-          const current = await secret(arn, CURRENT);
-          if (await loginWorks(current)) return { ok: true, message: `${CURRENT} logs in as ${current.username}` };
+        scrubbed(arn, async (session) => {
+          const current = await session.secret(arn, CURRENT);
+          if (await session.loginWorks(current)) return { ok: true, message: `${CURRENT} logs in as ${current.username}` };
           return { ok: false, message: `${CURRENT} does not log in as ${current.username}: ${session.lastLoginError ?? 'login failed'}` };
         }),
 
