@@ -1,8 +1,9 @@
 // Rotation on the admin API (models/coffer-admin.json): the rotation functions (CreateFunction, ListFunctions,
 // GetFunction, DeleteFunction, InvokeFunction, shaped after Lambda's and authorized with Lambda's actions on
 // the function's ARN), GetRotationStatus, and Coffer's drift checks and rollback (authorized with
-// secretsmanager:RotateSecret on the secret; the rollback also with UpdateSecretVersionStage, as it moves AWSCURRENT). Every call is audited by the pipeline like any other; the
-// model marks SecretAccessKey and SigningKey sensitive, so neither reaches the trail.
+// secretsmanager:RotateSecret on the secret; the rollback also with UpdateSecretVersionStage, as it moves
+// AWSCURRENT). Every call is audited by the pipeline like any other; the model marks SecretAccessKey and
+// SigningKey sensitive, so neither reaches the trail.
 import type { Authorizer, RequestScope } from '../access/authorizer.ts';
 import { adminErrors } from '../errors/admin-errors.ts';
 import type { Store } from '../store/db.ts';

@@ -1,6 +1,7 @@
 // The rotation-status view (CofferAdmin.GetRotationStatus, `coffer rotation-status`): a secret's rotation
 // configuration, the run in progress (its token, the steps done and the next one, attempts, the next attempt)
-// and the last outcome with its error, and the drift check's setting and last result. Errors were scrubbed of passwords before they were stored (scrub.ts).
+// and the last outcome with its error, and the drift check's setting and last result. Errors were scrubbed of
+// passwords before they were stored (scrub.ts).
 import { STEPS, type Step } from './functions/types.ts';
 import type { DriftRow } from './drift-store.ts';
 import type { RotationRow } from './rotation-store.ts';
