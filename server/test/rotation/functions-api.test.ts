@@ -206,4 +206,6 @@ test('drift checks and rollback: RotateSecret (and UpdateSecretVersionStage for 
   await expectAdminError(s.admin('RollbackRotation', { SecretId: arn }), 'InvalidRequestException', /not a built-in template/);
   assert.equal((await s.admin('GetRotationStatus', { SecretId: arn })).DriftStatus, undefined);
   await expectAdminError(s.admin('RollbackRotation', { SecretId: 'no-such-secret' }), 'ResourceNotFoundException');
+  await client.send(new DeleteSecretCommand({ SecretId: arn, RecoveryWindowInDays: 7 }));
+  await expectAdminError(s.admin('RollbackRotation', { SecretId: arn }), 'InvalidRequestException', /scheduled for deletion/);
 });
