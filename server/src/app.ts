@@ -46,7 +46,7 @@ import { createRootKeyFollower, type FollowResult } from './root-key-follower.ts
 import { rootKeyHandlers } from './root-key-api.ts';
 import { createRotation, type Rotation } from './rotation/index.ts';
 import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
-import { rotationAuditEvent } from './rotation/audit-events.ts';
+import { driftAuditEvent, rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
 import { consoleDistDir, lambdaRuntimeDir, repoDir } from './paths.ts';
 import { createLog, type Log } from './observability/log.ts';
@@ -214,6 +214,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const recorded = rotationAuditEvent(event);
         if (recorded) audit.serviceEvent({ service: 'secretsmanager', ...recorded });
       },
+      onDriftCheck: (event) => {
+        metrics.driftCheck(event);
+        const recorded = driftAuditEvent(event);
+        if (recorded) audit.serviceEvent({ service: 'secretsmanager', ...recorded });
+      },
     });
 
     const rootKeyDeps = { store, keyring: rootKey, keyFile, keys, accessKeys, functions: rotation.functions };
@@ -266,7 +271,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
 
     const observer = createRequestObserver({ metrics, log });
-    metrics.attach({ inFlight: observer.inFlight, auditQueueDepth: audit.pending, cacheStats: cache.stats, rotationBacklog: rotation.backlog });
+    metrics.attach({ inFlight: observer.inFlight, auditQueueDepth: audit.pending, cacheStats: cache.stats, rotationBacklog: rotation.backlog, driftedSecrets: rotation.driftedSecrets });
     const readiness = createReadiness({ checks: readinessChecks(store, rootKey), now: Date.now, logger });
     const server = createHttpServer({
       api: pipeline.handle,

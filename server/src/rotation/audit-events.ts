@@ -1,6 +1,7 @@
 // A rotation's progress as audit-trail events, named as CloudTrail names Secrets Manager's own service events
 // (RotationStarted, RotationSucceeded, RotationFailed) plus Coffer's per-step ones (RotationStepSucceeded,
 // RotationStepFailed: a step failed and will be retried). The error is the engine's, already scrubbed.
+import type { DriftEvent } from './drift.ts';
 import type { ProgressEvent } from './engine.ts';
 import { parseSecretArnScope } from './secret-arn.ts';
 
@@ -37,5 +38,26 @@ export function rotationAuditEvent(event: ProgressEvent): RotationAuditEvent | u
       Attempt: event.attempt,
       ...(event.error ? { Error: event.error } : {}),
     },
+  };
+}
+
+/**
+ * A drift check as an audit event: every check that finds drift (RotationDriftDetected), the first that finds
+ * AWSCURRENT logging in again (RotationDriftCleared), the first that could not run (RotationDriftCheckFailed).
+ * A check that finds what the last one found, and nothing wrong, is not recorded: checks every few minutes
+ * would bury the trail.
+ */
+export function driftAuditEvent(event: DriftEvent): RotationAuditEvent | undefined {
+  const scope = parseSecretArnScope(event.secretArn);
+  if (!scope) return undefined;
+  const changed = event.status !== event.previousStatus;
+  const eventName =
+    event.status === 'drifted' ? 'RotationDriftDetected' : !changed ? undefined : event.status === 'ok' ? (event.previousStatus ? 'RotationDriftCleared' : undefined) : 'RotationDriftCheckFailed';
+  if (!eventName) return undefined;
+  return {
+    ...scope,
+    eventName,
+    resourceArn: event.secretArn,
+    details: { SecretId: event.secretArn, DriftStatus: event.status, Message: event.message, ...(event.rotationStarted ? { RotationStarted: 'true' } : {}) },
   };
 }
