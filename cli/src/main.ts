@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions, GLOBAL_VALUE_FLAGS } from './args/global-options.ts';
+import { addAgentCommand } from './commands/agent.ts';
 import { addBackupCommands } from './commands/backup.ts';
 import { addCompletionCommand } from './commands/completion.ts';
 import { addGetCommand } from './commands/get.ts';
@@ -17,7 +18,7 @@ import { addTransferCommands } from './commands/transfer.ts';
 import { CliError, EXIT, ExitWith, ParamError, ServiceError, UsageError } from './errors.ts';
 import { loadServiceModel } from './model/service-model.ts';
 import { COFFER_ADMIN, SECRETS_MANAGER, type ServiceDescriptor } from './model/services.ts';
-import { FUNCTION_VERBS } from './model/admin-operations.ts';
+import { FUNCTION_VERBS, ROTATION_VERBS } from './model/admin-operations.ts';
 import { cliPackageJson } from './paths.ts';
 
 export async function main(argv: string[]): Promise<void> {
@@ -55,13 +56,15 @@ export function buildProgram(): Command {
   addRunCommand(program);
   addTransferCommands(program);
   addCompletionCommand(program);
+  addAgentCommand(program);
   addServerStub(program);
   program.addHelpText(
     'after',
     '\nThe Secrets Manager verbs take the flags `aws secretsmanager <verb>` takes, and print what it prints.\n' +
       'Exit codes: 0 success, 252 usage error, 254 error from the service, 255 other errors.\n' +
       '`coffer admin <verb>` runs Coffer\'s admin API (users, policies, access keys); `coffer audit` reads the audit trail;\n' +
-      '`coffer functions <verb>` manages rotation functions; `coffer rotation-status` shows a secret\'s rotation.\n' +
+      '`coffer functions <verb>` manages rotation functions; `coffer rotation-status` shows a secret\'s rotation;\n' +
+      '`coffer rotation <verb>` checks AWSCURRENT for drift and rolls a rotation back.\n' +
       '\nExamples:\n  coffer create-secret --name prod/db --secret-string \'{"password":"EXAMPLE"}\'\n  coffer get prod/db password\n  coffer help create-secret\n',
   );
   return program;
@@ -93,6 +96,12 @@ function addAdminCommands(program: Command, service: ServiceDescriptor): void {
   for (const [operation, name] of Object.entries(FUNCTION_VERBS)) {
     addOperationCommand(functions, model, operation, service, { name, ...(operation === 'InvokeFunction' ? { check: invokeFailure } : {}) });
   }
+  const rotation = program
+    .command('rotation')
+    .description("Coffer's rotation extras: drift checks of AWSCURRENT, rollback to AWSPREVIOUS")
+    .helpCommand('help [verb]', 'show the flags of a rotation verb, with an example')
+    .addHelpText('after', '\nExamples:\n  coffer rotation drift --secret-id prod/db --interval 5m --rotate-on-drift\n  coffer rotation drift --secret-id prod/db --interval off\n  coffer rotation check-drift --secret-id prod/db\n  coffer rotation rollback --secret-id prod/db\n');
+  for (const [operation, name] of Object.entries(ROTATION_VERBS)) addOperationCommand(rotation, model, operation, service, { name });
 }
 
 const AUDIT_FOLLOW = {

@@ -32,6 +32,8 @@ import { createSecretService, type SecretService } from './services/secretsmanag
 import type { ReplicationEvent } from './services/secretsmanager/secret-context.ts';
 import { createValueCrypto } from './services/secretsmanager/value-crypto.ts';
 import { auditHandlers } from './audit/api.ts';
+import { changeFeedHandlers } from './changes/api.ts';
+import { createChangeFeed } from './changes/change-feed.ts';
 import { createAuditTrail, type AuditTrail } from './audit/audit-trail.ts';
 import { primaryAppender, serveWorkerAppends } from './audit/cluster-writer.ts';
 import { createEventIds } from './audit/event-id.ts';
@@ -45,7 +47,7 @@ import { createRootKeyFollower, type FollowResult } from './root-key-follower.ts
 import { rootKeyHandlers } from './root-key-api.ts';
 import { createRotation, type Rotation } from './rotation/index.ts';
 import { rotationAdminHandlers, rotationHandlers } from './rotation/api.ts';
-import { rotationAuditEvent } from './rotation/audit-events.ts';
+import { driftAuditEvent, rotationAuditEvent } from './rotation/audit-events.ts';
 import type { EngineOptions } from './rotation/engine.ts';
 import { consoleDistDir, lambdaRuntimeDir, repoDir } from './paths.ts';
 import { createLog, type Log } from './observability/log.ts';
@@ -177,7 +179,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       randomInt: (max: number) => randomInt(max),
       authorizer,
       // Called only once requests run, after `audit` below exists.
-      onReplication: (event: ReplicationEvent) => audit.serviceEvent({ service: 'secretsmanager', ...event }),
+      // A replica written is a change to it: its event is written at once, for the change feed.
+      onReplication: (event: ReplicationEvent) => audit.serviceEvent({ service: 'secretsmanager', ...event, changes: event.eventName === 'ReplicationSucceeded' }),
       peers: peerReplication(config, now, logger),
     };
     const secrets = createSecretService(secretDeps);
@@ -213,6 +216,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const recorded = rotationAuditEvent(event);
         if (recorded) audit.serviceEvent({ service: 'secretsmanager', ...recorded });
       },
+      onDriftCheck: (event) => {
+        metrics.driftCheck(event);
+        const recorded = driftAuditEvent(event);
+        if (recorded) audit.serviceEvent({ service: 'secretsmanager', ...recorded });
+      },
     });
 
     const rootKeyDeps = { store, keyring: rootKey, keyFile, keys, accessKeys, functions: rotation.functions };
@@ -231,6 +239,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       handlers: stsHandlers(createStsService(directory, store)),
       internalError: () => new AwsError('InternalFailure', 'An internal error occurred.', 500, true),
     };
+    // Ends the change feed's long polls when the server stops, so they do not hold up the graceful close.
+    const closing = new AbortController();
     const pipeline = createPipeline(
       [
         {
@@ -251,6 +261,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             ...rootKeyHandlers(rotateRoot, accountId),
             ...rotationAdminHandlers(rotation),
             ...replicationAdminHandlers(secrets),
+            ...changeFeedHandlers(createChangeFeed({ trail: audit, secrets }), closing.signal),
           },
           internalError: () => new AwsError('ServiceFailureException', 'An internal error occurred.', 500, true),
         },
@@ -263,7 +274,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
 
     const observer = createRequestObserver({ metrics, log });
-    metrics.attach({ inFlight: observer.inFlight, auditQueueDepth: audit.pending, cacheStats: cache.stats, rotationBacklog: rotation.backlog });
+    metrics.attach({ inFlight: observer.inFlight, auditQueueDepth: audit.pending, cacheStats: cache.stats, rotationBacklog: rotation.backlog, driftedSecrets: rotation.driftedSecrets });
     const readiness = createReadiness({ checks: readinessChecks(store, rootKey), now: Date.now, logger });
     const server = createHttpServer({
       api: pipeline.handle,
@@ -322,6 +333,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       close: async () => {
         readiness.stopping();
         clearInterval(sweep);
+        closing.abort();
         // One bound for the whole stop (real time: tests freeze `now`).
         const deadline = Date.now() + config.shutdownTimeoutMs;
         await closeGracefully(server, config.shutdownTimeoutMs);

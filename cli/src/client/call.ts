@@ -10,8 +10,13 @@ export type Response = Record<string, unknown>;
 
 type CommandCtor = new (input: Params) => Parameters<SecretsManagerClient['send']>[0];
 
+export interface CallOptions {
+  /** ends the call (the agent's bound on a long poll) */
+  abortSignal?: AbortSignal;
+}
+
 export interface Caller {
-  call(operation: string, params: Params): Promise<Response>;
+  call(operation: string, params: Params, options?: CallOptions): Promise<Response>;
   endpoint: string;
   region: string;
   destroy(): void;
@@ -22,13 +27,13 @@ export function createCaller(client: SecretsManagerClient, endpoint: string, reg
     endpoint,
     region,
     destroy: () => client.destroy(),
-    async call(operation, params) {
+    async call(operation, params, options = {}) {
       const Ctor = (loadSdk() as unknown as Record<string, CommandCtor | undefined>)[`${operation}Command`];
       if (!Ctor) throw new Error(`the SDK has no ${operation}Command`);
       const started = Date.now();
       debugLog(opts, `${operation} -> ${endpoint} (${region}) parameters: ${Object.keys(params).join(', ') || '(none)'}`);
       try {
-        const out = (await client.send(new Ctor(params))) as Response & { $metadata?: { httpStatusCode?: number; requestId?: string } };
+        const out = (await client.send(new Ctor(params), options)) as Response & { $metadata?: { httpStatusCode?: number; requestId?: string } };
         debugLog(opts, `${operation} <- ${out.$metadata?.httpStatusCode ?? '?'} request id ${out.$metadata?.requestId ?? '?'} in ${Date.now() - started} ms`);
         const { $metadata: _ignored, ...rest } = out;
         return rest;

@@ -1,6 +1,6 @@
 // Builds the official SDK client from the global options: the endpoint, the region chain (flag, AWS_REGION,
 // AWS_DEFAULT_REGION, the profile's region, else us-east-1) and the SDK's default credential chain with --profile.
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { loadSdk } from './sdk.ts';
 import { resolveEndpoint } from '../args/global-options.ts';
 
@@ -16,11 +16,12 @@ export interface ResolvedClient {
   region: string;
 }
 
-export async function createClient(target: ClientTarget, endpointFlag = '--endpoint-url'): Promise<ResolvedClient> {
+/** `config`: settings of the SDK client beyond endpoint, region and profile (the agent's retries and timeouts). */
+export async function createClient(target: ClientTarget, endpointFlag = '--endpoint-url', config: SecretsManagerClientConfig = {}): Promise<ResolvedClient> {
   const endpoint = resolveEndpoint(target.endpointUrl, endpointFlag);
   const region = target.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (await profileRegion(target.profile)) ?? 'us-east-1';
   const { SecretsManagerClient } = loadSdk();
-  const client = quietly(() => new SecretsManagerClient({ endpoint, region, ...(target.profile ? { profile: target.profile } : {}) }));
+  const client = quietly(() => new SecretsManagerClient({ ...config, endpoint, region, ...(target.profile ? { profile: target.profile } : {}) }));
   return { client, endpoint, region };
 }
 

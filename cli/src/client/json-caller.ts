@@ -30,7 +30,7 @@ export async function createJsonCaller(model: ServiceModel, protocol: JsonProtoc
     endpoint,
     region,
     destroy: () => client.destroy(),
-    async call(operation, params) {
+    async call(operation, params, options = {}) {
       const op = model.operations[operation];
       if (!op) throw new Error(`the model has no operation ${operation}`);
       const url = new URL(endpoint);
@@ -52,7 +52,7 @@ export async function createJsonCaller(model: ServiceModel, protocol: JsonProtoc
       debugLog(globals, `${operation} -> ${endpoint} (${region}) parameters: ${Object.keys(params).join(', ') || '(none)'}`);
       let res: globalThis.Response;
       try {
-        res = await fetch(new URL(path, url), { method: 'POST', headers, body: request.body });
+        res = await fetch(new URL(path, url), { method: 'POST', headers, body: request.body, signal: options.abortSignal });
       } catch (err) {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
         throw classifySdkError({ code: cause?.code, message: cause?.message ?? (err as Error).message }, operation, endpoint, profile);

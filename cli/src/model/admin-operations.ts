@@ -27,6 +27,10 @@ export const ADMIN_OPERATIONS = [
   'DeleteFunction',
   'InvokeFunction',
   'GetRotationStatus',
+  'GetSecretChanges',
+  'PutRotationDriftCheck',
+  'CheckRotationDrift',
+  'RollbackRotation',
 ] as const;
 
 export type AdminOperationName = (typeof ADMIN_OPERATIONS)[number];
@@ -43,6 +47,13 @@ export const ADMIN_PAGINATORS: Partial<Record<AdminOperationName, PaginatorConfi
 
 export const ADMIN_VERB_NAMES: Partial<Record<AdminOperationName, string>> = {
   VerifyAuditTrail: 'verify-audit',
+};
+
+/** `coffer rotation <verb>`: Coffer's own rotation operations (drift checks, rollback). */
+export const ROTATION_VERBS: Partial<Record<AdminOperationName, string>> = {
+  PutRotationDriftCheck: 'drift',
+  CheckRotationDrift: 'check-drift',
+  RollbackRotation: 'rollback',
 };
 
 /** `coffer functions <verb>`: the rotation-function operations under Lambda-like short verbs. */
@@ -80,4 +91,8 @@ export const ADMIN_EXAMPLES: Record<AdminOperationName, string> = {
   DeleteFunction: 'coffer functions delete --name pg-rotator',
   InvokeFunction: 'coffer functions invoke --name pg-rotator --secret-id prod/db --step testSecret --client-request-token 7f1c0a52-6a1e-4c43-9d1e-2f1b3c4d5e6f',
   GetRotationStatus: 'coffer rotation-status --secret-id prod/db',
+  GetSecretChanges: 'coffer admin get-secret-changes --after 1200 --wait-seconds 20',
+  PutRotationDriftCheck: 'coffer rotation drift --secret-id prod/db --interval 5m --rotate-on-drift',
+  CheckRotationDrift: 'coffer rotation check-drift --secret-id prod/db',
+  RollbackRotation: 'coffer rotation rollback --secret-id prod/db',
 };

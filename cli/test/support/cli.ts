@@ -90,7 +90,7 @@ export async function startCliServer(options: TestServerOptions = {}): Promise<C
   };
 }
 
-function cleanEnvFrom(base: NodeJS.ProcessEnv, extra: Env): NodeJS.ProcessEnv {
+export function cleanEnvFrom(base: NodeJS.ProcessEnv, extra: Env): NodeJS.ProcessEnv {
   const env = { ...base };
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];

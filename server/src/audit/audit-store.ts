@@ -122,3 +122,26 @@ export async function* allEvents(db: Executor): AsyncGenerator<AuditRow> {
     else yield* segmentEvents(part.segment);
   }
 }
+
+/**
+ * Up to `limit` events after the seq `after`, in seq order (the change feed reads forward from a position):
+ * the older per-event rows, then the batch holding `after + 1` and those after it.
+ */
+export async function eventsAfter(db: Executor, after: number, limit: number): Promise<AuditRow[]> {
+  const found = (await db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq').limit(limit).execute()) as AuditRow[];
+  if (found.length >= limit) return found;
+  const holding = await db.selectFrom('audit_segments').select('first_seq').where('first_seq', '<=', after).orderBy('first_seq', 'desc').limit(1).executeTakeFirst();
+  let edge = holding ? holding.first_seq - 1 : -1;
+  for (;;) {
+    const page = await db.selectFrom('audit_segments').selectAll().where('first_seq', '>', edge).orderBy('first_seq').limit(SEGMENT_PAGE).execute();
+    for (const segment of page) {
+      for (const event of segmentEvents(segment)) {
+        if (event.seq <= after) continue;
+        found.push(event);
+        if (found.length >= limit) return found;
+      }
+    }
+    if (page.length < SEGMENT_PAGE) return found;
+    edge = page[page.length - 1].first_seq;
+  }
+}

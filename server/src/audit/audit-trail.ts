@@ -143,6 +143,8 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     const time = now();
     const eventId = newEventId();
     enqueue({ eventId, time, accountId: input.accountId, eventName: input.eventName, principalArn: null, resourceArn: input.resourceArn ?? null, record: storedServiceEvent(input) });
+    // a failed write keeps the event queued and retries it; nobody waits on this one
+    if (input.changes) flushSoon().catch(() => {});
   }
 
   /**
@@ -208,6 +210,18 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     return db.findEvents(store.db, query);
   }
 
+  /** Events after the seq `after`, oldest first (the change feed); what this server has queued is written first. */
+  async function eventsAfter(after: number, limit: number): Promise<db.AuditRow[]> {
+    await flush();
+    return db.eventsAfter(store.db, after, limit);
+  }
+
+  /** The seq of the chain's last stored event (-1 for an empty trail): where a new reader of the feed starts. */
+  async function position(): Promise<number> {
+    await flush();
+    return (await db.lastLink(store.db))?.seq ?? -1;
+  }
+
   /** Walks the whole chain from the first event; the first problem found names its event. */
   async function verify(): Promise<Verification> {
     await flush();
@@ -230,7 +244,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     timer = undefined;
   }
 
-  return { sink, serviceEvent, flush, close, lookup, verify, write, writePacked, pending: () => queue.length };
+  return { sink, serviceEvent, flush, close, lookup, eventsAfter, position, verify, write, writePacked, pending: () => queue.length };
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

@@ -37,6 +37,11 @@ export interface ServiceEventInput {
   resourceArn?: string;
   /** what the event is about (CloudTrail's additionalEventData); nothing secret */
   details: Record<string, unknown>;
+  /**
+   * The event records a change to the resource (a rotation that moved AWSCURRENT): it is written at once, as a
+   * change call's event is, so that readers of the trail (the change feed) see it without the timer's delay.
+   */
+  changes?: boolean;
 }
 
 const READ_ONLY = /^(Get|Describe|List|BatchGet|Validate|Lookup|Verify|Decrypt|Encrypt|ReEncrypt|GenerateDataKey|GenerateRandom)/;

@@ -17,4 +17,6 @@ export const adminErrors = {
   deleteConflict: (what: 'access keys' | 'policies') => e('DeleteConflictException', `Cannot delete entity, must delete ${what} first.`, 409),
   malformedPolicy: (message: string) => e('MalformedPolicyDocumentException', message),
   invalidInput: (message: string) => e('InvalidInputException', message),
+  /** Secrets Manager's type for a request the secret's state does not allow (rotation's admin operations) */
+  invalidRequest: (message: string) => e('InvalidRequestException', message),
 };

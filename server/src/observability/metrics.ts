@@ -24,6 +24,8 @@ export interface MetricSources {
   cacheStats(): CacheStats;
   /** counts over the whole store: every worker reports the same, so workers are aggregated by max */
   rotationBacklog(): Promise<{ due: number; overdue: number }>;
+  /** secrets whose last drift check found AWSCURRENT not logging in, over the whole store */
+  driftedSecrets(): Promise<number>;
 }
 
 export interface CacheStats {
@@ -185,12 +187,34 @@ export function createMetrics(registry: Registry) {
     },
   });
 
+  // Drift checks: the function kind and the result, never the secret.
+  const driftChecks = new Counter({
+    name: 'coffer_rotation_drift_checks_total',
+    help: "Drift checks of a secret's AWSCURRENT, by function (template name) and result (ok, drifted, error).",
+    labelNames: ['function', 'result'],
+    registers: [registry],
+  });
+  function driftCheck(event: { function: string; status: string }): void {
+    driftChecks.inc({ function: event.function, result: event.status });
+  }
+  new Gauge({
+    name: 'coffer_rotation_drifted_secrets',
+    help: 'Secrets whose last drift check found that AWSCURRENT no longer logs in.',
+    aggregator: 'max',
+    registers: [registry],
+    async collect() {
+      const n = await sources?.driftedSecrets().catch(() => undefined);
+      if (n !== undefined) this.set(n);
+    },
+  });
+
   return {
     registry,
     request,
     storeQuery,
     auditWrite,
     rotationProgress,
+    driftCheck,
     /** The parts read when scraped, once they exist. */
     attach(s: MetricSources): void {
       sources = s;

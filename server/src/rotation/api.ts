@@ -39,6 +39,9 @@ export function rotationAdminHandlers(rotation: Rotation): Record<string, Handle
     DeleteFunction: bind(admin.deleteFunction),
     InvokeFunction: bind(admin.invokeFunction),
     GetRotationStatus: bind(admin.getRotationStatus),
+    PutRotationDriftCheck: bind(admin.putRotationDriftCheck),
+    CheckRotationDrift: bind(admin.checkRotationDrift),
+    RollbackRotation: bind(admin.rollbackRotation),
   };
 }
 

@@ -1,13 +1,14 @@
 // Rotation, composed: RotateSecret/CancelRotateSecret, the function registry with the built-in templates,
-// the engine and the scheduler. app.ts builds it once and adds its handlers to Secrets Manager's.
+// the engine, the scheduler and the drift checks. app.ts builds it once and adds its handlers to Secrets Manager's.
 import type { Authorizer, RequestScope } from '../access/authorizer.ts';
 import type { RootKey } from '../crypto/root-key.ts';
 import type { Store } from '../store/db.ts';
 import type { SecretService } from '../services/secretsmanager/secret-service.ts';
+import { createDriftChecks, type DriftDeps } from './drift.ts';
 import { createRotationEngine, type EngineDeps, type EngineLogger, type EngineOptions } from './engine.ts';
 import { createFunctionRegistry } from './functions/registry.ts';
 import type { SecretsApi } from './functions/templates/secrets-api.ts';
-import { builtInTemplates } from './functions/templates/index.ts';
+import { builtInCredentialChecks, builtInTemplates } from './functions/templates/index.ts';
 import type { FunctionScope } from './functions/types.ts';
 import * as db from './rotation-store.ts';
 import { createRotateSecret, rotationFields } from './rotate-secret.ts';
@@ -43,6 +44,8 @@ export interface RotationDeps {
   functionTimeoutMs?: number;
   /** each step's outcome and each run's end (app.ts records them in the audit trail) */
   onProgress?: EngineDeps['onProgress'];
+  /** each drift check's result (app.ts records it in the metrics and the audit trail) */
+  onDriftCheck?: DriftDeps['onCheck'];
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { maxAttempts: 4, backoffMs: 30_000, claimMs: 15 * 60_000 };
@@ -82,6 +85,7 @@ export function createRotation(deps: RotationDeps) {
     lambdaRuntimes: { python: deps.python ?? 'python3', node: process.execPath, bootstrapDir: deps.lambdaBootstrapDir },
     endpoint: deps.endpoint ?? (() => undefined),
     templates: builtInTemplates(secretsApi, deps.logger),
+    credentialChecks: builtInCredentialChecks(secretsApi, deps.logger),
     timeoutMs: deps.functionTimeoutMs ?? 5 * 60_000,
   });
   const rotate = createRotateSecret({
@@ -104,6 +108,16 @@ export function createRotation(deps: RotationDeps) {
     onProgress: deps.onProgress,
   });
   engineRef = engine;
+  const drift = createDriftChecks({
+    store,
+    secrets,
+    functions,
+    now,
+    randomUUID: deps.randomUUID,
+    startRotation: rotate.startScheduled,
+    logger: deps.logger,
+    onCheck: deps.onDriftCheck,
+  });
   const scheduler = createRotationScheduler({
     store,
     now,
@@ -111,6 +125,7 @@ export function createRotation(deps: RotationDeps) {
     randomUUID: deps.randomUUID,
     engine,
     startScheduled: rotate.startScheduled,
+    runDriftChecks: drift.runDue,
     logger: deps.logger,
     leaseMs: 5 * 60_000,
   });
@@ -118,10 +133,10 @@ export function createRotation(deps: RotationDeps) {
   /** The rotation-status view of a secret ARN (internal: no authorization; the admin API's is in rotation-admin.ts). */
   async function status(arn: string) {
     const secret = await secrets.findByArn(arn);
-    return secret ? rotationStatusView(secret, await db.findRotation(store.db, secret.id), options.maxAttempts) : undefined;
+    return secret ? rotationStatusView(secret, await db.findRotation(store.db, secret.id), options.maxAttempts, await drift.find(secret.id)) : undefined;
   }
 
-  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, maxAttempts: options.maxAttempts, secretValues });
+  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, drift, maxAttempts: options.maxAttempts, secretValues });
 
   return {
     status,
@@ -143,6 +158,8 @@ export function createRotation(deps: RotationDeps) {
     settled: engine.settled,
     /** how many rotations are due and overdue now, across the store (the metrics read it) */
     backlog: () => db.countBacklog(store.db, now()),
+    /** how many secrets' last drift check found AWSCURRENT not logging in (the metrics read it) */
+    driftedSecrets: drift.countDrifted,
     /** at shutdown: no more passes; waits at most `waitMs` for the rotations under way, then releases the scheduler lease */
     stop: scheduler.stop,
   };

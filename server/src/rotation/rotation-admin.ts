@@ -1,11 +1,15 @@
 // Rotation on the admin API (models/coffer-admin.json): the rotation functions (CreateFunction, ListFunctions,
 // GetFunction, DeleteFunction, InvokeFunction, shaped after Lambda's and authorized with Lambda's actions on
-// the function's ARN) and GetRotationStatus. Every call is audited by the pipeline like any other; the
-// model marks SecretAccessKey and SigningKey sensitive, so neither reaches the trail.
+// the function's ARN), GetRotationStatus, and Coffer's drift checks and rollback (authorized with
+// secretsmanager:RotateSecret on the secret; the rollback also with UpdateSecretVersionStage, as it moves
+// AWSCURRENT). Every call is audited by the pipeline like any other; the model marks SecretAccessKey and
+// SigningKey sensitive, so neither reaches the trail.
 import type { Authorizer, RequestScope } from '../access/authorizer.ts';
 import { adminErrors } from '../errors/admin-errors.ts';
 import type { Store } from '../store/db.ts';
-import type { SecretRotation } from '../services/secretsmanager/secret-service.ts';
+import type { RotationTarget, SecretRotation } from '../services/secretsmanager/secret-service.ts';
+import { MAX_DRIFT_INTERVAL_SECONDS, MIN_DRIFT_INTERVAL_SECONDS, parseDriftInterval, type DriftChecks } from './drift.ts';
+import { RollbackRefused } from './functions/templates/credential-checks.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
 import { functionArn } from './functions/registry.ts';
 import type { Step } from './functions/types.ts';
@@ -19,6 +23,7 @@ export interface RotationAdminDeps {
   /** the Secrets Manager service's part for rotation: the secret a request names, authorized */
   secrets: SecretRotation;
   functions: FunctionRegistry;
+  drift: DriftChecks;
   maxAttempts: number;
   /** the secret's values (and their password members) a failed step's error must not show */
   secretValues: (secretArn: string) => Promise<string[]>;
@@ -109,12 +114,66 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
     }
   }
 
-  async function getRotationStatus(scope: RequestScope, input: { SecretId: string }) {
-    const secret = await secrets.authorize(scope, input.SecretId, 'DescribeSecret');
-    return rotationStatusView(secret, await db.findRotation(store.db, secret.id), deps.maxAttempts);
+  async function statusOf(secret: RotationTarget) {
+    return rotationStatusView(secret, await db.findRotation(store.db, secret.id), deps.maxAttempts, await deps.drift.find(secret.id));
   }
 
-  return { createFunction, listFunctions, getFunction, deleteFunction, invokeFunction, getRotationStatus };
+  async function getRotationStatus(scope: RequestScope, input: { SecretId: string }) {
+    return statusOf(await secrets.authorize(scope, input.SecretId, 'DescribeSecret'));
+  }
+
+  /** The secret's built-in template's checks, or the reason there are none. */
+  async function credentialChecksOf(secret: RotationTarget) {
+    const row = await db.findRotation(store.db, secret.id);
+    const checks = row?.lambda_arn ? await functions.credentialChecks(row.lambda_arn) : undefined;
+    if (!checks) {
+      throw adminErrors.invalidRequest(
+        row?.lambda_arn
+          ? `The rotation function ${row.lambda_arn} is not a built-in template: Coffer can log in to the database only through a template.`
+          : 'The secret has no rotation function: configure rotation (RotateSecret) with a built-in template first.',
+      );
+    }
+    return { row: row!, checks };
+  }
+
+  async function putRotationDriftCheck(scope: RequestScope, input: { SecretId: string; Interval: string; RotateOnDrift?: boolean }) {
+    const secret = await secrets.authorize(scope, input.SecretId, 'RotateSecret');
+    const seconds = parseDriftInterval(input.Interval);
+    if (seconds !== undefined) {
+      if (seconds < MIN_DRIFT_INTERVAL_SECONDS || seconds > MAX_DRIFT_INTERVAL_SECONDS) {
+        throw adminErrors.invalidInput(`Interval must be between 1m and 30d (${MIN_DRIFT_INTERVAL_SECONDS} to ${MAX_DRIFT_INTERVAL_SECONDS} seconds), or off.`);
+      }
+      await credentialChecksOf(secret);
+    }
+    await deps.drift.configure(secret, seconds, input.RotateOnDrift === true);
+    return statusOf(secret);
+  }
+
+  async function checkRotationDrift(scope: RequestScope, input: { SecretId: string }) {
+    const secret = await secrets.authorize(scope, input.SecretId, 'RotateSecret');
+    if (!(await deps.drift.find(secret.id))) throw adminErrors.invalidRequest('The secret has no drift check: turn it on with PutRotationDriftCheck first.');
+    if (!(await deps.drift.check(secret.id))) throw adminErrors.invalidRequest('A rotation is under way: AWSCURRENT is checked once it ends.');
+    return statusOf(secret);
+  }
+
+  /** AWSCURRENT back to AWSPREVIOUS, the database made to match first (credential-checks.ts). */
+  async function rollbackRotation(scope: RequestScope, input: { SecretId: string }) {
+    const secret = await secrets.authorize(scope, input.SecretId, 'RotateSecret');
+    await secrets.authorize(scope, input.SecretId, 'UpdateSecretVersionStage');
+    if (secret.deleted) throw adminErrors.invalidRequest('The secret is scheduled for deletion: restore it (RestoreSecret) before rolling back.');
+    const { row, checks } = await credentialChecksOf(secret);
+    if (row.run_token) throw adminErrors.invalidRequest('A rotation is under way: let it finish, or cancel it (CancelRotateSecret), before rolling back.');
+    try {
+      const result = await checks.restorePrevious(secret.arn);
+      return { ARN: secret.arn, Name: secret.name, VersionId: result.currentVersionId, PreviousVersionId: result.previousVersionId };
+    } catch (err) {
+      if (err instanceof RollbackRefused) throw adminErrors.invalidRequest(err.message);
+      // the database or the secret's value would not let the template act: the caller's to fix, not ours
+      throw adminErrors.invalidRequest(`The rollback failed: ${describeError(err)}`);
+    }
+  }
+
+  return { createFunction, listFunctions, getFunction, deleteFunction, invokeFunction, getRotationStatus, putRotationDriftCheck, checkRotationDrift, rollbackRotation };
 }
 
 export type RotationAdmin = ReturnType<typeof createRotationAdmin>;

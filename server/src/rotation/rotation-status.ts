@@ -1,7 +1,9 @@
 // The rotation-status view (CofferAdmin.GetRotationStatus, `coffer rotation-status`): a secret's rotation
 // configuration, the run in progress (its token, the steps done and the next one, attempts, the next attempt)
-// and the last outcome with its error. Errors were scrubbed of passwords before they were stored (scrub.ts).
+// and the last outcome with its error, and the drift check's setting and last result. Errors were scrubbed of
+// passwords before they were stored (scrub.ts).
 import { STEPS, type Step } from './functions/types.ts';
+import type { DriftRow } from './drift-store.ts';
 import type { RotationRow } from './rotation-store.ts';
 import { rotationFields } from './rotate-secret.ts';
 
@@ -25,15 +27,34 @@ export interface RotationStatusView {
   LastErrorDate?: Date;
   LastRotatedDate?: Date;
   NextRotationDate?: Date;
+  DriftCheckIntervalSeconds?: number;
+  RotateOnDrift?: boolean;
+  DriftStatus?: string;
+  DriftMessage?: string;
+  LastDriftCheckDate?: Date;
+  NextDriftCheckDate?: Date;
+}
+
+/** The drift check's fields of the view (none when checks are off). */
+export function driftFields(row: DriftRow | undefined): Partial<RotationStatusView> {
+  if (!row) return {};
+  return {
+    DriftCheckIntervalSeconds: row.interval_seconds,
+    RotateOnDrift: row.rotate_on_drift === 1,
+    ...(row.status ? { DriftStatus: row.status } : {}),
+    ...(row.message ? { DriftMessage: row.message } : {}),
+    ...(row.checked_at !== null ? { LastDriftCheckDate: new Date(row.checked_at) } : {}),
+    NextDriftCheckDate: new Date(row.next_check_at),
+  };
 }
 
 export function stepsOf(mode: string | null): Step[] {
   return mode === 'test' ? ['testSecret'] : [...STEPS];
 }
 
-export function rotationStatusView(secret: { arn: string; name: string }, row: RotationRow | undefined, maxAttempts: number): RotationStatusView {
+export function rotationStatusView(secret: { arn: string; name: string }, row: RotationRow | undefined, maxAttempts: number, drift?: DriftRow): RotationStatusView {
   const base = { ARN: secret.arn, Name: secret.name };
-  if (!row) return { ...base, RotationEnabled: false };
+  if (!row) return { ...base, RotationEnabled: false, ...driftFields(drift) };
   const fields = rotationFields(row);
   const run = row.run_token
     ? (() => {
@@ -60,5 +81,6 @@ export function rotationStatusView(secret: { arn: string; name: string }, row: R
     ...(row.last_error_at !== null ? { LastErrorDate: new Date(row.last_error_at) } : {}),
     ...(fields.LastRotatedDate ? { LastRotatedDate: fields.LastRotatedDate } : {}),
     ...(fields.NextRotationDate ? { NextRotationDate: fields.NextRotationDate } : {}),
+    ...driftFields(drift),
   };
 }

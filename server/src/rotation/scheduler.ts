@@ -3,7 +3,7 @@
 // is a run row that one server at a time can claim), moves on the windows that passed while no server was
 // running (a rotation starts inside its window or not at all), and has the engine work on due runs (new,
 // retried, or left by a stopped server, which resume at the step they had reached, with the same token).
-// It also removes the rotation rows of secrets that were purged.
+// It also removes the rotation rows of secrets that were purged, and runs the due drift checks (drift.ts).
 import { acquireLease, releaseLease } from '../store/lease.ts';
 import type { Store } from '../store/db.ts';
 import type { RotationEngine } from './engine.ts';
@@ -21,6 +21,8 @@ export interface SchedulerDeps {
   randomUUID: () => string;
   engine: RotationEngine;
   startScheduled: (secretId: string, token: string) => Promise<boolean>;
+  /** the due drift checks (drift.ts), run by the lease holder */
+  runDriftChecks: () => Promise<void>;
   logger: { error(msg: string, fields?: Record<string, unknown>): void };
   leaseMs: number;
 }
@@ -64,6 +66,7 @@ export function createRotationScheduler(deps: SchedulerDeps) {
           deps.logger.error('scheduled rotation could not start', { secretId: row.secret_id, error: describeError(err) });
         }
       }
+      await deps.runDriftChecks().catch((err) => deps.logger.error('drift checks failed', { error: describeError(err) }));
     }
     await deps.engine.processDue();
   }

@@ -33,6 +33,7 @@ import * as rotationToken from './migrations/009-rotation-token.ts';
 import * as replication from './migrations/010-replication.ts';
 import * as peerReplication from './migrations/013-peer-replication.ts';
 import * as lambdaFunctions from './migrations/012-lambda-functions.ts';
+import * as rotationDrift from './migrations/014-rotation-drift.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -126,6 +127,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['010-replication', replication.up],
   ['012-lambda-functions', lambdaFunctions.up],
   ['013-peer-replication', peerReplication.up],
+  ['014-rotation-drift', rotationDrift.up],
 ];
 
 /** Every migration this server applies, in order (readiness checks that the database has them all). */

@@ -10,6 +10,7 @@ export async function resetUserData(db: Db): Promise<void> {
     await tx.deleteFrom('secret_versions').execute();
     await tx.deleteFrom('secrets').execute();
     await tx.deleteFrom('secret_rotations').execute();
+    await tx.deleteFrom('rotation_drift_checks').execute();
     await tx.deleteFrom('rotation_functions').execute();
     await tx.deleteFrom('kms_aliases').execute();
     await tx.deleteFrom('kms_key_tags').execute();

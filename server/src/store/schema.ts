@@ -223,6 +223,19 @@ export interface SecretRotationTable {
   last_error_at: number | null;
 }
 
+/** Coffer's drift checks of a secret's AWSCURRENT (migration 014). */
+export interface RotationDriftCheckTable {
+  secret_id: string;
+  account_id: string;
+  region: string;
+  interval_seconds: number;
+  rotate_on_drift: number;
+  next_check_at: number;
+  checked_at: number | null;
+  status: string | null;
+  message: string | null;
+}
+
 export interface RotationFunctionTable {
   account_id: string;
   region: string;
@@ -292,5 +305,6 @@ export interface Database {
   audit_segments: AuditSegmentTable;
   secret_rotations: SecretRotationTable;
   rotation_functions: RotationFunctionTable;
+  rotation_drift_checks: RotationDriftCheckTable;
   leases: LeaseTable;
 }

@@ -24,6 +24,8 @@ export const COFFER_LAYERS: LayerRules = {
     services: DOMAIN,
     rotation: ['services', ...DOMAIN],
     audit: DOMAIN,
+    // The change feed: reads the audit trail, asks Secrets Manager who may know of each change.
+    changes: ['services', 'audit', ...DOMAIN],
     // Authentication: SigV4 and access keys (read through store/); never protocol/ or a domain.
     auth: ['errors', 'crypto', 'store'],
     // Routing, decoding, validation, the pipeline's steps; it calls the domains through handlers app.ts gives it.
@@ -48,6 +50,7 @@ export const COFFER_LAYERS: LayerRules = {
     'services/sts': 'sts-service.ts',
     rotation: 'index.ts',
     audit: 'audit-trail.ts',
+    changes: 'change-feed.ts',
   },
   typePorts: [
     // A domain's api.ts is the protocol's adapter for it: it takes the pipeline's Handler type. The audit trail

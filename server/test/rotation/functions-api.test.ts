@@ -191,3 +191,21 @@ test('ListSecrets entries carry the rotation fields DescribeSecret shows; a purg
   await s.server.app.rotation.tick();
   assert.equal((await rows()).length, before - 1, 'the rotation row of the purged secret is gone');
 });
+
+test('drift checks and rollback: RotateSecret (and UpdateSecretVersionStage for a rollback) decide who may; a function that is not a template is refused', async () => {
+  const arn = await newSecret();
+  await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn, RotationRules: { AutomaticallyAfterDays: 5 } }));
+  await s.server.app.rotation.settled();
+  const viewer = await s.user(`drift-viewer-${randomUUID().slice(0, 8)}`, { p: allow(['secretsmanager:DescribeSecret'], '*') });
+  await expectAdminError(s.admin('PutRotationDriftCheck', { SecretId: arn, Interval: '5m' }, viewer), 'AccessDeniedException', /secretsmanager:RotateSecret/);
+  await expectAdminError(s.admin('CheckRotationDrift', { SecretId: arn }, viewer), 'AccessDeniedException', /secretsmanager:RotateSecret/);
+  const rotator = await s.user(`drift-rotator-${randomUUID().slice(0, 8)}`, { p: allow(['secretsmanager:RotateSecret', 'secretsmanager:DescribeSecret'], '*') });
+  await expectAdminError(s.admin('RollbackRotation', { SecretId: arn }, rotator), 'AccessDeniedException', /secretsmanager:UpdateSecretVersionStage/);
+  // An HTTP function: Coffer cannot log in to the database for it, so neither works, and nothing is stored.
+  await expectAdminError(s.admin('PutRotationDriftCheck', { SecretId: arn, Interval: '5m' }), 'InvalidRequestException', /not a built-in template/);
+  await expectAdminError(s.admin('RollbackRotation', { SecretId: arn }), 'InvalidRequestException', /not a built-in template/);
+  assert.equal((await s.admin('GetRotationStatus', { SecretId: arn })).DriftStatus, undefined);
+  await expectAdminError(s.admin('RollbackRotation', { SecretId: 'no-such-secret' }), 'ResourceNotFoundException');
+  await client.send(new DeleteSecretCommand({ SecretId: arn, RecoveryWindowInDays: 7 }));
+  await expectAdminError(s.admin('RollbackRotation', { SecretId: arn }), 'InvalidRequestException', /scheduled for deletion/);
+});

@@ -42,48 +42,60 @@ const EXCLUDED = /[/@"'\\]/;
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(3).toString('hex')}`;
 export const strongPassword = () => `Pw-${randomBytes(12).toString('base64url')}`;
 
-export function templateScenarios(opts: {
+/**
+ * Coffer for a scenario file, on a fake clock, with its error log kept: started before the tests (on its own
+ * PostgreSQL database when `storage` says so), then handed to `ready`; stopped and dropped after them.
+ */
+export function scenarioServer(
+  opts: { skip?: string; storage?: 'postgres'; maxAttempts: number; now: () => number; logs: string[] },
+  ready: (server: TestServer) => Promise<void>,
+): void {
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  let server: TestServer | undefined;
+  // node:test may run the after hooks while this one still runs (when an earlier before hook failed):
+  // after waits for it, so no server is left listening
+  let started: Promise<void> | undefined;
+  before(async () => {
+    if (opts.skip) return;
+    started = (async () => {
+      if (opts.storage === 'postgres') database = await createTestDatabase();
+      server = await startTestServer({
+        ...(database ? { databaseUrl: database.url } : {}),
+        now: opts.now,
+        rotation: { backoffMs: 1000, maxAttempts: opts.maxAttempts },
+        logger: { error: (msg, fields) => opts.logs.push(JSON.stringify({ msg, ...fields })) },
+      });
+      await ready(server);
+    })();
+    await started;
+  });
+  after(async () => {
+    await started?.catch(() => {});
+    await server?.close();
+    await database?.drop();
+  });
+}
+
+/** A database's scenarios: the templates' names, the server, and where Coffer keeps its own store. */
+export interface ScenarioOptions {
   label: string;
   skip?: string;
   template: (strategy: 'Single' | 'Multi') => string;
   target: () => DbTarget;
   /** Coffer's own store: SQLite by default, or a fresh PostgreSQL database */
   storage?: 'postgres';
-}): void {
+}
+
+export function templateScenarios(opts: ScenarioOptions): void {
   const { label, skip } = opts;
-  let database: { url: string; drop(): Promise<void> } | undefined;
   let clock = Date.now();
   let server: TestServer;
   let client: SecretsManagerClient;
   const fnArn: Record<'Single' | 'Multi', string> = { Single: '', Multi: '' };
   const logs: string[] = [];
 
-  // node:test may run the after hooks while this one still runs (when an earlier before hook failed):
-  // after waits for it, so no server is left listening
-  let started: Promise<void> | undefined;
-  before(async () => {
-    if (skip) return;
-    started = start();
-    await started;
-  });
-  after(async () => {
-    await started?.catch(() => {});
-    await server?.close();
-  });
-
-  after(async () => {
-    await started?.catch(() => {});
-    await database?.drop();
-  });
-
-  async function start(): Promise<void> {
-    if (opts.storage === 'postgres') database = await createTestDatabase();
-    server = await startTestServer({
-      ...(database ? { databaseUrl: database.url } : {}),
-      now: () => clock,
-      rotation: { backoffMs: 1000, maxAttempts: 3 },
-      logger: { error: (msg, fields) => logs.push(JSON.stringify({ msg, ...fields })) },
-    });
+  scenarioServer({ ...opts, maxAttempts: 3, now: () => clock, logs }, async (started) => {
+    server = started;
     client = followClock(server.client(), () => clock);
     const scope = { accountId: server.app.accountId, region: server.region };
     // SingleUser registered from server-side code by its name; MultiUser as an operator would register it, through
@@ -96,7 +108,7 @@ export function templateScenarios(opts: {
     });
     assert.equal(created.status, 200, JSON.stringify(created.json));
     fnArn.Multi = String((created.json?.Function as { FunctionArn?: string } | undefined)?.FunctionArn);
-  }
+  });
 
   const value = async (arn: string, stage = 'AWSCURRENT') => JSON.parse((await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: stage }))).SecretString!);
   async function newSecret(fields: Record<string, unknown>): Promise<string> {

@@ -5,6 +5,7 @@ import mysql from 'mysql2/promise';
 import { MARIADB, mariadbSkipReason } from '../support/mariadb.ts';
 import { postgresSkipReason } from '../support/postgres.ts';
 import { strongPassword, templateScenarios, uniqueName, type DbTarget } from './template-scenarios.ts';
+import { driftRollbackScenarios } from './drift-rollback-scenarios.ts';
 
 const skip = await mariadbSkipReason();
 const database = uniqueName('coffer_tpl');
@@ -72,3 +73,5 @@ templateScenarios({ label: 'MariaDB', skip, template: (s) => `SecretsManagerRDSM
 // The templates do not depend on Coffer's store, but the rotation around them does: once on PostgreSQL too.
 const pgSkip = skip ?? (await postgresSkipReason());
 templateScenarios({ label: 'MariaDB-on-PostgreSQL-storage', skip: pgSkip, storage: 'postgres', template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });
+driftRollbackScenarios({ label: 'MariaDB', skip, template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });
+driftRollbackScenarios({ label: 'MariaDB-on-PostgreSQL-storage', skip: pgSkip, storage: 'postgres', template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });

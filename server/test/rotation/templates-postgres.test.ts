@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { scramClusterSkipReason, startScramCluster, type ScramCluster } from '../support/scram-postgres.ts';
 import { templateScenarios, type DbTarget } from './template-scenarios.ts';
+import { driftRollbackScenarios } from './drift-rollback-scenarios.ts';
 
 const skip = scramClusterSkipReason();
 let cluster: ScramCluster;
@@ -59,3 +60,4 @@ test('the throwaway cluster checks passwords (a wrong one is refused)', { skip }
 });
 
 templateScenarios({ label: 'PostgreSQL', skip, template: (s) => `SecretsManagerRDSPostgreSQLRotation${s}User`, target: () => target });
+driftRollbackScenarios({ label: 'PostgreSQL', skip, template: (s) => `SecretsManagerRDSPostgreSQLRotation${s}User`, target: () => target });

@@ -50,7 +50,7 @@ export interface SpawnOptions {
   ca?: string;
   /** Start the server as the leader of a process group of its own, so killHard() reaches its workers too. */
   ownProcessGroup?: boolean;
-  /** listen on this port (a restart that others must find at the same address); default a free one */
+  /** listen on this port (a restart at the same address) rather than on a free one */
   port?: number;
 }
 

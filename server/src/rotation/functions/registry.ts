@@ -12,6 +12,7 @@ import * as db from '../rotation-store.ts';
 import { commandInvoker } from './command-function.ts';
 import { httpInvoker } from './http-function.ts';
 import { lambdaInvoker, loadsOtherCode, RESERVED_VARIABLES, runtimeFamily, type LambdaRuntimes } from './lambda-function.ts';
+import type { CredentialChecks } from './templates/credential-checks.ts';
 import type { FunctionScope, Invoke } from './types.ts';
 
 export interface FunctionDefinition {
@@ -64,6 +65,8 @@ export interface RegistryDeps {
   endpoint: () => string | undefined;
   /** template name -> the function for a scope */
   templates: Readonly<Record<string, (scope: FunctionScope) => Invoke>>;
+  /** template name -> its drift check and rollback for a scope */
+  credentialChecks: Readonly<Record<string, (scope: FunctionScope) => CredentialChecks>>;
   timeoutMs: number;
 }
 
@@ -234,6 +237,12 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     return lambdaInvoker(fn, deps.lambdaRuntimes, env, deps.now);
   }
 
+  /** A built-in template's drift check and rollback; undefined for the other kinds, which Coffer cannot log in for. */
+  async function credentialChecks(arn: string): Promise<CredentialChecks | undefined> {
+    const row = await db.findFunctionByArn(store.db, arn);
+    return row?.kind === 'template' ? deps.credentialChecks[row.target]?.({ accountId: row.account_id, region: row.region }) : undefined;
+  }
+
   /** What kind of function `arn` is, as a metrics label: its template's name, `http`, `command` or `lambda` (never its name or target). */
   async function kindOf(arn: string): Promise<string | undefined> {
     const row = await db.findFunctionByArn(store.db, arn);
@@ -251,7 +260,7 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     return rows.length;
   }
 
-  return { create, list, get, remove, invoker, kindOf, rewrapSecrets, exists: async (arn: string, executor: Executor = store.db) => (await db.findFunctionByArn(executor, arn)) !== undefined };
+  return { create, list, get, remove, invoker, credentialChecks, kindOf, rewrapSecrets, exists: async (arn: string, executor: Executor = store.db) => (await db.findFunctionByArn(executor, arn)) !== undefined };
 }
 
 export type FunctionRegistry = ReturnType<typeof createFunctionRegistry>;

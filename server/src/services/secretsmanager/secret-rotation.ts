@@ -56,7 +56,7 @@ export function createSecretRotation(deps: SecretServiceDeps, access: SecretAcce
   const { store, keys, values, now, authorizer, randomBytes } = deps;
 
   /** The secret a request names, authorized for `operation` (AccessDenied before NotFound, as Secrets Manager does). */
-  async function authorized(executor: Executor, authz: RequestAccess, scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret' | 'DescribeSecret', forUpdate = false) {
+  async function authorized(executor: Executor, authz: RequestAccess, scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'CancelRotateSecret' | 'DescribeSecret' | 'UpdateSecretVersionStage', forUpdate = false) {
     const owner = secretScope(scope, secretId);
     const secret = await findSecret(executor, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation), forUpdate);
     await access.requireOnSecret(authz, executor, secret, operation);
@@ -87,8 +87,8 @@ export function createSecretRotation(deps: SecretServiceDeps, access: SecretAcce
     });
   }
 
-  /** The admin API's InvokeFunction and GetRotationStatus: the secret a request names, authorized, not locked. */
-  async function authorize(scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'DescribeSecret'): Promise<RotationTarget> {
+  /** The admin API's rotation operations: the secret a request names, authorized, not locked. */
+  async function authorize(scope: RequestScope, secretId: string, operation: 'RotateSecret' | 'DescribeSecret' | 'UpdateSecretVersionStage'): Promise<RotationTarget> {
     return targetOf(await authorized(store.db, await authorizer.forRequest(scope), scope, secretId, operation));
   }
 

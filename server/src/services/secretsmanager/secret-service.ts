@@ -13,6 +13,7 @@ import { createSecretListing } from './secret-listing.ts';
 import { createSecretPolicies } from './secret-policies.ts';
 import { createSecretReads } from './secret-reads.ts';
 import { createSecretRotation } from './secret-rotation.ts';
+import { createSecretWatch } from './secret-watch.ts';
 import { createSecretWrites } from './secret-writes.ts';
 import { createReplicaSync } from './replica-sync.ts';
 import { createReplication } from './replication.ts';
@@ -56,6 +57,7 @@ export function createSecretService(deps: SecretServiceDeps) {
     untagResource: lifecycle.untagResource,
     purgeExpired: lifecycle.purgeExpired,
     rotation: createSecretRotation(deps, access, sync),
+    watchableSecrets: createSecretWatch(deps, access).watchableSecrets,
     async getRandomPassword(scope: RequestScope, input: GetRandomPasswordRequest): Promise<GetRandomPasswordResponse> {
       access.requireOnAccount(await deps.authorizer.forRequest(scope), scope, 'GetRandomPassword');
       const options = {

@@ -1,12 +1,14 @@
 // The built-in rotation templates, by the names the product spec (and AWS's serverless repository) uses:
-// one skeleton (rotation-template.ts) over one dialect per database, SingleUser and MultiUser each.
+// one skeleton (rotation-template.ts) over one dialect per database, SingleUser and MultiUser each; and, by
+// the same names, each template's drift check and rollback (credential-checks.ts).
 import type { EngineLogger } from '../../engine.ts';
 import type { FunctionScope, Invoke } from '../types.ts';
+import { createCredentialChecks, type CredentialChecks } from './credential-checks.ts';
 import type { Dialect } from './dialect.ts';
 import { mariadb, mysqlServer } from './mysql.ts';
 import { oracle } from './oracle.ts';
 import { postgres } from './postgres.ts';
-import { createRotationTemplate } from './rotation-template.ts';
+import { createRotationTemplate, type Strategy } from './rotation-template.ts';
 import type { SecretsApi } from './secrets-api.ts';
 import { sqlserver } from './sqlserver.ts';
 
@@ -14,13 +16,29 @@ export type TemplateFactory = (api: SecretsApi, logger: EngineLogger) => Invoke;
 
 const DATABASES: Record<string, Dialect> = { PostgreSQL: postgres, MySQL: mysqlServer, MariaDB: mariadb, Oracle: oracle, SQLServer: sqlserver };
 
-export const TEMPLATES: Record<string, TemplateFactory> = Object.fromEntries(
-  Object.entries(DATABASES).flatMap(([name, dialect]) => [
-    [`SecretsManagerRDS${name}RotationSingleUser`, createRotationTemplate(dialect, 'single')],
-    [`SecretsManagerRDS${name}RotationMultiUser`, createRotationTemplate(dialect, 'multi')],
-  ]),
-);
+/** `make` for every database and strategy, by template name. */
+function byTemplateName<T>(make: (dialect: Dialect, strategy: Strategy) => T): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(DATABASES).flatMap(([name, dialect]) => [
+      [`SecretsManagerRDS${name}RotationSingleUser`, make(dialect, 'single')],
+      [`SecretsManagerRDS${name}RotationMultiUser`, make(dialect, 'multi')],
+    ]),
+  );
+}
+
+export const TEMPLATES: Record<string, TemplateFactory> = byTemplateName(createRotationTemplate);
+
+export const CREDENTIAL_CHECKS: Record<string, (api: SecretsApi, logger: EngineLogger) => CredentialChecks> = byTemplateName(createCredentialChecks);
+
+/** Each factory bound to the Secrets Manager API of the scope it is asked for. */
+function forScope<T>(factories: Record<string, (api: SecretsApi, logger: EngineLogger) => T>, apiFor: (scope: FunctionScope) => SecretsApi, logger: EngineLogger) {
+  return Object.fromEntries(Object.entries(factories).map(([name, factory]) => [name, (scope: FunctionScope) => factory(apiFor(scope), logger)]));
+}
 
 export function builtInTemplates(apiFor: (scope: FunctionScope) => SecretsApi, logger: EngineLogger): Record<string, (scope: FunctionScope) => Invoke> {
-  return Object.fromEntries(Object.entries(TEMPLATES).map(([name, factory]) => [name, (scope: FunctionScope) => factory(apiFor(scope), logger)]));
+  return forScope(TEMPLATES, apiFor, logger);
+}
+
+export function builtInCredentialChecks(apiFor: (scope: FunctionScope) => SecretsApi, logger: EngineLogger): Record<string, (scope: FunctionScope) => CredentialChecks> {
+  return forScope(CREDENTIAL_CHECKS, apiFor, logger);
 }

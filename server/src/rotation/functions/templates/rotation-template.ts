@@ -6,9 +6,10 @@
 import type { EngineLogger } from '../../engine.ts';
 import { describeError } from '../../scrub.ts';
 import type { Invoke, RotationEvent } from '../types.ts';
-import { dbnameOf, parseDbSecret, portOf, tlsAttempts, type DbSecret } from './db-secret.ts';
-import type { Dialect, SqlConnection } from './dialect.ts';
+import type { DbSecret } from './db-secret.ts';
+import type { Dialect } from './dialect.ts';
 import type { SecretsApi } from './secrets-api.ts';
+import { createTemplateSession, type TemplateSession } from './template-session.ts';
 
 export type Strategy = 'single' | 'multi';
 
@@ -19,46 +20,19 @@ const PREVIOUS = 'AWSPREVIOUS';
 export function createRotationTemplate(dialect: Dialect, strategy: Strategy) {
   return (api: SecretsApi, logger: EngineLogger): Invoke =>
     async (event: RotationEvent) => {
-      const seen = new Set<string>();
+      const info = (msg: string) => logger.info?.(`${dialect.label} ${strategy}-user rotation: ${msg}`, { secret: event.SecretId, token: event.ClientRequestToken, step: event.Step });
+      const session = createTemplateSession(api, dialect, info);
       try {
-        await run(api, logger, event, seen);
+        await run(api, event, session, info);
       } catch (err) {
-        throw new Error(describeError(err, [...seen]));
+        throw new Error(describeError(err, [...session.seen]));
       }
     };
 
-  async function run(api: SecretsApi, logger: EngineLogger, event: RotationEvent, seen: Set<string>): Promise<void> {
+  async function run(api: SecretsApi, event: RotationEvent, session: TemplateSession, info: (msg: string) => void): Promise<void> {
     const { SecretId: arn, ClientRequestToken: token, Step: step } = event;
-    const info = (msg: string) => logger.info?.(`${dialect.label} ${strategy}-user rotation: ${msg}`, { secret: arn, token, step });
 
-    async function secret(id: string, stage: string, versionId?: string, master = false): Promise<DbSecret> {
-      const out = await api.getSecretValue({ SecretId: id, VersionStage: stage, ...(versionId ? { VersionId: versionId } : {}) });
-      if (out.SecretString) seen.add(out.SecretString);
-      const parsed = parseDbSecret(out.SecretString, dialect, master);
-      seen.add(parsed.password);
-      return parsed;
-    }
-
-    /** A session for the secret's credentials, or undefined when they do not log in (AWS's get_connection). */
-    async function login(s: DbSecret): Promise<SqlConnection | undefined> {
-      const base = { host: s.host, port: portOf(s, dialect), dbname: dbnameOf(s, dialect), username: s.username, password: s.password };
-      for (const tls of tlsAttempts(s, dialect)) {
-        try {
-          return await dialect.connect({ ...base, tls });
-        } catch (err) {
-          if (tls === 'require' && dialect.isTlsUnsupported(err) && tlsAttempts(s, dialect).length > 1) continue;
-          info(`login as ${s.username} failed: ${describeError(err, [...seen])}`);
-          return undefined;
-        }
-      }
-      return undefined;
-    }
-
-    async function loginWorks(s: DbSecret): Promise<boolean> {
-      const conn = await login(s);
-      await conn?.close();
-      return conn !== undefined;
-    }
+    const { secret, login, loginWorks } = session;
 
     function sameTarget(a: DbSecret, b: DbSecret, what: string): void {
       if (a.host !== b.host) throw new Error(`Attempting to modify user for host ${b.host} other than ${what} host ${a.host}`);
@@ -90,7 +64,7 @@ export function createRotationTemplate(dialect: Dialect, strategy: Strategy) {
           PasswordLength: dialect.password.length,
         });
         if (!RandomPassword) throw new Error('GetRandomPassword returned no password');
-        seen.add(RandomPassword);
+        session.seen.add(RandomPassword);
         const username = strategy === 'multi' ? dialect.alternateUsername(current.username) : current.username;
         const next = { ...current, username, password: RandomPassword };
         // As part of this rotation (its RotationToken), as AWS's functions rotating across accounts do.
