@@ -169,7 +169,24 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
       told = (await lookup(primary, 'ReplicationSucceeded')).filter((e) => e.CloudTrailEvent.includes(created.ARN!));
       return pushed.length > 0 && told.length > 0;
     });
-    for (const e of [...pushed, ...told]) assert.ok(!e.CloudTrailEvent.includes(`${MARK}-audited`), 'no value in the trail');
+    // The peer records the replica written, as a replica written in one deployment is (the change feed reads it).
+    let written: Event[] = [];
+    await eventually('the peer event', async () => {
+      written = (await lookup(peer, 'ReplicationSucceeded')).filter((e) => e.CloudTrailEvent.includes(created.ARN!));
+      return written.length > 0;
+    });
+    assert.equal(JSON.parse(written[0].CloudTrailEvent).awsRegion, PEER);
+    // The change feed on the peer lists it (paged from the start of the trail).
+    const changes: Array<{ Name: string; EventName: string }> = [];
+    for (let after = 0, page = 0; page < 50; page++) {
+      const feed = await rawRequest(peer.server.endpoint, JSON.stringify({ After: after, MaxResults: 100 }), { credentials: peer.root, region: PEER, service: 'coffer', target: 'CofferAdmin.GetSecretChanges' });
+      const body = feed.json as { Changes: Array<{ Name: string; EventName: string }>; Position: number };
+      changes.push(...body.Changes);
+      if (body.Position === after) break;
+      after = body.Position;
+    }
+    assert.ok(changes.some((c) => c.Name === name && c.EventName === 'ReplicationSucceeded'), JSON.stringify(changes));
+    for (const e of [...pushed, ...told, ...written]) assert.ok(!e.CloudTrailEvent.includes(`${MARK}-audited`), 'no value in the trail');
     assert.equal(JSON.parse(told[0].CloudTrailEvent).awsRegion, PEER);
   });
 

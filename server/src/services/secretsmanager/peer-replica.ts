@@ -81,6 +81,14 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
         const target = { id, scope: owner, existing: ownReplica ? taken : undefined, seq: input.Change };
         await sync.writeReplica(tx, source, target, input.KmsKeyId ? input.KmsKeyId : null, replace);
         const written = (await db.findSecretById(tx, id))!;
+        // Audited (and seen by the change feed) here as a replica written in one deployment is.
+        sync.noteEvent(tx, {
+          accountId: owner.accountId,
+          region: owner.region,
+          eventName: 'ReplicationSucceeded',
+          resourceArn: written.arn,
+          details: { PrimarySecretId: input.PrimaryArn, Region: owner.region },
+        });
         return { ARN: written.arn, Applied: true };
       });
     } catch (err) {

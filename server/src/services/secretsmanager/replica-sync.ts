@@ -96,7 +96,12 @@ export function createReplicaSync(deps: SecretServiceDeps, onPeerChange: () => v
 
   /** Records what replication did to the replica of `primary` in `region` (told after the commit). */
   function note(tx: Tx, primary: SecretRow, region: string, failure?: string): void {
-    pending.get(tx)?.push(eventOf(primary, region, failure));
+    noteEvent(tx, eventOf(primary, region, failure));
+  }
+
+  /** An event told once `tx` commits (a replica written here for a primary in another deployment). */
+  function noteEvent(tx: Tx, event: ReplicationEvent): void {
+    pending.get(tx)?.push(event);
   }
 
   /** The audit event of what replication did to the replica of `primary` in `region`. */
@@ -256,7 +261,7 @@ export function createReplicaSync(deps: SecretServiceDeps, onPeerChange: () => v
     }));
   }
 
-  return { transaction, note, eventOf, mirror, writeReplica, sourceOf, propagate, statusOf, markPeerChanged: (tx: Tx) => peerChanged.add(tx) };
+  return { transaction, note, noteEvent, eventOf, mirror, writeReplica, sourceOf, propagate, statusOf, markPeerChanged: (tx: Tx) => peerChanged.add(tx) };
 }
 
 export type ReplicaSync = ReturnType<typeof createReplicaSync>;
