@@ -31,8 +31,8 @@ import * as kmsKeyPolicies from './migrations/007-kms-key-policies.ts';
 import * as kmsGrants from './migrations/008-kms-grants.ts';
 import * as rotationToken from './migrations/009-rotation-token.ts';
 import * as replication from './migrations/010-replication.ts';
-import * as peerReplication from './migrations/013-peer-replication.ts';
 import * as lambdaFunctions from './migrations/012-lambda-functions.ts';
+import * as peerReplication from './migrations/013-peer-replication.ts';
 import * as rotationDrift from './migrations/014-rotation-drift.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
