@@ -19,5 +19,7 @@ export async function up(db: Kysely<unknown>, types: ColumnTypes): Promise<void>
     .addColumn('status', 'text')
     .addColumn('message', 'text')
     .execute();
+  // Tracked like every table (migrations/006-change-generation.ts): a check's result moves the change token.
+  await types.trackChanges(db, 'rotation_drift_checks');
   await db.schema.createIndex('rotation_drift_checks_due').on('rotation_drift_checks').column('next_check_at').execute();
 }
