@@ -8,6 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { symlinkSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateSecretCommand, GetSecretValueCommand, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -251,6 +253,14 @@ for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`Lambda-st
     const base = { Runtime: 'python3', Handler: 'lambda_function.lambda_handler', AccessKeyId: principal.accessKeyId, SecretAccessKey: principal.secretAccessKey };
     await expectAdminError(s.admin('CreateFunction', { Name: 'outside', Code: '/tmp', ...base }), 'InvalidInputException', /COFFER_ROTATION_CODE_DIRS/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'escape', Code: join(CODE, '..', '..'), ...base }), 'InvalidInputException', /COFFER_ROTATION_CODE_DIRS/);
+    // a link inside the allowed directory that leads out of it
+    const link = join(CODE, `link-out-${process.pid}`);
+    symlinkSync(tmpdir(), link);
+    try {
+      await expectAdminError(s.admin('CreateFunction', { Name: 'linked', Code: link, ...base }), 'InvalidInputException', /COFFER_ROTATION_CODE_DIRS/);
+    } finally {
+      unlinkSync(link);
+    }
     await expectAdminError(s.admin('CreateFunction', { Name: 'missing', Code: join(CODE, 'ruby'), ...base }), 'InvalidInputException', /There is no directory .*ruby on the server host/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'relative', Code: 'python', ...base }), 'InvalidInputException', /absolute path of a directory on the server host/);
     await expectAdminError(s.admin('CreateFunction', { Name: 'ruby', Code: join(CODE, 'python'), ...base, Runtime: 'ruby3.2' }), 'InvalidInputException', /runtime ruby3.2 is not supported/);

@@ -3,7 +3,7 @@
 // A function is a built-in template, an HTTP URL (events signed with a key made here, shown once), a
 // command the operator's configuration allows, or a Lambda-style handler in a code directory the configuration
 // allows (these two with the credentials they act with, sealed by the root key with a handler's variables).
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { RootKey } from '../../crypto/root-key.ts';
 import { adminErrors } from '../../errors/admin-errors.ts';
@@ -74,11 +74,13 @@ export function functionArn(scope: FunctionScope, name: string): string {
   return `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${name}`;
 }
 
-function isDirectory(path: string): boolean {
+/** The directory at `path` with its symbolic links followed, or undefined when there is none (or not ours to see). */
+function realDirectory(path: string): string | undefined {
   try {
-    return statSync(path).isDirectory();
+    const real = realpathSync(path);
+    return statSync(real).isDirectory() ? real : undefined;
   } catch {
-    return false; // missing, or not ours to see
+    return undefined;
   }
 }
 
@@ -126,7 +128,12 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     return JSON.parse(rootKey.open(row.secret_sealed!, aad(row.arn)).toString('utf8')) as SealedSettings;
   }
 
-  const codeDirAllowed = (dir: string) => deps.allowedCodeDirs.some((allowed) => dir === allowed || dir.startsWith(allowed + sep));
+  // Both sides with their links followed: a link inside an allowed directory may not lead out of it.
+  const codeDirAllowed = (dir: string) =>
+    deps.allowedCodeDirs.some((configured) => {
+      const allowed = realDirectory(configured) ?? configured;
+      return dir === allowed || dir.startsWith(allowed + sep);
+    });
 
   /** Registers a function. For an HTTP function the answer includes its SigningKey (base64), shown only here. */
   async function create(scope: FunctionScope, def: FunctionDefinition): Promise<FunctionInfo & { SigningKey?: string }> {
@@ -165,11 +172,13 @@ export function createFunctionRegistry(deps: RegistryDeps) {
       kind = 'lambda';
       // relative to what? the caller's directory is not the server's: say where, on the server host
       if (!isAbsolute(def.code!)) throw adminErrors.invalidInput(`Code is the absolute path of a directory on the server host, not ${def.code}.`);
-      target = resolve(def.code!);
-      if (!codeDirAllowed(target)) {
-        throw adminErrors.invalidInput(`The code directory ${target} is not allowed: the server's COFFER_ROTATION_CODE_DIRS must list it or a directory above it.`);
+      const given = resolve(def.code!);
+      const real = realDirectory(given);
+      if (!codeDirAllowed(real ?? given)) {
+        throw adminErrors.invalidInput(`The code directory ${given} is not allowed: the server's COFFER_ROTATION_CODE_DIRS must list it or a directory above it.`);
       }
-      if (!isDirectory(target)) throw adminErrors.invalidInput(`There is no directory ${target} on the server host.`);
+      if (!real) throw adminErrors.invalidInput(`There is no directory ${given} on the server host.`);
+      target = real;
       lambdaColumns = checkLambdaSettings(def);
       if (!def.credentials) throw adminErrors.invalidInput('A function given by its Code needs the credentials it acts with.');
       const sealed: SealedSettings = { ...def.credentials, ...(def.variables ? { variables: def.variables } : {}) };
@@ -216,7 +225,7 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     const scope = { accountId: row.account_id, region: row.region };
     if (row.kind === 'template') return deps.templates[row.target]?.(scope);
     if (row.kind === 'http') return httpInvoker(row.target, rootKey.open(row.secret_sealed!, aad(row.arn)), deps.now, deps.timeoutMs);
-    const allowed = row.kind === 'lambda' ? codeDirAllowed(row.target) : deps.allowedCommands.includes(row.target);
+    const allowed = row.kind === 'lambda' ? codeDirAllowed(realDirectory(row.target) ?? row.target) : deps.allowedCommands.includes(row.target);
     if (!allowed) return undefined; // no longer allowed by the configuration
     const { variables, ...credentials } = settingsOf(row);
     const env = () => {
