@@ -190,6 +190,53 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
     assert.equal(JSON.parse(told[0].CloudTrailEvent).awsRegion, PEER);
   });
 
+  it("the peer replica's LastAccessedDate reaches the primary's ReplicationStatus: with a push, and probed once a day", async () => {
+    const name = uniqueName('peeraccess');
+    await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-r1`, AddReplicaRegions: [{ Region: PEER }] }));
+    const statusOnPrimary = async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0];
+    await eventually('the replication status', async () => (await statusOnPrimary())?.Status === 'InSync');
+    assert.equal((await statusOnPrimary())!.LastAccessedDate, undefined, 'never read on the peer');
+
+    await eu.send(new GetSecretValueCommand({ SecretId: name }));
+    const readOnPeer = (await eu.send(new DescribeSecretCommand({ SecretId: name }))).LastAccessedDate!;
+    assert.ok(readOnPeer instanceof Date);
+    // A push answers with it.
+    await us.send(new PutSecretValueCommand({ SecretId: name, SecretString: `${MARK}-r2` }));
+    await eventually('the date with the push', async () => (await statusOnPrimary())?.LastAccessedDate?.getTime() === readOnPeer.getTime());
+    assert.equal((await statusOnPrimary())!.Status, 'InSync');
+
+    // The sweep asks again once the day it last asked is over (moved back here, as a day passing would).
+    const entries = () => primary.server.app.store.db.updateTable('secret_replicas').where('region', '=', PEER);
+    await entries().set({ peer_last_accessed_at: null, peer_access_checked_at: 0 }).execute();
+    assert.equal((await statusOnPrimary())!.LastAccessedDate, undefined);
+    const before = await state(name);
+    await eventually('the probed date', async () => (await statusOnPrimary())?.LastAccessedDate?.getTime() === readOnPeer.getTime());
+    assert.equal((await statusOnPrimary())!.Status, 'InSync');
+    assert.deepEqual(await state(name), before, 'a probe writes nothing on the peer');
+  });
+
+  it('a PutReplicaSecret Probe answers for an existing replica only and writes nothing', async () => {
+    const name = uniqueName('peerprobe');
+    const probe = (n: string) => ({ ...push(n, 1, []), Probe: true });
+    await assert.rejects(put(probe(name)), { name: 'ResourceNotFoundException' });
+    await expectAwsError(eu.send(new DescribeSecretCommand({ SecretId: name })), 'ResourceNotFoundException');
+    const v1 = token();
+    await put(push(name, 3, [[v1, `${MARK}-p`, ['AWSCURRENT']]]));
+    const written = await state(name);
+    const unread = await put(probe(name));
+    assert.equal(unread.Applied, false);
+    assert.equal((unread as { LastAccessedDate?: number }).LastAccessedDate, undefined);
+    await eu.send(new GetSecretValueCommand({ SecretId: name }));
+    const read = (await put({ ...probe(name), Change: 99 })) as { Applied: boolean; LastAccessedDate?: number };
+    assert.equal(read.Applied, false);
+    assert.equal(read.LastAccessedDate! * 1000, (await eu.send(new DescribeSecretCommand({ SecretId: name }))).LastAccessedDate!.getTime());
+    assert.deepEqual(await state(name), written, 'a probe with a higher Change and no versions changes nothing');
+    // A secret of that name that is not this primary's replica is not answered for.
+    const own = uniqueName('peerprobeown');
+    await eu.send(new CreateSecretCommand({ Name: own, SecretString: 'peer-own' }));
+    await assert.rejects(put(probe(own)), { name: 'ResourceNotFoundException' });
+  });
+
   it('a peer that refuses makes the region Failed with its message', async () => {
     const name = uniqueName('peerfail');
     await eu.send(new CreateSecretCommand({ Name: name, SecretString: 'peer-own' }));

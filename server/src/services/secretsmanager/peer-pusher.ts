@@ -6,9 +6,10 @@
 // a peer that cannot be reached keeps it InProgress, with the reason, tried again with a growing backoff. A
 // push lists every version each time, matched by id there, so a push after an outage is the full catch-up and
 // repeating one duplicates nothing. One server pushes at a time (a database lease), woken after each commit
-// that left a peer behind and by the background sweep.
+// that left a peer behind and by the background sweep. Each answer carries the replica's LastAccessedDate, kept on
+// the entry for ReplicationStatus; the sweep asks an InSync peer for it (a Probe push, writing nothing) once a day.
 import { acquireLease, releaseLease } from '../../store/lease.ts';
-import type { SecretServiceDeps } from './secret-context.ts';
+import { startOfDay, type SecretServiceDeps } from './secret-context.ts';
 import * as db from './secret-store.ts';
 import * as replicas from './replica-store.ts';
 import { FAILED, REPLICATION_SUCCEEDED, type ReplicaSync } from './replica-sync.ts';
@@ -19,7 +20,7 @@ export const PUSHER_LEASE = 'replication-pusher';
 /** How the pusher reaches a peer (http/peer-client.ts): the answer, classified. */
 export interface PeerTransport {
   regions: ReadonlySet<string>;
-  call(region: string, operation: 'PutReplicaSecret', input: unknown): Promise<{ ok: true } | { ok: false; refused: boolean; code?: string; message: string }>;
+  call(region: string, operation: 'PutReplicaSecret', input: unknown): Promise<{ ok: true; body?: Record<string, unknown> } | { ok: false; refused: boolean; code?: string; message: string }>;
 }
 
 export interface PusherOptions {
@@ -72,6 +73,24 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
       if (stopped || !(await hold())) return;
       await push(entry);
     }
+    for (const entry of await replicas.peerEntriesToProbe(store.db, startOfDay(now()), 100)) {
+      if (stopped || !(await hold())) return;
+      await probe(entry);
+    }
+  }
+
+  /**
+   * Asks the peer for its replica's LastAccessedDate (a day, so once a day is enough). Best effort: whatever the
+   * answer, the entry is not asked again before tomorrow (a peer that is down is not waited on at every sweep),
+   * and its status is left to the pushes.
+   */
+  async function probe(entry: ReplicaEntry): Promise<void> {
+    const primary = await db.findSecretById(store.db, entry.primary_id);
+    if (!primary) return;
+    const input = { PrimaryArn: primary.arn, Change: entry.pushed_seq, Probe: true, Versions: [], VersionIdsToStages: [] };
+    const answer = await transport.call(entry.region, 'PutReplicaSecret', input).catch(() => undefined);
+    const reported = answer?.ok ? lastAccessedOf(answer.body) : entry.peer_last_accessed_at;
+    await replicas.notePeerAccess(store.db, entry.primary_id, entry.region, reported, now());
   }
 
   async function push(entry: ReplicaEntry): Promise<void> {
@@ -94,6 +113,7 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
     if (!answer.ok && answer.code === 'ResourceNotFoundException' && entry.pushed_state_at !== null) answer = await send(null);
     if (answer.ok) {
       await replicas.acknowledgePush(store.db, entry.primary_id, entry.region, seq, stateAt, REPLICATION_SUCCEEDED);
+      await replicas.notePeerAccess(store.db, entry.primary_id, entry.region, lastAccessedOf(answer.body), now());
       deps.onReplication?.(sync.eventOf(primary, entry.region));
     } else if (answer.refused) {
       await replicas.updateReplicaEntry(store.db, entry.primary_id, entry.region, { status: FAILED, status_message: answer.message, push_failures: 0, next_push_at: null });
@@ -159,3 +179,9 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
 }
 
 export type PeerPusher = ReturnType<typeof createPeerPusher>;
+
+/** PutReplicaSecret's LastAccessedDate (AWS JSON: seconds since the epoch) in ms; null when the replica was never read. */
+function lastAccessedOf(body: Record<string, unknown> | undefined): number | null {
+  const seconds = body?.LastAccessedDate;
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? startOfDay(Math.round(seconds * 1000)) : null;
+}

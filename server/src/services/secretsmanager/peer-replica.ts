@@ -3,7 +3,8 @@
 // (in the caller's account and the signed region). Values arrive over TLS and are sealed under this
 // deployment's keys at once (replica-sync.ts's writeReplica, the same code that writes local replicas).
 // Idempotent: versions are matched by id and the labels replaced as a whole, so a push repeated after an
-// outage changes nothing twice; a push older than the change the replica holds is ignored.
+// outage changes nothing twice; a push older than the change the replica holds is ignored. Every answer carries
+// the replica's LastAccessedDate (the primary shows it in ReplicationStatus); a Probe writes nothing and only asks.
 import { awsErrors } from '../../errors/aws-errors.ts';
 import type { RequestScope } from '../../access/authorizer.ts';
 import { isUniqueViolation, type Tx } from '../../store/db.ts';
@@ -29,12 +30,19 @@ export interface PutReplicaSecretInput {
   ResourcePolicy?: string;
   Versions: Array<{ VersionId: string; CreatedDate: Date; SecretString?: string; SecretBinary?: Uint8Array; ValueOmitted?: boolean }>;
   VersionIdsToStages: Array<{ VersionStage: string; VersionId: string }>;
+  Probe?: boolean;
+}
+
+export interface PutReplicaSecretOutput {
+  ARN: string;
+  Applied: boolean;
+  LastAccessedDate?: Date;
 }
 
 export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync) {
   const { store, keys, authorizer } = deps;
 
-  async function putReplicaSecret(scope: RequestScope, input: PutReplicaSecretInput): Promise<{ ARN: string; Applied: boolean }> {
+  async function putReplicaSecret(scope: RequestScope, input: PutReplicaSecretInput): Promise<PutReplicaSecretOutput> {
     const authz = await authorizer.forRequest(scope);
     const owner = { accountId: scope.accountId, region: scope.region };
     const primary = parseSecretId(input.PrimaryArn);
@@ -47,7 +55,7 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
     const missing = input.VersionIdsToStages.find((s) => !known.has(s.VersionId));
     if (missing) throw awsErrors.invalidParameter(`Staging label ${missing.VersionStage} is on version ${missing.VersionId}, which is not among the Versions.`);
     // The region's aws/secretsmanager key is created outside any transaction.
-    if (!input.KmsKeyId) await keys.defaultSecretsKey(owner);
+    if (!input.KmsKeyId && input.Probe !== true) await keys.defaultSecretsKey(owner);
     const source: ReplicaSource = {
       name,
       arn: input.PrimaryArn,
@@ -68,7 +76,11 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
         const ownReplica = taken !== undefined && isReplica(taken) && taken.primary_region === primary.region && taken.arn.endsWith(`-${suffix}`);
         if (taken) await access.requireOnSecret(authz, tx, taken, 'ReplicateSecretToRegions');
         else access.requireOnMissing(authz, owner, name, 'ReplicateSecretToRegions');
-        if (ownReplica && (taken.replica_seq ?? 0) > input.Change) return { ARN: taken.arn, Applied: false };
+        if (input.Probe === true) {
+          if (!ownReplica) throw awsErrors.notFound(`There is no replica of ${input.PrimaryArn} in Region ${owner.region}.`);
+          return answer(taken, false);
+        }
+        if (ownReplica && (taken.replica_seq ?? 0) > input.Change) return answer(taken, false);
         let replace: (() => Promise<void>) | undefined;
         if (taken && !ownReplica) {
           // Never a secret that is itself part of a replication here (as in one deployment), nor without Force.
@@ -89,7 +101,7 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
           resourceArn: written.arn,
           details: { PrimarySecretId: input.PrimaryArn, Region: owner.region },
         });
-        return { ARN: written.arn, Applied: true };
+        return answer(written, true);
       });
     } catch (err) {
       // The same replica created by a push running at the same time: the next push finds it.
@@ -105,6 +117,10 @@ export function createPeerReplicas(deps: SecretServiceDeps, access: SecretAccess
     const held = new Set((replicaId ? await db.listVersions(tx, replicaId) : []).filter((v) => v.value_kind !== null).map((v) => v.version_id));
     const lacking = omitted.find((v) => !held.has(v.VersionId));
     if (lacking) throw awsErrors.notFound(`The replica does not hold version ${lacking.VersionId}: send its value.`);
+  }
+
+  function answer(replica: db.SecretRow, applied: boolean): PutReplicaSecretOutput {
+    return { ARN: replica.arn, Applied: applied, ...(replica.last_accessed_at !== null ? { LastAccessedDate: new Date(replica.last_accessed_at) } : {}) };
   }
 
   return { putReplicaSecret };
