@@ -8,6 +8,8 @@
 // repeating one duplicates nothing. One server pushes at a time (a database lease), woken after each commit
 // that left a peer behind and by the background sweep. Each answer carries the replica's LastAccessedDate, kept on
 // the entry for ReplicationStatus; the sweep asks an InSync peer for it (a Probe push, writing nothing) once a day.
+// A state bigger than a request may be goes as Partial requests carrying the values, then the whole state without
+// them (labels last), one after the other; each repeated adds nothing twice.
 import { acquireLease, releaseLease } from '../../store/lease.ts';
 import { startOfDay, type SecretServiceDeps } from './secret-context.ts';
 import * as db from './secret-store.ts';
@@ -16,6 +18,8 @@ import { FAILED, REPLICATION_SUCCEEDED, type ReplicaSync } from './replica-sync.
 import type { ReplicaEntry } from './replica-store.ts';
 
 export const PUSHER_LEASE = 'replication-pusher';
+/** The largest request body a push sends: under the peer's 1 MiB limit (http/server.ts), with room for headers. */
+export const PUSH_BODY_BUDGET = 1_000_000;
 
 /** How the pusher reaches a peer (http/peer-client.ts): the answer, classified. */
 export interface PeerTransport {
@@ -101,7 +105,12 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
     const stateAt = now();
     const send = async (sentBefore: number | null) => {
       try {
-        return await transport.call(entry.region, 'PutReplicaSecret', await stateOf(primary, entry, seq, sentBefore));
+        let answer: Awaited<ReturnType<PeerTransport['call']>> = { ok: false, refused: true, message: 'nothing to send' };
+        for (const part of inParts(await stateOf(primary, entry, seq, sentBefore), PUSH_BODY_BUDGET)) {
+          answer = await transport.call(entry.region, 'PutReplicaSecret', part);
+          if (!answer.ok) break;
+        }
+        return answer;
       } catch (err) {
         // The primary's own side failed (its key cannot open a version): the region fails with the reason.
         return { ok: false as const, refused: true, message: err instanceof Error ? err.message : String(err) };
@@ -179,6 +188,33 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
 }
 
 export type PeerPusher = ReturnType<typeof createPeerPusher>;
+
+type PushState = Record<string, unknown> & { Versions: Array<Record<string, unknown> & { VersionId: string; CreatedDate: number }>; VersionIdsToStages: unknown[] };
+
+/**
+ * The requests that carry `state` within `budget` bytes each: the state itself when it fits, else Partial
+ * requests with the values (as many versions per request as fit) and last the state with those values omitted.
+ * A single value too big for a request still goes alone (the peer refuses it and the region fails).
+ */
+export function inParts(state: PushState, budget: number): PushState[] {
+  const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+  if (size(state) <= budget) return [state];
+  const valued = state.Versions.filter((v) => v.SecretString !== undefined || v.SecretBinary !== undefined);
+  const partial = (versions: PushState['Versions']): PushState => ({ ...state, Partial: true, Versions: versions, VersionIdsToStages: [] });
+  const parts: PushState[] = [];
+  let chunk: PushState['Versions'] = [];
+  for (const v of valued) {
+    if (chunk.length > 0 && size(partial([...chunk, v])) > budget) {
+      parts.push(partial(chunk));
+      chunk = [];
+    }
+    chunk.push(v);
+  }
+  if (chunk.length > 0) parts.push(partial(chunk));
+  const sent = new Set(valued);
+  const last = { ...state, Versions: state.Versions.map((v) => (sent.has(v) ? { VersionId: v.VersionId, CreatedDate: v.CreatedDate, ValueOmitted: true } : v)) };
+  return [...parts, last];
+}
 
 /** PutReplicaSecret's LastAccessedDate (AWS JSON: seconds since the epoch) in ms; null when the replica was never read. */
 function lastAccessedOf(body: Record<string, unknown> | undefined): number | null {
