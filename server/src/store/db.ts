@@ -34,6 +34,7 @@ import * as replication from './migrations/010-replication.ts';
 import * as lambdaFunctions from './migrations/012-lambda-functions.ts';
 import * as peerReplication from './migrations/013-peer-replication.ts';
 import * as rotationDrift from './migrations/014-rotation-drift.ts';
+import * as peerReplicaAccess from './migrations/015-peer-replica-access.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -128,6 +129,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['012-lambda-functions', lambdaFunctions.up],
   ['013-peer-replication', peerReplication.up],
   ['014-rotation-drift', rotationDrift.up],
+  ['015-peer-replica-access', peerReplicaAccess.up],
 ];
 
 /** Every migration this server applies, in order (readiness checks that the database has them all). */

@@ -282,6 +282,10 @@ export interface SecretReplicaTable {
   push_failures: Generated<number>;
   /** a peer region: no push before this time; null: at once */
   next_push_at: number | null;
+  /** a peer region: the replica's LastAccessedDate as the peer last reported it (migration 015) */
+  peer_last_accessed_at: number | null;
+  /** a peer region: when the peer last reported it (probed again once that is before today) */
+  peer_access_checked_at: number | null;
 }
 
 export interface Database {

@@ -190,6 +190,101 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
     assert.equal(JSON.parse(told[0].CloudTrailEvent).awsRegion, PEER);
   });
 
+  it("the peer replica's LastAccessedDate reaches the primary's ReplicationStatus: with a push, and probed once a day", async () => {
+    const name = uniqueName('peeraccess');
+    await us.send(new CreateSecretCommand({ Name: name, SecretString: `${MARK}-r1`, AddReplicaRegions: [{ Region: PEER }] }));
+    const statusOnPrimary = async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0];
+    await eventually('the replication status', async () => (await statusOnPrimary())?.Status === 'InSync');
+    assert.equal((await statusOnPrimary())!.LastAccessedDate, undefined, 'never read on the peer');
+
+    await eu.send(new GetSecretValueCommand({ SecretId: name }));
+    const readOnPeer = (await eu.send(new DescribeSecretCommand({ SecretId: name }))).LastAccessedDate!;
+    assert.ok(readOnPeer instanceof Date);
+    // A push answers with it.
+    await us.send(new PutSecretValueCommand({ SecretId: name, SecretString: `${MARK}-r2` }));
+    await eventually('the date with the push', async () => (await statusOnPrimary())?.LastAccessedDate?.getTime() === readOnPeer.getTime());
+    assert.equal((await statusOnPrimary())!.Status, 'InSync');
+
+    // The sweep asks again once the day it last asked is over (moved back here, as a day passing would).
+    const entries = () => primary.server.app.store.db.updateTable('secret_replicas').where('region', '=', PEER);
+    await entries().set({ peer_last_accessed_at: null, peer_access_checked_at: 0 }).execute();
+    assert.equal((await statusOnPrimary())!.LastAccessedDate, undefined);
+    const before = await state(name);
+    await eventually('the probed date', async () => (await statusOnPrimary())?.LastAccessedDate?.getTime() === readOnPeer.getTime());
+    assert.equal((await statusOnPrimary())!.Status, 'InSync');
+    assert.deepEqual(await state(name), before, 'a probe writes nothing on the peer');
+  });
+
+  it('a PutReplicaSecret Probe answers for an existing replica only and writes nothing', async () => {
+    const name = uniqueName('peerprobe');
+    const probe = (n: string) => ({ ...push(n, 1, []), Probe: true });
+    await assert.rejects(put(probe(name)), { name: 'ResourceNotFoundException' });
+    await expectAwsError(eu.send(new DescribeSecretCommand({ SecretId: name })), 'ResourceNotFoundException');
+    const v1 = token();
+    await put(push(name, 3, [[v1, `${MARK}-p`, ['AWSCURRENT']]]));
+    const written = await state(name);
+    const unread = await put(probe(name));
+    assert.equal(unread.Applied, false);
+    assert.equal((unread as { LastAccessedDate?: number }).LastAccessedDate, undefined);
+    await eu.send(new GetSecretValueCommand({ SecretId: name }));
+    const read = (await put({ ...probe(name), Change: 99 })) as { Applied: boolean; LastAccessedDate?: number };
+    assert.equal(read.Applied, false);
+    assert.equal(read.LastAccessedDate! * 1000, (await eu.send(new DescribeSecretCommand({ SecretId: name }))).LastAccessedDate!.getTime());
+    assert.deepEqual(await state(name), written, 'a probe with a higher Change and no versions changes nothing');
+    // A secret of that name that is not this primary's replica is not answered for.
+    const own = uniqueName('peerprobeown');
+    await eu.send(new CreateSecretCommand({ Name: own, SecretString: 'peer-own' }));
+    await assert.rejects(put(probe(own)), { name: 'ResourceNotFoundException' });
+  });
+
+  it('a state bigger than one request reaches the peer in parts, with every version, value and label', async () => {
+    const name = uniqueName('peerbig');
+    const valueOf = (i: number) => `${MARK}-${i}-`.padEnd(60_000, String.fromCharCode(97 + (i % 26)));
+    await us.send(new CreateSecretCommand({ Name: name, SecretString: valueOf(0) }));
+    for (let i = 1; i < 20; i++) await us.send(new PutSecretValueCommand({ SecretId: name, SecretString: valueOf(i), ...(i === 10 ? { VersionStages: ['KEEP'] } : {}) }));
+    // About 1.2 MB of values: more than the peer takes in one request.
+    await us.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: PEER }] }));
+    await eventually('the replication status', async () => (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0].Status !== 'InProgress');
+    const status = (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus?.[0];
+    assert.equal(status?.Status, 'InSync', status?.StatusMessage);
+    const list = async (client: SecretsManagerClient) =>
+      (await client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }))).Versions!.map((v) => [v.VersionId, [...(v.VersionStages ?? [])].sort()]).sort();
+    const versions = await list(us);
+    assert.equal(versions.length, 20);
+    assert.deepEqual(await list(eu), versions);
+    for (const [id] of versions) {
+      const [a, b] = await Promise.all([us, eu].map((c) => c.send(new GetSecretValueCommand({ SecretId: name, VersionId: id as string }))));
+      assert.equal(b.SecretString, a.SecretString);
+    }
+  });
+
+  it('a Partial PutReplicaSecret only adds versions, never labels, and a late one is ignored', async () => {
+    const name = uniqueName('peerpart');
+    const [v1, v2, v3] = [token(), token(), token()];
+    // A new replica from a Partial: the version, no label yet.
+    assert.equal((await put({ ...push(name, 5, [[v1, `${MARK}-1`, []]]), Partial: true })).Applied, true);
+    assert.deepEqual((await state(name)).versions.map((v) => [v[0], v[1] ?? []]), [[v1, []]]);
+    await expectAwsError(eu.send(new GetSecretValueCommand({ SecretId: name })), 'ResourceNotFoundException');
+    // The whole state, with the value omitted, brings the labels.
+    await put({ ...push(name, 5, [[v1, 'ignored', ['AWSCURRENT']]]), Versions: [{ VersionId: v1, CreatedDate: 1_700_000_000, ValueOmitted: true }] });
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-1`);
+    const whole = await state(name);
+    // A Partial adds to what is held and moves nothing.
+    await put({ ...push(name, 6, [[v2, `${MARK}-2`, []]]), Partial: true });
+    const added = await state(name);
+    assert.deepEqual(added.versions.map((v) => v[0]).sort(), [v1, v2].sort());
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-1`);
+    assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name, VersionId: v2 }))).SecretString, `${MARK}-2`);
+    // One of a change the replica holds whole already (late, or repeated) changes nothing.
+    assert.equal((await put({ ...push(name, 5, [[v3, `${MARK}-3`, []]]), Partial: true })).Applied, false);
+    assert.deepEqual(await state(name), added);
+    // Labels or omitted values in a Partial are refused.
+    await assert.rejects(put({ ...push(name, 7, [[v3, 'x', ['AWSCURRENT']]]), Partial: true }), { name: 'InvalidParameterException' });
+    await assert.rejects(put({ ...push(name, 7, []), Versions: [{ VersionId: v1, CreatedDate: 1_700_000_000, ValueOmitted: true }], Partial: true }), { name: 'InvalidParameterException' });
+    assert.deepEqual(await state(name), added);
+    assert.notDeepEqual(whole, added);
+  });
+
   it('a peer that refuses makes the region Failed with its message', async () => {
     const name = uniqueName('peerfail');
     await eu.send(new CreateSecretCommand({ Name: name, SecretString: 'peer-own' }));

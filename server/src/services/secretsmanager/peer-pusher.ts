@@ -6,20 +6,25 @@
 // a peer that cannot be reached keeps it InProgress, with the reason, tried again with a growing backoff. A
 // push lists every version each time, matched by id there, so a push after an outage is the full catch-up and
 // repeating one duplicates nothing. One server pushes at a time (a database lease), woken after each commit
-// that left a peer behind and by the background sweep.
+// that left a peer behind and by the background sweep. Each answer carries the replica's LastAccessedDate, kept on
+// the entry for ReplicationStatus; the sweep asks an InSync peer for it (a Probe push, writing nothing) once a day.
+// A state bigger than a request may be goes as Partial requests carrying the values, then the whole state without
+// them (labels last), one after the other; each repeated adds nothing twice.
 import { acquireLease, releaseLease } from '../../store/lease.ts';
-import type { SecretServiceDeps } from './secret-context.ts';
+import { startOfDay, type SecretServiceDeps } from './secret-context.ts';
 import * as db from './secret-store.ts';
 import * as replicas from './replica-store.ts';
 import { FAILED, REPLICATION_SUCCEEDED, type ReplicaSync } from './replica-sync.ts';
 import type { ReplicaEntry } from './replica-store.ts';
 
 export const PUSHER_LEASE = 'replication-pusher';
+/** The largest request body a push sends: under the peer's 1 MiB limit (http/server.ts), with room for headers. */
+export const PUSH_BODY_BUDGET = 1_000_000;
 
 /** How the pusher reaches a peer (http/peer-client.ts): the answer, classified. */
 export interface PeerTransport {
   regions: ReadonlySet<string>;
-  call(region: string, operation: 'PutReplicaSecret', input: unknown): Promise<{ ok: true } | { ok: false; refused: boolean; code?: string; message: string }>;
+  call(region: string, operation: 'PutReplicaSecret', input: unknown): Promise<{ ok: true; body?: Record<string, unknown> } | { ok: false; refused: boolean; code?: string; message: string }>;
 }
 
 export interface PusherOptions {
@@ -72,6 +77,24 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
       if (stopped || !(await hold())) return;
       await push(entry);
     }
+    for (const entry of await replicas.peerEntriesToProbe(store.db, startOfDay(now()), 100)) {
+      if (stopped || !(await hold())) return;
+      await probe(entry);
+    }
+  }
+
+  /**
+   * Asks the peer for its replica's LastAccessedDate (a day, so once a day is enough). Best effort: whatever the
+   * answer, the entry is not asked again before tomorrow (a peer that is down is not waited on at every sweep),
+   * and its status is left to the pushes.
+   */
+  async function probe(entry: ReplicaEntry): Promise<void> {
+    const primary = await db.findSecretById(store.db, entry.primary_id);
+    if (!primary) return;
+    const input = { PrimaryArn: primary.arn, Change: entry.pushed_seq, Probe: true, Versions: [], VersionIdsToStages: [] };
+    const answer = await transport.call(entry.region, 'PutReplicaSecret', input).catch(() => undefined);
+    const reported = answer?.ok ? lastAccessedOf(answer.body) : entry.peer_last_accessed_at;
+    await replicas.notePeerAccess(store.db, entry.primary_id, entry.region, reported, now());
   }
 
   async function push(entry: ReplicaEntry): Promise<void> {
@@ -82,7 +105,12 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
     const stateAt = now();
     const send = async (sentBefore: number | null) => {
       try {
-        return await transport.call(entry.region, 'PutReplicaSecret', await stateOf(primary, entry, seq, sentBefore));
+        let answer: Awaited<ReturnType<PeerTransport['call']>> = { ok: false, refused: true, message: 'nothing to send' };
+        for (const part of inParts(await stateOf(primary, entry, seq, sentBefore), PUSH_BODY_BUDGET)) {
+          answer = await transport.call(entry.region, 'PutReplicaSecret', part);
+          if (!answer.ok) break;
+        }
+        return answer;
       } catch (err) {
         // The primary's own side failed (its key cannot open a version): the region fails with the reason.
         return { ok: false as const, refused: true, message: err instanceof Error ? err.message : String(err) };
@@ -94,6 +122,7 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
     if (!answer.ok && answer.code === 'ResourceNotFoundException' && entry.pushed_state_at !== null) answer = await send(null);
     if (answer.ok) {
       await replicas.acknowledgePush(store.db, entry.primary_id, entry.region, seq, stateAt, REPLICATION_SUCCEEDED);
+      await replicas.notePeerAccess(store.db, entry.primary_id, entry.region, lastAccessedOf(answer.body), now());
       deps.onReplication?.(sync.eventOf(primary, entry.region));
     } else if (answer.refused) {
       await replicas.updateReplicaEntry(store.db, entry.primary_id, entry.region, { status: FAILED, status_message: answer.message, push_failures: 0, next_push_at: null });
@@ -159,3 +188,36 @@ export function createPeerPusher(deps: SecretServiceDeps, sync: ReplicaSync, tra
 }
 
 export type PeerPusher = ReturnType<typeof createPeerPusher>;
+
+type PushState = Record<string, unknown> & { Versions: Array<Record<string, unknown> & { VersionId: string; CreatedDate: number }>; VersionIdsToStages: unknown[] };
+
+/**
+ * The requests that carry `state` within `budget` bytes each: the state itself when it fits, else Partial
+ * requests with the values (as many versions per request as fit) and last the state with those values omitted.
+ * A single value too big for a request still goes alone (the peer refuses it and the region fails).
+ */
+export function inParts(state: PushState, budget: number): PushState[] {
+  const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+  if (size(state) <= budget) return [state];
+  const valued = state.Versions.filter((v) => v.SecretString !== undefined || v.SecretBinary !== undefined);
+  const partial = (versions: PushState['Versions']): PushState => ({ ...state, Partial: true, Versions: versions, VersionIdsToStages: [] });
+  const parts: PushState[] = [];
+  let chunk: PushState['Versions'] = [];
+  for (const v of valued) {
+    if (chunk.length > 0 && size(partial([...chunk, v])) > budget) {
+      parts.push(partial(chunk));
+      chunk = [];
+    }
+    chunk.push(v);
+  }
+  if (chunk.length > 0) parts.push(partial(chunk));
+  const sent = new Set(valued);
+  const last = { ...state, Versions: state.Versions.map((v) => (sent.has(v) ? { VersionId: v.VersionId, CreatedDate: v.CreatedDate, ValueOmitted: true } : v)) };
+  return [...parts, last];
+}
+
+/** PutReplicaSecret's LastAccessedDate (AWS JSON: seconds since the epoch) in ms; null when the replica was never read. */
+function lastAccessedOf(body: Record<string, unknown> | undefined): number | null {
+  const seconds = body?.LastAccessedDate;
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? startOfDay(Math.round(seconds * 1000)) : null;
+}

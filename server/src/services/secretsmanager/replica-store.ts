@@ -6,7 +6,7 @@ import type { SecretReplicaTable } from '../../store/schema.ts';
 
 export type ReplicaEntry = Selectable<SecretReplicaTable>;
 export type NewReplicaEntry = Insertable<SecretReplicaTable>;
-/** An entry with its replica's LastAccessedDate (from the replica's own row). */
+/** An entry with its replica's LastAccessedDate (from the replica's own row, or as a peer reported it). */
 export type ReplicaEntryWithAccess = ReplicaEntry & { replica_last_accessed_at: number | null };
 
 export async function listReplicaEntries(db: Executor, primaryId: string): Promise<ReplicaEntryWithAccess[]> {
@@ -14,7 +14,7 @@ export async function listReplicaEntries(db: Executor, primaryId: string): Promi
     .selectFrom('secret_replicas as r')
     .leftJoin('secrets as s', 's.id', 'r.replica_id')
     .selectAll('r')
-    .select('s.last_accessed_at as replica_last_accessed_at')
+    .select((eb) => eb.fn.coalesce('s.last_accessed_at', 'r.peer_last_accessed_at').as('replica_last_accessed_at'))
     .where('r.primary_id', '=', primaryId)
     .orderBy('r.position')
     .execute();
@@ -40,15 +40,36 @@ export async function deleteReplicaEntry(db: Executor, primaryId: string, region
 
 
 /** Peer entries due for a push (behind the primary, not Failed, backoff over), oldest first. */
-export async function peerEntriesDue(db: Executor, now: number, limit: number): Promise<ReplicaEntry[]> {
+export function peerEntriesDue(db: Executor, now: number, limit: number): Promise<ReplicaEntry[]> {
+  return peerEntriesIn(db, 'InProgress', 'next_push_at', now + 1, limit); // next_push_at <= now (ms)
+}
+
+/** InSync peer entries whose replica's LastAccessedDate was last asked for before `since` (the start of today). */
+export function peerEntriesToProbe(db: Executor, since: number, limit: number): Promise<ReplicaEntry[]> {
+  return peerEntriesIn(db, 'InSync', 'peer_access_checked_at', since, limit);
+}
+
+/** Peer entries in `status` whose `column` is null or before `before`, oldest first. */
+async function peerEntriesIn(db: Executor, status: string, column: 'next_push_at' | 'peer_access_checked_at', before: number, limit: number): Promise<ReplicaEntry[]> {
   return db
     .selectFrom('secret_replicas')
     .selectAll()
     .where('peer', '=', 1)
-    .where('status', '=', 'InProgress')
-    .where((eb) => eb.or([eb('next_push_at', 'is', null), eb('next_push_at', '<=', now)]))
+    .where('status', '=', status)
+    .where((eb) => eb.or([eb(column, 'is', null), eb(column, '<', before)]))
     .orderBy('created_at')
     .limit(limit)
+    .execute();
+}
+
+/** The replica's LastAccessedDate as the peer reported it at `at` (null: never read there). */
+export async function notePeerAccess(db: Executor, primaryId: string, region: string, lastAccessedAt: number | null, at: number): Promise<void> {
+  await db
+    .updateTable('secret_replicas')
+    .set({ peer_last_accessed_at: lastAccessedAt, peer_access_checked_at: at })
+    .where('primary_id', '=', primaryId)
+    .where('region', '=', region)
+    .where('peer', '=', 1)
     .execute();
 }
 
