@@ -11,6 +11,7 @@ import {
   PutSecretValueCommand,
   RemoveRegionsFromReplicationCommand,
   ReplicateSecretToRegionsCommand,
+  UpdateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { allow, BACKENDS, startAccessServer, type AccessServer, type Credentials } from '../access/helpers.ts';
@@ -107,6 +108,10 @@ for (const backend of BACKENDS) describe(`replication across deployments (${back
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-4`);
     assert.equal((await eu.send(new GetSecretValueCommand({ SecretId: name, VersionId: v3 }))).SecretString, `${MARK}-3`);
     await expectAwsError(eu.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'x' })), 'InvalidParameterException');
+    // its key comes with the primary's pushes: it is changed there, not here
+    const held = await state(name);
+    await expectAwsError(eu.send(new UpdateSecretCommand({ SecretId: name, KmsKeyId: 'alias/aws/secretsmanager' })), 'InvalidRequestException', /another deployment/);
+    assert.deepEqual(await state(name), held);
   });
 
   it('PutReplicaSecret refuses what it must and changes nothing', async () => {

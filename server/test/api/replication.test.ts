@@ -141,6 +141,22 @@ for (const backend of BACKENDS) describe(`replication in one deployment (${backe
     assert.deepEqual(await secretState(eu, name), before);
   });
 
+  it("changes a replica's KMS key in its region, the one write AWS allows there; later versions follow it", async () => {
+    const { name, versionId } = await primaryWithReplica([{ Region: AP }]);
+    const apKey = (await apKms.send(new CreateKeyCommand({ Description: 'new replica key' }))).KeyMetadata!;
+    await expectAwsError(ap.send(new UpdateSecretCommand({ SecretId: name, KmsKeyId: apKey.KeyId, Description: 'nope' })), 'InvalidParameterException', REPLICA_WRITE);
+    await ap.send(new UpdateSecretCommand({ SecretId: name, KmsKeyId: apKey.KeyId }));
+    const keysOf = async () => (await ap.send(new ListSecretVersionIdsCommand({ SecretId: name }))).Versions!.map((v) => [v.VersionId, v.KmsKeyIds![0]]);
+    assert.deepEqual(await keysOf(), [[versionId, apKey.Arn]], 'the labelled version is sealed again under the new key');
+    const status = (await us.send(new DescribeSecretCommand({ SecretId: name }))).ReplicationStatus!;
+    assert.deepEqual(status.map((r) => [r.Region, r.KmsKeyId, r.Status]), [[AP, apKey.KeyId, 'InSync']]);
+    const next = await us.send(new PutSecretValueCommand({ SecretId: name, SecretString: `${MARK}-v2` }));
+    assert.deepEqual((await keysOf()).find(([id]) => id === next.VersionId), [next.VersionId, apKey.Arn], 'a later version is sealed under it too');
+    assert.equal((await ap.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, `${MARK}-v2`);
+    // the primary's own key is its own
+    assert.deepEqual((await us.send(new ListSecretVersionIdsCommand({ SecretId: name }))).Versions!.map((v) => v.KmsKeyIds![0]), ['DefaultEncryptionKey', 'DefaultEncryptionKey']);
+  });
+
   it('refuses to delete a primary that still has replicas, naming the regions', async () => {
     const { name, arn } = await primaryWithReplica([{ Region: EU }, { Region: AP }]);
     for (const force of [false, true]) {

@@ -194,6 +194,22 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
     });
   }
 
+  /**
+   * UpdateSecret of a replica's KMS key (the one write AWS allows on a replica; the caller re-seals the labelled
+   * versions as for any secret): the primary's entry for the region names the new key, so what is replicated
+   * later is sealed under it and ReplicationStatus shows it. A replica whose primary is in another deployment
+   * takes its key from that primary's pushes, so there the key is changed from the primary.
+   */
+  async function takeReplicaKey(tx: Tx, replica: SecretRow, kmsKeyId: string): Promise<void> {
+    const entry = await replicas.findEntryOfReplica(tx, replica.id);
+    if (!entry) {
+      throw awsErrors.invalidRequest(
+        `The primary of replica ${replica.name} is in another deployment, whose pushes name the replica's key: change it there (RemoveRegionsFromReplication, then ReplicateSecretToRegions with the new KmsKeyId).`,
+      );
+    }
+    await replicas.updateReplicaEntry(tx, entry.primary_id, entry.region, { kms_key_id: kmsKeyId });
+  }
+
   /** Called in the replica's region: the replica becomes a standalone secret, the primary forgets it. */
   async function stopReplicationToReplica(scope: RequestScope, input: StopReplicationToReplicaRequest): Promise<StopReplicationToReplicaResponse> {
     const authz = await authorizer.forRequest(scope);
@@ -214,7 +230,7 @@ export function createReplication(deps: SecretServiceDeps, access: SecretAccess,
     });
   }
 
-  return { prepareRegions, addRegions, replicateSecretToRegions, removeRegionsFromReplication, stopReplicationToReplica };
+  return { prepareRegions, addRegions, replicateSecretToRegions, removeRegionsFromReplication, stopReplicationToReplica, takeReplicaKey };
 }
 
 export type Replication = ReturnType<typeof createReplication>;

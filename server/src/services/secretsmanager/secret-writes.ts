@@ -21,7 +21,7 @@ import { mergeTags, requestTags, requireToken, sameValue, valueOf, type SecretSe
 import { findSecret, requireNotDeleted } from './secret-lookup.ts';
 import { rekeyLabelledVersions } from './rekey.ts';
 import { storedKeyId } from './stored-key-id.ts';
-import { requireNotReplica, type ReplicaSync } from './replica-sync.ts';
+import { isReplica, requireNotReplica, type ReplicaSync } from './replica-sync.ts';
 import { checkReplicaRegions, type ReplicaRegions, type Replication } from './replication.ts';
 import { INVALID_ROTATION_TOKEN, matchesRotationToken } from './rotation-token.ts';
 import * as db from './secret-store.ts';
@@ -34,11 +34,14 @@ const VERSION_EXISTS = "You can't modify an existing version, you can only creat
 export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess, sync: ReplicaSync, replication: Replication) {
   const { store, keys, values, now, authorizer } = deps;
 
-  /** The secret a write names, locked for the transaction and authorized for `operation`. */
-  async function writable(tx: Tx, authz: RequestAccess, owner: Scope, secretId: string, operation: 'PutSecretValue' | 'UpdateSecret' | 'UpdateSecretVersionStage', context?: Record<string, string>) {
+  /**
+   * The secret a write names, locked for the transaction and authorized for `operation`. A replica is refused,
+   * unless `keyOfReplica`: an UpdateSecret that changes only the KMS key, the one write AWS allows on a replica.
+   */
+  async function writable(tx: Tx, authz: RequestAccess, owner: Scope, secretId: string, operation: 'PutSecretValue' | 'UpdateSecret' | 'UpdateSecretVersionStage', context?: Record<string, string>, keyOfReplica = false) {
     const secret = await findSecret(tx, owner, secretId, () => access.requireOnMissing(authz, owner, secretId, operation, context), store.forUpdate);
     await access.requireOnSecret(authz, tx, secret, operation, context);
-    requireNotReplica(secret);
+    if (!keyOfReplica) requireNotReplica(secret);
     return secret;
   }
 
@@ -268,9 +271,12 @@ export function createSecretWrites(deps: SecretServiceDeps, access: SecretAccess
       ...(input.KmsKeyId !== undefined ? { 'secretsmanager:KmsKeyId': input.KmsKeyId } : {}),
     };
 
+    const keyOnly = input.KmsKeyId !== undefined && !value && input.Description === undefined;
+
     return inTransaction(async (tx) => {
-      const secret = await writable(tx, authz, owner, input.SecretId!, 'UpdateSecret', context);
+      const secret = await writable(tx, authz, owner, input.SecretId!, 'UpdateSecret', context, keyOnly);
       requireNotDeleted(secret);
+      if (isReplica(secret)) await replication.takeReplicaKey(tx, secret, input.KmsKeyId!);
       // A retry (same token, same value) succeeds doing nothing and returns that version, as on AWS.
       const retried = value && (await db.findVersion(tx, secret.id, token));
       if (retried) {
