@@ -1,8 +1,9 @@
-// Drift checks (Coffer's, not AWS's): for a secret whose rotation function is a built-in template, Coffer tests
-// on a schedule that AWSCURRENT still logs in to its database, records the result (GetRotationStatus), reports it
-// (metrics, audit trail) and, if asked, starts a rotation when it does not. Only the scheduler's lease holder runs
-// due checks. A check is not run while a rotation is under way: between setSecret and finishSecret of a
-// SingleUser rotation AWSCURRENT does not log in, by design.
+// Drift checks (Coffer's, not AWS's): for a rotated database secret (a built-in template's, or another
+// function's whose value names a supported engine), Coffer tests on a schedule that AWSCURRENT still logs in
+// to its database, records the result (GetRotationStatus), reports it (metrics, audit trail) and, if asked,
+// starts a rotation when it does not. Only the scheduler's lease holder runs due checks. A check is not run
+// while a rotation is under way: between setSecret and finishSecret of a SingleUser rotation AWSCURRENT does
+// not log in, by design.
 import type { Store } from '../store/db.ts';
 import type { SecretRotation } from '../services/secretsmanager/secret-service.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
@@ -96,8 +97,8 @@ export function createDriftChecks(deps: DriftDeps) {
     if (!checks) {
       status = 'error';
       message = arn
-        ? `The rotation function ${arn} is not a built-in template (or is no longer registered): Coffer cannot log in for it.`
-        : 'The secret has no rotation function: configure rotation (RotateSecret) with a built-in template first.';
+        ? `The rotation function ${arn} is no longer registered: Coffer cannot tell how the secret is rotated.`
+        : 'The secret has no rotation function: configure rotation (RotateSecret) first.';
     } else {
       try {
         const result = await checks.checkCurrent(secret.arn);

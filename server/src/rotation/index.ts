@@ -8,7 +8,7 @@ import { createDriftChecks, type DriftDeps } from './drift.ts';
 import { createRotationEngine, type EngineDeps, type EngineLogger, type EngineOptions } from './engine.ts';
 import { createFunctionRegistry } from './functions/registry.ts';
 import type { SecretsApi } from './functions/templates/secrets-api.ts';
-import { builtInCredentialChecks, builtInTemplates } from './functions/templates/index.ts';
+import { builtInCredentialChecks, builtInTemplates, functionCredentialChecks } from './functions/templates/index.ts';
 import type { FunctionScope } from './functions/types.ts';
 import * as db from './rotation-store.ts';
 import { createRotateSecret, rotationFields } from './rotate-secret.ts';
@@ -86,6 +86,7 @@ export function createRotation(deps: RotationDeps) {
     endpoint: deps.endpoint ?? (() => undefined),
     templates: builtInTemplates(secretsApi, deps.logger),
     credentialChecks: builtInCredentialChecks(secretsApi, deps.logger),
+    functionCredentialChecks: functionCredentialChecks(secretsApi, deps.logger),
     timeoutMs: deps.functionTimeoutMs ?? 5 * 60_000,
   });
   const rotate = createRotateSecret({

@@ -9,7 +9,7 @@ import { adminErrors } from '../errors/admin-errors.ts';
 import type { Store } from '../store/db.ts';
 import type { RotationTarget, SecretRotation } from '../services/secretsmanager/secret-service.ts';
 import { MAX_DRIFT_INTERVAL_SECONDS, MIN_DRIFT_INTERVAL_SECONDS, parseDriftInterval, type DriftChecks } from './drift.ts';
-import { RollbackRefused } from './functions/templates/credential-checks.ts';
+import { RollbackRefused, UnsupportedCredential } from './functions/templates/credential-checks.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
 import { functionArn } from './functions/registry.ts';
 import type { Step } from './functions/types.ts';
@@ -122,18 +122,22 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
     return statusOf(await secrets.authorize(scope, input.SecretId, 'DescribeSecret'));
   }
 
-  /** The secret's built-in template's checks, or the reason there are none. */
+  /**
+   * The checks for the secret's rotation function (a template's own, or by the value's engine for another
+   * kind), with AWSCURRENT verified to be a credential they can log in with; or the reason there are none.
+   */
   async function credentialChecksOf(secret: RotationTarget) {
     const row = await db.findRotation(store.db, secret.id);
-    const checks = row?.lambda_arn ? await functions.credentialChecks(row.lambda_arn) : undefined;
-    if (!checks) {
-      throw adminErrors.invalidRequest(
-        row?.lambda_arn
-          ? `The rotation function ${row.lambda_arn} is not a built-in template: Coffer can log in to the database only through a template.`
-          : 'The secret has no rotation function: configure rotation (RotateSecret) with a built-in template first.',
-      );
+    if (!row?.lambda_arn) throw adminErrors.invalidRequest('The secret has no rotation function: configure rotation (RotateSecret) first.');
+    const checks = await functions.credentialChecks(row.lambda_arn);
+    if (!checks) throw adminErrors.invalidRequest(`The rotation function ${row.lambda_arn} is no longer registered: Coffer cannot tell how the secret is rotated.`);
+    try {
+      await checks.verifyCredential(secret.arn);
+    } catch (err) {
+      if (err instanceof UnsupportedCredential) throw adminErrors.invalidRequest(err.message);
+      throw err;
     }
-    return { row: row!, checks };
+    return { row, checks };
   }
 
   async function putRotationDriftCheck(scope: RequestScope, input: { SecretId: string; Interval: string; RotateOnDrift?: boolean }) {

@@ -192,7 +192,7 @@ test('ListSecrets entries carry the rotation fields DescribeSecret shows; a purg
   assert.equal((await rows()).length, before - 1, 'the rotation row of the purged secret is gone');
 });
 
-test('drift checks and rollback: RotateSecret (and UpdateSecretVersionStage for a rollback) decide who may; a function that is not a template is refused', async () => {
+test('drift checks and rollback: RotateSecret (and UpdateSecretVersionStage for a rollback) decide who may; a value that is not a database credential is refused', async () => {
   const arn = await newSecret();
   await client.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fnArn, RotationRules: { AutomaticallyAfterDays: 5 } }));
   await s.server.app.rotation.settled();
@@ -201,9 +201,10 @@ test('drift checks and rollback: RotateSecret (and UpdateSecretVersionStage for 
   await expectAdminError(s.admin('CheckRotationDrift', { SecretId: arn }, viewer), 'AccessDeniedException', /secretsmanager:RotateSecret/);
   const rotator = await s.user(`drift-rotator-${randomUUID().slice(0, 8)}`, { p: allow(['secretsmanager:RotateSecret', 'secretsmanager:DescribeSecret'], '*') });
   await expectAdminError(s.admin('RollbackRotation', { SecretId: arn }, rotator), 'AccessDeniedException', /secretsmanager:UpdateSecretVersionStage/);
-  // An HTTP function: Coffer cannot log in to the database for it, so neither works, and nothing is stored.
-  await expectAdminError(s.admin('PutRotationDriftCheck', { SecretId: arn, Interval: '5m' }), 'InvalidRequestException', /not a built-in template/);
-  await expectAdminError(s.admin('RollbackRotation', { SecretId: arn }), 'InvalidRequestException', /not a built-in template/);
+  // An HTTP function's secret without an engine: Coffer cannot log in for it, so neither works, and nothing is stored.
+  const unsupported = /^Coffer cannot log in for this secret: its value is not a database credential of a supported engine \(engine key is missing from secret JSON\)\.$/;
+  await expectAdminError(s.admin('PutRotationDriftCheck', { SecretId: arn, Interval: '5m' }), 'InvalidRequestException', unsupported);
+  await expectAdminError(s.admin('RollbackRotation', { SecretId: arn }), 'InvalidRequestException', unsupported);
   assert.equal((await s.admin('GetRotationStatus', { SecretId: arn })).DriftStatus, undefined);
   await expectAdminError(s.admin('RollbackRotation', { SecretId: 'no-such-secret' }), 'ResourceNotFoundException');
   await client.send(new DeleteSecretCommand({ SecretId: arn, RecoveryWindowInDays: 7 }));

@@ -2,7 +2,7 @@
 // builders: the secret's checks and defaults, the TLS decision, AWS's version checks, the template names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDbSecret, portOf, dbnameOf, tlsAttempts } from '../../src/rotation/functions/templates/db-secret.ts';
+import { dialectOf, parseDbSecret, portOf, dbnameOf, tlsAttempts } from '../../src/rotation/functions/templates/db-secret.ts';
 import type { Login, SqlConnection } from '../../src/rotation/functions/templates/dialect.ts';
 import { TEMPLATES } from '../../src/rotation/functions/templates/index.ts';
 import { cloneGrant, mariadb, mysqlServer, passwordExpression, quote, requireClause } from '../../src/rotation/functions/templates/mysql.ts';
@@ -34,6 +34,19 @@ test("the secret's structure: required fields, engine, the spec's defaults; a va
   assert.throws(() => parseDbSecret(JSON.stringify({ ...ok, engine: 'mysql' }), postgres), /engine must be set to 'postgres'/);
   assert.throws(() => parseDbSecret(JSON.stringify({ ...ok, engine: 'mariadb' }), mysqlServer), /engine must be set to 'mysql'/);
   assert.throws(() => parseDbSecret('hunter2-not-json', postgres), (err: Error) => !err.message.includes('hunter2'));
+});
+
+test("a function-rotated secret's dialect is its engine's, among those known; otherwise why not, never quoting the value", () => {
+  const ok = { engine: 'mariadb', host: 'h', username: 'u', password: 'p' };
+  const known = [postgres, mysqlServer, mariadb];
+  assert.equal(dialectOf(JSON.stringify(ok), known), mariadb);
+  assert.equal(dialectOf(JSON.stringify({ ...ok, engine: 'aurora-mysql' }), known), mysqlServer);
+  assert.equal(dialectOf(JSON.stringify({ ...ok, engine: 'aurora-postgresql' }), known), postgres);
+  assert.throws(() => dialectOf(JSON.stringify({ ...ok, engine: 'mongo' }), known), /^Error: its engine is none of postgres, aurora-postgresql, mysql, aurora-mysql, mariadb$/);
+  assert.throws(() => dialectOf(JSON.stringify({ ...ok, engine: undefined }), known), /^Error: engine key is missing from secret JSON$/);
+  assert.throws(() => dialectOf(JSON.stringify({ ...ok, host: '' }), known), /^Error: host key is missing from secret JSON$/);
+  assert.throws(() => dialectOf(JSON.stringify([ok]), known), /engine key is missing/);
+  assert.throws(() => dialectOf('hunter2-not-json', known), (err: Error) => err.message === 'The secret value is not valid JSON');
 });
 
 test('TLS: ssl true requires it, false refuses it; without ssl PostgreSQL and MySQL try TLS first', () => {

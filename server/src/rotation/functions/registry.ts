@@ -67,6 +67,8 @@ export interface RegistryDeps {
   templates: Readonly<Record<string, (scope: FunctionScope) => Invoke>>;
   /** template name -> its drift check and rollback for a scope */
   credentialChecks: Readonly<Record<string, (scope: FunctionScope) => CredentialChecks>>;
+  /** the drift check and rollback for a scope's secrets rotated by other kinds of function (by the value's engine) */
+  functionCredentialChecks: (scope: FunctionScope) => CredentialChecks;
   timeoutMs: number;
 }
 
@@ -246,10 +248,15 @@ export function createFunctionRegistry(deps: RegistryDeps) {
     return lambdaInvoker(fn, deps.lambdaRuntimes, env, deps.now);
   }
 
-  /** A built-in template's drift check and rollback; undefined for the other kinds, which Coffer cannot log in for. */
+  /**
+   * The drift check and rollback of a secret rotated by `arn`: a built-in template's own, or for another kind
+   * the checks by the value's engine; undefined when no such function is registered.
+   */
   async function credentialChecks(arn: string): Promise<CredentialChecks | undefined> {
     const row = await db.findFunctionByArn(store.db, arn);
-    return row?.kind === 'template' ? deps.credentialChecks[row.target]?.({ accountId: row.account_id, region: row.region }) : undefined;
+    if (!row) return undefined;
+    const scope = { accountId: row.account_id, region: row.region };
+    return row.kind === 'template' ? deps.credentialChecks[row.target]?.(scope) : deps.functionCredentialChecks(scope);
   }
 
   /** What kind of function `arn` is, as a metrics label: its template's name, `http`, `command` or `lambda` (never its name or target). */

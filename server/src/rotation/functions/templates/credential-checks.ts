@@ -1,9 +1,13 @@
-// What Coffer does with a built-in template's database beyond AWS's four steps: the drift check (does
-// AWSCURRENT still log in?) and the rollback (AWSCURRENT back to AWSPREVIOUS, with the database made to
-// match: SingleUser sets the user's previous password back, MultiUser checks that the previous user still
-// logs in). Errors leave here scrubbed of every password seen, as the steps' do.
+// What Coffer does with a database secret beyond AWS's four steps: the drift check (does AWSCURRENT still
+// log in?) and the rollback (AWSCURRENT back to AWSPREVIOUS, with the database made to match: the same user
+// gets its previous password set back, a previous other user must still log in). For a built-in template the
+// dialect and strategy are the template's. For a secret rotated by another function (HTTP, command,
+// Lambda-style) they come from the value, the dialect by its engine and the strategy by the versions' users:
+// the function's own testSecret cannot serve, as AWS's read AWSPENDING with the rotation's token.
+// Errors leave here scrubbed of every password seen, as the steps' do.
 import type { EngineLogger } from '../../engine.ts';
 import { describeError } from '../../scrub.ts';
+import { dialectOf } from './db-secret.ts';
 import type { Dialect } from './dialect.ts';
 import type { Strategy } from './rotation-template.ts';
 import type { SecretsApi } from './secrets-api.ts';
@@ -23,6 +27,8 @@ export interface RollbackResult {
 }
 
 export interface CredentialChecks {
+  /** Throws UnsupportedCredential unless AWSCURRENT is a credential these checks can log in with (no login tried). */
+  verifyCredential(secretArn: string): Promise<void>;
   checkCurrent(secretArn: string): Promise<DriftCheckResult>;
   restorePrevious(secretArn: string): Promise<RollbackResult>;
 }
@@ -30,18 +36,38 @@ export interface CredentialChecks {
 /** A rollback the database's state does not allow: nothing was changed. */
 export class RollbackRefused extends Error {}
 
+/** AWSCURRENT is not a credential Coffer can log in with: nothing was tried. */
+export class UnsupportedCredential extends Error {}
+
 const CURRENT = 'AWSCURRENT';
 const PREVIOUS = 'AWSPREVIOUS';
 
-export function createCredentialChecks(dialect: Dialect, strategy: Strategy) {
+/**
+ * The checks for secrets whose engine is one of `dialects`' (a template's: its one dialect). Without a
+ * `strategy`, a rollback sets the password back when both versions name the same user, and otherwise switches
+ * back to the previous user.
+ */
+export function createCredentialChecks(dialects: readonly Dialect[], strategy?: Strategy) {
   return (api: SecretsApi, logger: EngineLogger): CredentialChecks => {
-    const info = (arn: string) => (msg: string) => logger.info?.(`${dialect.label} ${strategy}-user template: ${msg}`, { secret: arn });
+    const what = (dialect: Dialect) => (strategy ? `${dialect.label} ${strategy}-user template` : `${dialect.label} credential checks`);
 
-    /** Runs `work` with a fresh session; its errors come out scrubbed, a refusal still a refusal. */
-    async function scrubbed<T>(arn: string, work: (session: TemplateSession) => Promise<T>): Promise<T> {
-      const session = createTemplateSession(api, dialect, info(arn));
+    /** The dialect of AWSCURRENT's value, or UnsupportedCredential saying why there is none. */
+    async function dialectFor(arn: string): Promise<Dialect> {
+      const value = (await api.getSecretValue({ SecretId: arn, VersionStage: CURRENT })).SecretString;
       try {
-        return await work(session);
+        return dialectOf(value, dialects);
+      } catch (err) {
+        throw new UnsupportedCredential(`Coffer cannot log in for this secret: its value is not a database credential of a supported engine (${(err as Error).message}).`);
+      }
+    }
+
+    /** Runs `work` with a fresh session in AWSCURRENT's dialect; its errors come out scrubbed, a refusal still a refusal. */
+    async function scrubbed<T>(arn: string, work: (session: TemplateSession, dialect: Dialect, info: (msg: string) => void) => Promise<T>): Promise<T> {
+      const dialect = await dialectFor(arn);
+      const info = (msg: string) => logger.info?.(`${what(dialect)}: ${msg}`, { secret: arn });
+      const session = createTemplateSession(api, dialect, info);
+      try {
+        return await work(session, dialect, info);
       } catch (err) {
         const message = describeError(err, [...session.seen]);
         throw err instanceof RollbackRefused ? new RollbackRefused(message) : new Error(message);
@@ -49,6 +75,8 @@ export function createCredentialChecks(dialect: Dialect, strategy: Strategy) {
     }
 
     return {
+      verifyCredential: async (arn) => void (await dialectFor(arn)),
+
       checkCurrent: (arn) =>
         scrubbed(arn, async (session) => {
           const current = await session.secret(arn, CURRENT);
@@ -57,7 +85,7 @@ export function createCredentialChecks(dialect: Dialect, strategy: Strategy) {
         }),
 
       restorePrevious: (arn) =>
-        scrubbed(arn, async ({ secret, login, loginWorks }) => {
+        scrubbed(arn, async ({ secret, login, loginWorks }, dialect, info) => {
           const versions = (await api.describeSecret({ SecretId: arn })).VersionIdsToStages ?? {};
           const idOf = (stage: string) => Object.keys(versions).find((id) => versions[id].includes(stage));
           const currentId = idOf(CURRENT);
@@ -66,7 +94,8 @@ export function createCredentialChecks(dialect: Dialect, strategy: Strategy) {
           const current = await secret(arn, CURRENT);
           const previous = await secret(arn, PREVIOUS);
           if (previous.host !== current.host) throw new RollbackRefused(`${PREVIOUS} is for host ${previous.host}, not ${current.host}: a rollback does not move a secret between hosts.`);
-          if (strategy === 'single') {
+          const single = strategy ? strategy === 'single' : previous.username === current.username;
+          if (single) {
             if (previous.username !== current.username) {
               throw new RollbackRefused(`${PREVIOUS} is user ${previous.username}, ${CURRENT} user ${current.username}: a single-user rollback sets one user's password back.`);
             }
@@ -86,7 +115,7 @@ export function createCredentialChecks(dialect: Dialect, strategy: Strategy) {
             throw new RollbackRefused(`The ${PREVIOUS} credentials (user ${previous.username}) no longer log in: rolling back would hand out credentials that do not work. Nothing was changed.`);
           }
           await api.updateSecretVersionStage({ SecretId: arn, VersionStage: CURRENT, MoveToVersionId: previousId, RemoveFromVersionId: currentId });
-          info(arn)(`rolled ${CURRENT} back to version ${previousId}`);
+          info(`rolled ${CURRENT} back to version ${previousId}`);
           return { currentVersionId: previousId, previousVersionId: currentId };
         }),
     };

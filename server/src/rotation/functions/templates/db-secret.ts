@@ -35,6 +35,25 @@ export function parseDbSecret(text: string | undefined, dialect: Dialect, master
   return secret as DbSecret;
 }
 
+/**
+ * The dialect among `dialects` whose engine the value names, the value checked as parseDbSecret checks it;
+ * otherwise throws why not (never quoting the value, which may be a password).
+ */
+export function dialectOf(text: string | undefined, dialects: readonly Dialect[]): Dialect {
+  let engine: unknown;
+  try {
+    engine = (JSON.parse(text ?? '') as { engine?: unknown } | null)?.engine;
+  } catch {
+    throw new Error('The secret value is not valid JSON');
+  }
+  const dialect = dialects.find((d) => d.engines.includes(engine as string));
+  if (!dialect) {
+    throw new Error(typeof engine === 'string' ? `its engine is none of ${dialects.flatMap((d) => d.engines).join(', ')}` : 'engine key is missing from secret JSON');
+  }
+  parseDbSecret(text, dialect);
+  return dialect;
+}
+
 export function portOf(secret: DbSecret, dialect: Dialect): number {
   if (secret.port === undefined || secret.port === null || secret.port === '') return dialect.defaultPort;
   const port = Number(secret.port);

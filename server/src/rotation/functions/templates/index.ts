@@ -1,6 +1,7 @@
 // The built-in rotation templates, by the names the product spec (and AWS's serverless repository) uses:
 // one skeleton (rotation-template.ts) over one dialect per database, SingleUser and MultiUser each; and, by
-// the same names, each template's drift check and rollback (credential-checks.ts).
+// the same names, each template's drift check and rollback (credential-checks.ts); and the drift check and
+// rollback for database secrets rotated by other functions, for every database by the value's engine.
 import type { EngineLogger } from '../../engine.ts';
 import type { FunctionScope, Invoke } from '../types.ts';
 import { createCredentialChecks, type CredentialChecks } from './credential-checks.ts';
@@ -28,7 +29,9 @@ function byTemplateName<T>(make: (dialect: Dialect, strategy: Strategy) => T): R
 
 export const TEMPLATES: Record<string, TemplateFactory> = byTemplateName(createRotationTemplate);
 
-export const CREDENTIAL_CHECKS: Record<string, (api: SecretsApi, logger: EngineLogger) => CredentialChecks> = byTemplateName(createCredentialChecks);
+export const CREDENTIAL_CHECKS: Record<string, (api: SecretsApi, logger: EngineLogger) => CredentialChecks> = byTemplateName((dialect, strategy) => createCredentialChecks([dialect], strategy));
+
+const FUNCTION_CREDENTIAL_CHECKS = createCredentialChecks(Object.values(DATABASES));
 
 /** Each factory bound to the Secrets Manager API of the scope it is asked for. */
 function forScope<T>(factories: Record<string, (api: SecretsApi, logger: EngineLogger) => T>, apiFor: (scope: FunctionScope) => SecretsApi, logger: EngineLogger) {
@@ -41,4 +44,9 @@ export function builtInTemplates(apiFor: (scope: FunctionScope) => SecretsApi, l
 
 export function builtInCredentialChecks(apiFor: (scope: FunctionScope) => SecretsApi, logger: EngineLogger): Record<string, (scope: FunctionScope) => CredentialChecks> {
   return forScope(CREDENTIAL_CHECKS, apiFor, logger);
+}
+
+/** The drift check and rollback of a secret rotated by an HTTP, command or Lambda-style function, for a scope. */
+export function functionCredentialChecks(apiFor: (scope: FunctionScope) => SecretsApi, logger: EngineLogger): (scope: FunctionScope) => CredentialChecks {
+  return (scope) => FUNCTION_CREDENTIAL_CHECKS(apiFor(scope), logger);
 }
