@@ -13,26 +13,15 @@ import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, Rota
 import { createLog } from '../../src/observability/log.ts';
 import { allow, BACKENDS, expectAdminError, startAccessServer, type AccessServer } from '../access/helpers.ts';
 import { mariadbSkipReason } from '../support/mariadb.ts';
-import { scramClusterSkipReason, startScramCluster, type ScramCluster } from '../support/scram-postgres.ts';
+import { scramClusterSkipReason } from '../support/scram-postgres.ts';
 import { strongPassword, uniqueName } from './template-scenarios.ts';
-import { mariadb, postgres, type Database } from './user-databases.ts';
+import { userDatabases, type Database } from './user-databases.ts';
 
 const CODE = join(dirname(fileURLToPath(import.meta.url)), 'lambda');
 const skip = scramClusterSkipReason() ?? (await mariadbSkipReason());
 const UNSUPPORTED = /^Coffer cannot log in for this secret: its value is not a database credential of a supported engine \(engine key is missing from secret JSON\)\.$/;
 
-let cluster: ScramCluster | undefined;
-const databases: Record<string, Database> = {};
-before(async () => {
-  if (skip) return;
-  cluster = await startScramCluster();
-  databases.postgres = await postgres(cluster);
-  databases.mariadb = await mariadb();
-});
-after(async () => {
-  for (const d of Object.values(databases)) await d.close().catch(() => {});
-  await cluster?.stop();
-});
+const databases = userDatabases(skip);
 
 for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`drift checks and rollback of a Lambda-rotated database secret (${backend} store)`, { skip: skip ?? backendSkip }, () => {
   let s: AccessServer;

@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { CreateSecretCommand, GetSecretValueCommand, RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { allow, BACKENDS, expectAdminError, startAccessServer, type AccessServer, type Credentials } from '../access/helpers.ts';
 import { mariadbSkipReason } from '../support/mariadb.ts';
-import { scramClusterSkipReason, startScramCluster, type ScramCluster } from '../support/scram-postgres.ts';
+import { scramClusterSkipReason } from '../support/scram-postgres.ts';
 import { strongPassword, uniqueName } from './template-scenarios.ts';
-import { mariadb, postgres, type Database } from './user-databases.ts';
+import { userDatabases, type Database } from './user-databases.ts';
 
 const CODE = join(dirname(fileURLToPath(import.meta.url)), 'lambda');
 
@@ -39,18 +39,7 @@ const RUNTIMES = [
   { runtime: 'nodejs', dir: 'nodejs', handler: 'index.handler' },
 ] as const;
 
-let cluster: ScramCluster | undefined;
-const databases: Record<string, Database> = {};
-before(async () => {
-  if (skip) return;
-  cluster = await startScramCluster();
-  databases.postgres = await postgres(cluster);
-  databases.mariadb = await mariadb();
-});
-after(async () => {
-  for (const d of Object.values(databases)) await d.close().catch(() => {});
-  await cluster?.stop();
-});
+const databases = userDatabases(skip);
 
 for (const { name: backend, skip: backendSkip } of BACKENDS) describe(`Lambda-style rotation functions (${backend} store)`, { skip: skip ?? backendSkip }, () => {
   let s: AccessServer;

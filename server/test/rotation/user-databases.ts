@@ -1,10 +1,11 @@
 // Real database servers that check passwords, for rotation functions' tests: a throwaway scram-sha-256
 // PostgreSQL cluster and a database of its own on the local MariaDB, each with users made and changed by an
 // admin connection (ALTER ROLE / ALTER USER: "behind the secret's back").
+import { after, before } from 'node:test';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { MARIADB } from '../support/mariadb.ts';
-import type { ScramCluster } from '../support/scram-postgres.ts';
+import { startScramCluster, type ScramCluster } from '../support/scram-postgres.ts';
 import { uniqueName } from './template-scenarios.ts';
 
 export interface Database {
@@ -18,7 +19,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function postgres(cluster: ScramCluster): Promise<Database> {
+async function postgres(cluster: ScramCluster): Promise<Database> {
   const connect = (user: string, password: string) => new pg.Client({ host: cluster.host, port: cluster.port, user, password, database: 'postgres' });
   const admin = connect(cluster.admin.username, cluster.admin.password);
   await admin.connect();
@@ -45,7 +46,7 @@ export async function postgres(cluster: ScramCluster): Promise<Database> {
   };
 }
 
-export async function mariadb(): Promise<Database> {
+async function mariadb(): Promise<Database> {
   const admin = await mysql.createConnection(MARIADB);
   const dbname = uniqueName('coffer_lambda');
   const users: string[] = [];
@@ -76,4 +77,21 @@ export async function mariadb(): Promise<Database> {
       await admin.end();
     },
   };
+}
+
+/** Both databases by engine, started in the test file's `before` and stopped in its `after` (neither when skipped). */
+export function userDatabases(skip: string | undefined): Record<string, Database> {
+  let cluster: ScramCluster | undefined;
+  const databases: Record<string, Database> = {};
+  before(async () => {
+    if (skip) return;
+    cluster = await startScramCluster();
+    databases.postgres = await postgres(cluster);
+    databases.mariadb = await mariadb();
+  });
+  after(async () => {
+    for (const d of Object.values(databases)) await d.close().catch(() => {});
+    await cluster?.stop();
+  });
+  return databases;
 }

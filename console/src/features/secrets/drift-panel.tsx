@@ -91,7 +91,7 @@ export function DriftPanel({ clients, secretArn, hasFunction, onChanged }: { cli
       </div>
       {confirming && (
         <Dialog title="Roll back rotation" onClose={() => setConfirming(false)}>
-          <p>AWSCURRENT moves back to the AWSPREVIOUS version, and the database is set back to match (built-in templates only). Nothing changes if the previous credentials cannot log in.</p>
+          <p>AWSCURRENT moves back to the AWSPREVIOUS version, and the database is set back to match (for a database credential: the same user's previous password, or the previous user). Nothing changes if the previous credentials cannot log in.</p>
           <div className="actions"><button type="button" className="primary" onClick={rollBack}>Roll back</button><button type="button" onClick={() => setConfirming(false)}>Cancel</button></div>
         </Dialog>
       )}
