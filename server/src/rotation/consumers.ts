@@ -7,7 +7,6 @@
 // before that and since the AWSPREVIOUS version was created, the AWSPREVIOUS version (it was current then, or
 // the read came before a move that may not be seen: counted, so that retirement errs on waiting). Other reads
 // got versions that hold no label now and are not shown.
-import type { ReadBucket, ReadQuery, SecretReads } from '../audit/audit-trail.ts';
 import type { Store } from '../store/db.ts';
 import type { SecretService } from '../services/secretsmanager/secret-service.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
@@ -29,6 +28,32 @@ export interface VersionConsumers {
   VersionId: string;
   VersionStages: string[];
   Consumers: Consumer[];
+}
+
+/** What rotation asks the audit trail (app.ts passes its secretReads: audit/secret-reads.ts says how it reads). */
+export interface ReadQuery {
+  accountId: string;
+  arn: string;
+  name: string;
+  from: number;
+  /** a time that starts a phase of its own: when AWSCURRENT last moved, as far as rotation knows */
+  splitAt: number;
+}
+
+/** The latest read per principal, version or label asked for, and phase (how many label moves came before). */
+interface ReadBucket {
+  principalArn: string;
+  versionId?: string;
+  versionStage?: string;
+  phase: number;
+  lastRead: number;
+}
+
+export interface SecretReads {
+  reads: ReadBucket[];
+  /** the phase of the reads made after AWSCURRENT last moved */
+  finalPhase: number;
+  examined: number;
 }
 
 interface Version {
