@@ -51,13 +51,13 @@ export function ConsumersPanel({ clients, secretArn, refresh }: { clients: Clien
       {rows.length === 0 ? (
         <p>No reads of a labelled version in the audit trail.</p>
       ) : (
-        <table aria-label="Consumers">
-          <thead><tr><th>Version</th><th>Labels</th><th>Principal</th><th>Last read</th><th>Read as</th></tr></thead>
+        <table className="grid" aria-label="Consumers">
+          <thead><tr><th scope="col">Version ID</th><th scope="col">Staging labels</th><th scope="col">Principal</th><th scope="col">Last read</th><th scope="col">Read as</th></tr></thead>
           <tbody>
             {rows.map(({ v, c }) => (
               <tr key={`${v.VersionId} ${c.PrincipalArn}`}>
                 <td className="mono">{v.VersionId}</td>
-                <td>{v.VersionStages.join(', ')}</td>
+                <td>{v.VersionStages.map((stage) => <span className="tag" key={stage}>{stage}</span>)}</td>
                 <td className="mono">{c.PrincipalArn}</td>
                 <td>{formatDate(dateOf(c.LastReadDate))}</td>
                 <td>{c.ReadAs}</td>
