@@ -109,15 +109,16 @@ export function attribute(found: SecretReads, versions: Version[]): Map<string, 
 export function createConsumers(deps: ConsumersDeps) {
   const { store, now } = deps;
 
+  /** The labelled versions (ListSecretVersionIds leaves the others, deprecated, out). */
   async function versionsOf(arn: string): Promise<Version[]> {
     const scope = parseSecretArnScope(arn)!;
-    const out = await deps.secretService.listSecretVersionIds(scope, { SecretId: arn, IncludeDeprecated: true, MaxResults: 100 });
+    const out = await deps.secretService.listSecretVersionIds(scope, { SecretId: arn, MaxResults: 100 });
     return (out.Versions ?? []).map((v) => ({ id: v.VersionId!, stages: v.VersionStages ?? [], created: v.CreatedDate ? v.CreatedDate.getTime() : 0 }));
   }
 
   /** The labelled versions' consumers, from the reads since `from` (most recent read first). */
   async function list(secret: { id: string; arn: string; name: string; accountId: string }, from: number) {
-    const versions = (await versionsOf(secret.arn)).filter((v) => v.stages.length > 0);
+    const versions = await versionsOf(secret.arn);
     const row = await db.findRotation(store.db, secret.id);
     const current = versions.find((v) => v.stages.includes('AWSCURRENT'));
     const splitAt = Math.max(row?.last_rotated_at ?? 0, current?.created ?? 0);
