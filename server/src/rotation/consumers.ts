@@ -16,6 +16,7 @@ import { parseSecretArnScope } from './secret-arn.ts';
 
 export const MIN_IDLE_SECONDS = 60;
 export const MAX_IDLE_SECONDS = 30 * 86400;
+const STATUS_REUSE_MS = 10_000;
 
 export interface Consumer {
   PrincipalArn: string;
@@ -142,6 +143,22 @@ export function createConsumers(deps: ConsumersDeps) {
   }
 
   /**
+   * previousReaders for the status view, looked up at most every STATUS_REUSE_MS per secret: a status polled
+   * every half second (`coffer rotate-secret --wait`) must not read the idle time's events each time. The
+   * decision to hold a rotation (hold) always looks afresh.
+   */
+  const recent = new Map<string, { at: number; idleSeconds: number; readers: Awaited<ReturnType<typeof previousReaders>> }>();
+  async function previousReadersForStatus(secret: { id: string; arn: string; name: string; accountId: string }, idleSeconds: number) {
+    const t = now();
+    for (const [id, entry] of recent) if (t - entry.at >= STATUS_REUSE_MS || t < entry.at) recent.delete(id);
+    const kept = recent.get(secret.id);
+    if (kept && kept.idleSeconds === idleSeconds) return kept.readers;
+    const readers = await previousReaders(secret, idleSeconds);
+    recent.set(secret.id, { at: t, idleSeconds, readers });
+    return readers;
+  }
+
+  /**
    * Why a rotation of the secret must wait now (undefined: it need not): RetireAfterIdle is set, no run is under
    * way, its function (`lambdaArn`, or the configured one) alternates users, and AWSPREVIOUS was read within the
    * idle time.
@@ -166,6 +183,7 @@ export function createConsumers(deps: ConsumersDeps) {
   return {
     list,
     previousReaders,
+    previousReadersForStatus,
     hold,
     setting: (secretId: string) => retirementDb.findRetirement(store.db, secretId),
     configure: async (secret: { id: string; accountId: string; region: string }, idleSeconds: number | undefined) =>

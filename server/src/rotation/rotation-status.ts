@@ -40,12 +40,12 @@ export interface RotationStatusView {
 
 /**
  * Consumer-aware retirement's fields (none when it is off): the idle time and, for a caller who may read the
- * audit trail (`withConsumers`), who read AWSPREVIOUS within it.
+ * audit trail (`withConsumers`), who read AWSPREVIOUS within it (as of up to 10 s ago).
  */
 export async function retirementFields(consumers: Consumers, secret: { id: string; arn: string; name: string; accountId: string }, withConsumers: boolean): Promise<Partial<RotationStatusView>> {
   const setting = await consumers.setting(secret.id);
   if (!setting) return {};
-  const readers = withConsumers ? (await consumers.previousReaders(secret, setting.idle_seconds)).consumers : undefined;
+  const readers = withConsumers ? (await consumers.previousReadersForStatus(secret, setting.idle_seconds)).consumers : undefined;
   return { RetireAfterIdleSeconds: setting.idle_seconds, ...(readers ? { PreviousVersionConsumers: readers } : {}) };
 }
 
