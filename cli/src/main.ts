@@ -64,7 +64,8 @@ export function buildProgram(): Command {
       'Exit codes: 0 success, 252 usage error, 254 error from the service, 255 other errors.\n' +
       '`coffer admin <verb>` runs Coffer\'s admin API (users, policies, access keys); `coffer audit` reads the audit trail;\n' +
       '`coffer functions <verb>` manages rotation functions; `coffer rotation-status` shows a secret\'s rotation;\n' +
-      '`coffer rotation <verb>` checks AWSCURRENT for drift and rolls a rotation back.\n' +
+      '`coffer rotation <verb>` checks AWSCURRENT for drift, rolls a rotation back, lists a secret\'s consumers\n' +
+      'and holds an alternating-users rotation back while AWSPREVIOUS is still read.\n' +
       '\nExamples:\n  coffer create-secret --name prod/db --secret-string \'{"password":"EXAMPLE"}\'\n  coffer get prod/db password\n  coffer help create-secret\n',
   );
   return program;
@@ -98,9 +99,9 @@ function addAdminCommands(program: Command, service: ServiceDescriptor): void {
   }
   const rotation = program
     .command('rotation')
-    .description("Coffer's rotation extras: drift checks of AWSCURRENT, rollback to AWSPREVIOUS")
+    .description("Coffer's rotation extras: drift checks of AWSCURRENT, rollback to AWSPREVIOUS, consumers, retirement after idle")
     .helpCommand('help [verb]', 'show the flags of a rotation verb, with an example')
-    .addHelpText('after', '\nExamples:\n  coffer rotation drift --secret-id prod/db --interval 5m --rotate-on-drift\n  coffer rotation drift --secret-id prod/db --interval off\n  coffer rotation check-drift --secret-id prod/db\n  coffer rotation rollback --secret-id prod/db\n');
+    .addHelpText('after', '\nExamples:\n  coffer rotation drift --secret-id prod/db --interval 5m --rotate-on-drift\n  coffer rotation drift --secret-id prod/db --interval off\n  coffer rotation check-drift --secret-id prod/db\n  coffer rotation rollback --secret-id prod/db\n  coffer rotation consumers --secret-id prod/db --window 7d\n  coffer rotation retirement --secret-id prod/db --retire-after-idle 1h\n');
   for (const [operation, name] of Object.entries(ROTATION_VERBS)) addOperationCommand(rotation, model, operation, service, { name });
 }
 

@@ -216,6 +216,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const recorded = rotationAuditEvent(event);
         if (recorded) audit.serviceEvent({ service: 'secretsmanager', ...recorded });
       },
+      reads: (q) => audit.secretReads(q),
       onDriftCheck: (event) => {
         metrics.driftCheck(event);
         const recorded = driftAuditEvent(event);

@@ -31,6 +31,8 @@ export const ADMIN_OPERATIONS = [
   'PutRotationDriftCheck',
   'CheckRotationDrift',
   'RollbackRotation',
+  'PutRotationRetirement',
+  'GetSecretConsumers',
 ] as const;
 
 export type AdminOperationName = (typeof ADMIN_OPERATIONS)[number];
@@ -49,11 +51,13 @@ export const ADMIN_VERB_NAMES: Partial<Record<AdminOperationName, string>> = {
   VerifyAuditTrail: 'verify-audit',
 };
 
-/** `coffer rotation <verb>`: Coffer's own rotation operations (drift checks, rollback). */
+/** `coffer rotation <verb>`: Coffer's own rotation operations (drift checks, rollback, consumers, retirement). */
 export const ROTATION_VERBS: Partial<Record<AdminOperationName, string>> = {
   PutRotationDriftCheck: 'drift',
   CheckRotationDrift: 'check-drift',
   RollbackRotation: 'rollback',
+  GetSecretConsumers: 'consumers',
+  PutRotationRetirement: 'retirement',
 };
 
 /** `coffer functions <verb>`: the rotation-function operations under Lambda-like short verbs. */
@@ -95,4 +99,6 @@ export const ADMIN_EXAMPLES: Record<AdminOperationName, string> = {
   PutRotationDriftCheck: 'coffer rotation drift --secret-id prod/db --interval 5m --rotate-on-drift',
   CheckRotationDrift: 'coffer rotation check-drift --secret-id prod/db',
   RollbackRotation: 'coffer rotation rollback --secret-id prod/db',
+  PutRotationRetirement: 'coffer rotation retirement --secret-id prod/db --retire-after-idle 1h',
+  GetSecretConsumers: 'coffer rotation consumers --secret-id prod/db --window 7d',
 };

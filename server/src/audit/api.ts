@@ -21,6 +21,13 @@ interface LookupInput {
 
 const invalid = (message: string) => new AwsError('InvalidInputException', message);
 
+/** A time as epoch milliseconds; one outside the dates JavaScript can hold (e.g. -1e308 seconds) is refused. */
+function timeOf(date: Date | undefined, member: string): number | undefined {
+  if (date === undefined) return undefined;
+  if (Number.isNaN(date.getTime())) throw invalid(`${member} is not a valid time.`);
+  return date.getTime();
+}
+
 export function auditHandlers(trail: AuditTrail, authorizer: Authorizer, operatorAccountId: string): Record<string, Handler> {
   const scopeOf = (caller: Parameters<Handler>[0]): RequestScope => ({ accountId: caller.accountId, region: caller.region, caller });
 
@@ -37,8 +44,8 @@ export function auditHandlers(trail: AuditTrail, authorizer: Authorizer, operato
     const limit = input.MaxResults ?? 50;
     const rows = await trail.lookup({
       accountId: scope.accountId,
-      from: input.StartTime?.getTime(),
-      to: input.EndTime?.getTime(),
+      from: timeOf(input.StartTime, 'StartTime'),
+      to: timeOf(input.EndTime, 'EndTime'),
       principalArn: input.PrincipalArn,
       eventName: input.EventName,
       resourceArn: input.ResourceArn,

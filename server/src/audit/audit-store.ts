@@ -115,6 +115,23 @@ export async function* chain(db: Executor, batch = 1000): AsyncGenerator<{ row: 
   for await (const segment of segments(db)) yield { segment };
 }
 
+/**
+ * Every event timed `from` or later, in seq order, a batch at a time (nothing is held beyond one page of
+ * batches): the older per-event rows, then the batches whose time range reaches `from`.
+ */
+export async function* eventsSince(db: Executor, from: number): AsyncGenerator<AuditRow> {
+  let after = -1;
+  for (;;) {
+    const rows = (await db.selectFrom('audit_events').selectAll().where('event_time', '>=', from).where('seq', '>', after).orderBy('seq').limit(1000).execute()) as AuditRow[];
+    yield* rows;
+    if (rows.length < 1000) break;
+    after = rows[rows.length - 1].seq;
+  }
+  for await (const segment of segments(db, { from })) {
+    for (const event of segmentEvents(segment)) if (event.event_time >= from) yield event;
+  }
+}
+
 /** Every stored event in seq order (tests read the store itself with it). */
 export async function* allEvents(db: Executor): AsyncGenerator<AuditRow> {
   for await (const part of chain(db)) {

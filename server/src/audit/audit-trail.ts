@@ -14,6 +14,8 @@ import { storedCall, storedServiceEvent } from './stored-event.ts';
 import { GENESIS, verifyRows, type ChainProblem } from './hash-chain.ts';
 import { packBatch, type PackedBatch } from './packed-batch.ts';
 import { buildSegment, verifySegment } from './segment.ts';
+import { secretReads, type ReadQuery } from './secret-reads.ts';
+export type { ReadBucket, ReadQuery, SecretReads } from './secret-reads.ts';
 
 const FLUSH_MS = 1000;
 const ARN_ACCOUNT = /^arn:aws:[^:]+:[^:]*:(\d{12}):/;
@@ -216,6 +218,12 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     return db.eventsAfter(store.db, after, limit);
   }
 
+  /** Every event timed `from` or later, in seq order (what this server has queued is written first). */
+  async function* since(from: number): AsyncGenerator<db.AuditRow> {
+    await flush();
+    yield* db.eventsSince(store.db, from);
+  }
+
   /** The seq of the chain's last stored event (-1 for an empty trail): where a new reader of the feed starts. */
   async function position(): Promise<number> {
     await flush();
@@ -244,7 +252,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
     timer = undefined;
   }
 
-  return { sink, serviceEvent, flush, close, lookup, eventsAfter, position, verify, write, writePacked, pending: () => queue.length };
+  return { sink, serviceEvent, flush, close, lookup, eventsAfter, since, secretReads: (q: ReadQuery) => secretReads({ since }, q), position, verify, write, writePacked, pending: () => queue.length };
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

@@ -42,6 +42,8 @@ export function rotationAdminHandlers(rotation: Rotation): Record<string, Handle
     PutRotationDriftCheck: bind(admin.putRotationDriftCheck),
     CheckRotationDrift: bind(admin.checkRotationDrift),
     RollbackRotation: bind(admin.rollbackRotation),
+    PutRotationRetirement: bind(admin.putRotationRetirement),
+    GetSecretConsumers: bind(admin.getSecretConsumers),
   };
 }
 

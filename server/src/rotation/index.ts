@@ -4,6 +4,7 @@ import type { Authorizer, RequestScope } from '../access/authorizer.ts';
 import type { RootKey } from '../crypto/root-key.ts';
 import type { Store } from '../store/db.ts';
 import type { SecretService } from '../services/secretsmanager/secret-service.ts';
+import { createConsumers, type ConsumersDeps } from './consumers.ts';
 import { createDriftChecks, type DriftDeps } from './drift.ts';
 import { createRotationEngine, type EngineDeps, type EngineLogger, type EngineOptions } from './engine.ts';
 import { createFunctionRegistry } from './functions/registry.ts';
@@ -13,7 +14,7 @@ import type { FunctionScope } from './functions/types.ts';
 import * as db from './rotation-store.ts';
 import { createRotateSecret, rotationFields } from './rotate-secret.ts';
 import { createRotationAdmin } from './rotation-admin.ts';
-import { rotationStatusView } from './rotation-status.ts';
+import { retirementFields, rotationStatusView } from './rotation-status.ts';
 import { createRotationScheduler } from './scheduler.ts';
 import { secretValuesOf } from './scrub.ts';
 import { parseSecretArnScope } from './secret-arn.ts';
@@ -46,6 +47,8 @@ export interface RotationDeps {
   onProgress?: EngineDeps['onProgress'];
   /** each drift check's result (app.ts records it in the metrics and the audit trail) */
   onDriftCheck?: DriftDeps['onCheck'];
+  /** who read a secret, from the audit trail (consumers and consumer-aware retirement) */
+  reads: ConsumersDeps['reads'];
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { maxAttempts: 4, backoffMs: 30_000, claimMs: 15 * 60_000 };
@@ -89,11 +92,13 @@ export function createRotation(deps: RotationDeps) {
     functionCredentialChecks: functionCredentialChecks(secretsApi, deps.logger),
     timeoutMs: deps.functionTimeoutMs ?? 5 * 60_000,
   });
+  const consumers = createConsumers({ store, secretService, functions, reads: deps.reads, now });
   const rotate = createRotateSecret({
     secrets,
     now,
     functionExists: functions.exists,
     startRun: (secretId) => engineRef?.start(secretId),
+    hold: (secret, lambdaArn) => consumers.hold(secret, lambdaArn),
   });
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine };
   const secretValues = (arn: string) => secretValuesOfStages(secretService, arn);
@@ -126,7 +131,11 @@ export function createRotation(deps: RotationDeps) {
     randomUUID: deps.randomUUID,
     engine,
     startScheduled: rotate.startScheduled,
-    runDriftChecks: drift.runDue,
+    // the lease holder's upkeep: settings of purged secrets go, then the due drift checks run
+    runDriftChecks: async () => {
+      await consumers.deleteOrphans();
+      await drift.runDue();
+    },
     logger: deps.logger,
     leaseMs: 5 * 60_000,
   });
@@ -134,10 +143,12 @@ export function createRotation(deps: RotationDeps) {
   /** The rotation-status view of a secret ARN (internal: no authorization; the admin API's is in rotation-admin.ts). */
   async function status(arn: string) {
     const secret = await secrets.findByArn(arn);
-    return secret ? rotationStatusView(secret, await db.findRotation(store.db, secret.id), options.maxAttempts, await drift.find(secret.id)) : undefined;
+    if (!secret) return undefined;
+    const view = rotationStatusView(secret, await db.findRotation(store.db, secret.id), options.maxAttempts, await drift.find(secret.id));
+    return { ...view, ...(await retirementFields(consumers, secret, true)) };
   }
 
-  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, drift, maxAttempts: options.maxAttempts, secretValues });
+  const admin = createRotationAdmin({ store, authorizer: deps.authorizer, secrets, functions, drift, consumers, maxAttempts: options.maxAttempts, secretValues, now });
 
   return {
     status,

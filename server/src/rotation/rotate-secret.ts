@@ -11,7 +11,7 @@ import type {
 import { awsErrors } from '../errors/aws-errors.ts';
 import type { Tx } from '../store/db.ts';
 import type { RequestScope } from '../access/authorizer.ts';
-import type { LockedSecret, SecretRotation } from '../services/secretsmanager/secret-service.ts';
+import type { LockedSecret, RotationTarget, SecretRotation } from '../services/secretsmanager/secret-service.ts';
 import * as db from './rotation-store.ts';
 import { nextWindow, parseRotationRules, type RotationRules } from './schedule-expression.ts';
 
@@ -28,6 +28,11 @@ export interface RotateSecretDeps {
   functionExists(arn: string, tx: Tx): Promise<boolean>;
   /** the engine picks up the run now (in the background) */
   startRun(secretId: string): void;
+  /**
+   * Why a rotation of the secret must wait (consumers.ts: RetireAfterIdle and AWSPREVIOUS still read), with the
+   * time it may start; undefined when it need not. `lambdaArn`: the function RotateSecret names, if any.
+   */
+  hold(secret: RotationTarget, lambdaArn?: string): Promise<{ message: string; until: number } | undefined>;
 }
 
 export function createRotateSecret(deps: RotateSecretDeps) {
@@ -41,6 +46,11 @@ export function createRotateSecret(deps: RotateSecretDeps) {
     const rules = input.RotationRules as RotationRules | undefined;
     parseRotationRules(rules); // the rules are checked before anything is looked up
     const mode = input.RotateImmediately === false ? 'test' : 'rotate';
+    if (mode === 'rotate') {
+      // Checked before the transaction: it reads the audit trail, which writes its queue first.
+      const held = await deps.hold(await secrets.authorize(scope, input.SecretId!, 'RotateSecret'), input.RotationLambdaARN);
+      if (held) throw awsErrors.invalidRequest(held.message);
+    }
     const secret = await secrets.withRequestedSecret(scope, input.SecretId!, 'RotateSecret', async (secret, tx) => {
       const row = await db.findRotation(tx, secret.id);
       const lambdaArn = input.RotationLambdaARN || row?.lambda_arn;
@@ -125,6 +135,12 @@ export function createRotateSecret(deps: RotateSecretDeps) {
    * RotateSecret would. False (and the window moves on) when the secret is gone, deleted or mid-rotation.
    */
   async function startScheduled(secretId: string, token: string): Promise<boolean> {
+    const target = await secrets.findById(secretId);
+    const held = target && !target.deleted ? await deps.hold(target) : undefined;
+    if (held) {
+      await postpone(secretId, held);
+      return false;
+    }
     const started = await secrets.withSecret(secretId, async (secret, tx) => {
       const row = await db.findRotation(tx, secretId);
       if (!secret || !row || row.enabled !== 1 || row.run_token !== null) return false;
@@ -144,6 +160,25 @@ export function createRotateSecret(deps: RotateSecretDeps) {
     });
     if (started) deps.startRun(secretId);
     return started;
+  }
+
+  /**
+   * A held rotation: its window starts again when the hold can end (the length it had kept), so the scheduler
+   * tries it then rather than on every pass; the status says who holds it.
+   */
+  async function postpone(secretId: string, held: { message: string; until: number }): Promise<void> {
+    await secrets.withSecret(secretId, async (_secret, tx) => {
+      const row = await db.findRotation(tx, secretId);
+      if (!row || row.run_token !== null) return;
+      const length = row.window_start !== null && row.window_end !== null ? row.window_end - row.window_start : 0;
+      await db.patchRotation(tx, secretId, {
+        window_start: held.until,
+        window_end: Math.max(row.window_end ?? 0, held.until + Math.max(length, 60_000)),
+        last_status: 'held',
+        last_error: held.message,
+        last_error_at: now(),
+      });
+    });
   }
 
   return { rotateSecret, cancelRotateSecret, startScheduled };

@@ -2,19 +2,21 @@
 // GetFunction, DeleteFunction, InvokeFunction, shaped after Lambda's and authorized with Lambda's actions on
 // the function's ARN), GetRotationStatus, and Coffer's drift checks and rollback (authorized with
 // secretsmanager:RotateSecret on the secret; the rollback also with UpdateSecretVersionStage, as it moves
-// AWSCURRENT). Every call is audited by the pipeline like any other; the model marks SecretAccessKey and
+// AWSCURRENT), consumer-aware retirement (PutRotationRetirement) and the consumers of a secret's versions
+// (GetSecretConsumers: secretsmanager:DescribeSecret and cloudtrail:LookupEvents, as it reads the trail). Every call is audited by the pipeline like any other; the model marks SecretAccessKey and
 // SigningKey sensitive, so neither reaches the trail.
 import type { Authorizer, RequestScope } from '../access/authorizer.ts';
 import { adminErrors } from '../errors/admin-errors.ts';
 import type { Store } from '../store/db.ts';
 import type { RotationTarget, SecretRotation } from '../services/secretsmanager/secret-service.ts';
 import { MAX_DRIFT_INTERVAL_SECONDS, MIN_DRIFT_INTERVAL_SECONDS, parseDriftInterval, type DriftChecks } from './drift.ts';
+import { alternatesUsers, durationText, MAX_IDLE_SECONDS, MIN_IDLE_SECONDS, type Consumers } from './consumers.ts';
 import { RollbackRefused, UnsupportedCredential } from './functions/templates/credential-checks.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
 import { functionArn } from './functions/registry.ts';
 import type { Step } from './functions/types.ts';
 import * as db from './rotation-store.ts';
-import { rotationStatusView } from './rotation-status.ts';
+import { retirementFields, rotationStatusView } from './rotation-status.ts';
 import { describeError } from './scrub.ts';
 
 export interface RotationAdminDeps {
@@ -24,6 +26,8 @@ export interface RotationAdminDeps {
   secrets: SecretRotation;
   functions: FunctionRegistry;
   drift: DriftChecks;
+  consumers: Consumers;
+  now: () => number;
   maxAttempts: number;
   /** the secret's values (and their password members) a failed step's error must not show */
   secretValues: (secretArn: string) => Promise<string[]>;
@@ -114,12 +118,51 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
     }
   }
 
-  async function statusOf(secret: RotationTarget) {
-    return rotationStatusView(secret, await db.findRotation(store.db, secret.id), deps.maxAttempts, await deps.drift.find(secret.id));
+  /** Who read what comes from the audit trail: shown to a caller who may read it (cloudtrail:LookupEvents). */
+  async function mayReadTrail(scope: RequestScope): Promise<boolean> {
+    return (await authorizer.forRequest(scope)).allows({ action: 'cloudtrail:LookupEvents', resource: '*', resourceAccountId: scope.accountId });
+  }
+
+  async function statusOf(scope: RequestScope, secret: RotationTarget) {
+    const view = rotationStatusView(secret, await db.findRotation(store.db, secret.id), deps.maxAttempts, await deps.drift.find(secret.id));
+    return { ...view, ...(await retirementFields(deps.consumers, secret, await mayReadTrail(scope))) };
   }
 
   async function getRotationStatus(scope: RequestScope, input: { SecretId: string }) {
-    return statusOf(await secrets.authorize(scope, input.SecretId, 'DescribeSecret'));
+    return statusOf(scope, await secrets.authorize(scope, input.SecretId, 'DescribeSecret'));
+  }
+
+  /** RetireAfterIdle on (an alternating-users template's secret only) or off. */
+  async function putRotationRetirement(scope: RequestScope, input: { SecretId: string; RetireAfterIdle: string }) {
+    const secret = await secrets.authorize(scope, input.SecretId, 'RotateSecret');
+    const seconds = parseDriftInterval(input.RetireAfterIdle);
+    if (seconds !== undefined) {
+      if (seconds < MIN_IDLE_SECONDS || seconds > MAX_IDLE_SECONDS) {
+        throw adminErrors.invalidInput(`RetireAfterIdle must be between 1m and 30d (${MIN_IDLE_SECONDS} to ${MAX_IDLE_SECONDS} seconds), or off.`);
+      }
+      const row = await db.findRotation(store.db, secret.id);
+      const kind = row?.lambda_arn ? await functions.kindOf(row.lambda_arn) : undefined;
+      if (!alternatesUsers(kind)) {
+        throw adminErrors.invalidRequest(
+          row?.lambda_arn
+            ? `The rotation function ${row.lambda_arn} does not alternate users: RetireAfterIdle applies to the built-in MultiUser templates, whose rotation changes the password of the user AWSPREVIOUS names.`
+            : 'The secret has no rotation function: configure rotation (RotateSecret) with a built-in MultiUser template first.',
+        );
+      }
+    }
+    await deps.consumers.configure(secret, seconds);
+    return statusOf(scope, secret);
+  }
+
+  /** Who read the secret's labelled versions within the window (default 1d), from the audit trail. */
+  async function getSecretConsumers(scope: RequestScope, input: { SecretId: string; Window?: string }) {
+    const secret = await secrets.authorize(scope, input.SecretId, 'DescribeSecret');
+    (await authorizer.forRequest(scope)).require({ action: 'cloudtrail:LookupEvents', resource: '*', resourceAccountId: scope.accountId });
+    const seconds = parseDriftInterval(input.Window ?? '1d');
+    if (seconds === undefined || seconds > MAX_IDLE_SECONDS) throw adminErrors.invalidInput(`Window must be a time up to ${durationText(MAX_IDLE_SECONDS)} (30m, 6h, 7d, ...).`);
+    const since = deps.now() - seconds * 1000;
+    const { versions, eventsExamined } = await deps.consumers.list(secret, since);
+    return { ARN: secret.arn, Name: secret.name, Since: new Date(since), Versions: versions, EventsExamined: eventsExamined };
   }
 
   /**
@@ -150,14 +193,14 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
       await credentialChecksOf(secret);
     }
     await deps.drift.configure(secret, seconds, input.RotateOnDrift === true);
-    return statusOf(secret);
+    return statusOf(scope, secret);
   }
 
   async function checkRotationDrift(scope: RequestScope, input: { SecretId: string }) {
     const secret = await secrets.authorize(scope, input.SecretId, 'RotateSecret');
     if (!(await deps.drift.find(secret.id))) throw adminErrors.invalidRequest('The secret has no drift check: turn it on with PutRotationDriftCheck first.');
     if (!(await deps.drift.check(secret.id))) throw adminErrors.invalidRequest('A rotation is under way: AWSCURRENT is checked once it ends.');
-    return statusOf(secret);
+    return statusOf(scope, secret);
   }
 
   /** AWSCURRENT back to AWSPREVIOUS, the database made to match first (credential-checks.ts). */
@@ -177,7 +220,7 @@ export function createRotationAdmin(deps: RotationAdminDeps) {
     }
   }
 
-  return { createFunction, listFunctions, getFunction, deleteFunction, invokeFunction, getRotationStatus, putRotationDriftCheck, checkRotationDrift, rollbackRotation };
+  return { createFunction, listFunctions, getFunction, deleteFunction, invokeFunction, getRotationStatus, putRotationDriftCheck, checkRotationDrift, rollbackRotation, putRotationRetirement, getSecretConsumers };
 }
 
 export type RotationAdmin = ReturnType<typeof createRotationAdmin>;

@@ -1,13 +1,14 @@
 // The rotation-status view (CofferAdmin.GetRotationStatus, `coffer rotation-status`): a secret's rotation
 // configuration, the run in progress (its token, the steps done and the next one, attempts, the next attempt)
 // and the last outcome with its error, and the drift check's setting and last result. Errors were scrubbed of
-// passwords before they were stored (scrub.ts).
+// passwords before they were stored (scrub.ts). With RetireAfterIdle: the idle time and who still reads AWSPREVIOUS.
 import { STEPS, type Step } from './functions/types.ts';
+import type { Consumer, Consumers } from './consumers.ts';
 import type { DriftRow } from './drift-store.ts';
 import type { RotationRow } from './rotation-store.ts';
 import { rotationFields } from './rotate-secret.ts';
 
-export type RotationStatus = 'running' | 'retrying' | 'failed' | 'succeeded' | 'cancelled';
+export type RotationStatus = 'running' | 'retrying' | 'failed' | 'succeeded' | 'cancelled' | 'held';
 
 export interface RotationStatusView {
   ARN: string;
@@ -33,6 +34,19 @@ export interface RotationStatusView {
   DriftMessage?: string;
   LastDriftCheckDate?: Date;
   NextDriftCheckDate?: Date;
+  RetireAfterIdleSeconds?: number;
+  PreviousVersionConsumers?: Consumer[];
+}
+
+/**
+ * Consumer-aware retirement's fields (none when it is off): the idle time and, for a caller who may read the
+ * audit trail (`withConsumers`), who read AWSPREVIOUS within it (as of up to 10 s ago).
+ */
+export async function retirementFields(consumers: Consumers, secret: { id: string; arn: string; name: string; accountId: string }, withConsumers: boolean): Promise<Partial<RotationStatusView>> {
+  const setting = await consumers.setting(secret.id);
+  if (!setting) return {};
+  const readers = withConsumers ? (await consumers.previousReadersForStatus(secret, setting.idle_seconds)).consumers : undefined;
+  return { RetireAfterIdleSeconds: setting.idle_seconds, ...(readers ? { PreviousVersionConsumers: readers } : {}) };
 }
 
 /** The drift check's fields of the view (none when checks are off). */

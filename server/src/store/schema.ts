@@ -223,6 +223,14 @@ export interface SecretRotationTable {
   last_error_at: number | null;
 }
 
+/** Consumer-aware retirement: how long AWSPREVIOUS must go unread before its user's password changes (migration 016). */
+export interface RotationRetirementTable {
+  secret_id: string;
+  account_id: string;
+  region: string;
+  idle_seconds: number;
+}
+
 /** Coffer's drift checks of a secret's AWSCURRENT (migration 014). */
 export interface RotationDriftCheckTable {
   secret_id: string;
@@ -310,5 +318,6 @@ export interface Database {
   secret_rotations: SecretRotationTable;
   rotation_functions: RotationFunctionTable;
   rotation_drift_checks: RotationDriftCheckTable;
+  rotation_retirements: RotationRetirementTable;
   leases: LeaseTable;
 }

@@ -6,6 +6,7 @@ import { MARIADB, mariadbSkipReason } from '../support/mariadb.ts';
 import { postgresSkipReason } from '../support/postgres.ts';
 import { strongPassword, templateScenarios, uniqueName, type DbTarget } from './template-scenarios.ts';
 import { driftRollbackScenarios } from './drift-rollback-scenarios.ts';
+import { consumersScenarios } from './consumers-scenarios.ts';
 
 const skip = await mariadbSkipReason();
 const database = uniqueName('coffer_tpl');
@@ -75,3 +76,5 @@ const pgSkip = skip ?? (await postgresSkipReason());
 templateScenarios({ label: 'MariaDB-on-PostgreSQL-storage', skip: pgSkip, storage: 'postgres', template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });
 driftRollbackScenarios({ label: 'MariaDB', skip, template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });
 driftRollbackScenarios({ label: 'MariaDB-on-PostgreSQL-storage', skip: pgSkip, storage: 'postgres', template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });
+consumersScenarios({ label: 'MariaDB', skip, template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });
+consumersScenarios({ label: 'MariaDB-on-PostgreSQL-storage', skip: pgSkip, storage: 'postgres', template: (s) => `SecretsManagerRDSMariaDBRotation${s}User`, target: () => target('mariadb') });

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { scramClusterSkipReason, startScramCluster, type ScramCluster } from '../support/scram-postgres.ts';
 import { templateScenarios, type DbTarget } from './template-scenarios.ts';
 import { driftRollbackScenarios } from './drift-rollback-scenarios.ts';
+import { consumersScenarios } from './consumers-scenarios.ts';
 
 const skip = scramClusterSkipReason();
 let cluster: ScramCluster;
@@ -61,3 +62,4 @@ test('the throwaway cluster checks passwords (a wrong one is refused)', { skip }
 
 templateScenarios({ label: 'PostgreSQL', skip, template: (s) => `SecretsManagerRDSPostgreSQLRotation${s}User`, target: () => target });
 driftRollbackScenarios({ label: 'PostgreSQL', skip, template: (s) => `SecretsManagerRDSPostgreSQLRotation${s}User`, target: () => target });
+consumersScenarios({ label: 'PostgreSQL', skip, template: (s) => `SecretsManagerRDSPostgreSQLRotation${s}User`, target: () => target });

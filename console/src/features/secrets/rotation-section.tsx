@@ -4,6 +4,7 @@ import type { Clients } from '../../api/clients.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatDate } from '../../components/format.ts';
+import { ConsumersPanel } from './consumers-panel.tsx';
 import { DriftPanel } from './drift-panel.tsx';
 import { previewDates, scheduleProblem, type Schedule } from './schedule.ts';
 
@@ -45,6 +46,7 @@ export function RotationSection({ clients, secret, onSaved }: { clients: Clients
         <dt>Next rotation</dt><dd>{formatDate(secret.NextRotationDate)}</dd>
       </dl>
       <DriftPanel clients={clients} secretArn={secret.ARN!} hasFunction={Boolean(secret.RotationLambdaARN)} onChanged={onSaved} />
+      <ConsumersPanel clients={clients} secretArn={secret.ARN!} refresh={secret.LastRotatedDate?.getTime()} />
       {editing && <RotationDialog clients={clients} secret={secret} onClose={() => setEditing(false)} onDone={() => { setEditing(false); onSaved(); }} />}
     </section>
   );
