@@ -1,5 +1,5 @@
 // The server's log: pino, one JSON object a line on stdout, or pino-pretty's lines for a person at a terminal.
-// JSON lines go through pino's asynchronous destination (sonic-boom), written in batches (see BATCH_BYTES).
+// JSON lines go through pino's asynchronous destination (sonic-boom), flushed when the process exits.
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 
@@ -16,13 +16,6 @@ export interface LogOptions {
  * arrives whole however many workers log at once.
  */
 const MAX_WRITE_BYTES = 4096;
-
-/**
- * JSON lines are written in batches of this many bytes or more, and whatever is buffered at least every
- * FLUSH_MS (and when the process exits): a write per line costs a worker about as much as the line itself.
- */
-const BATCH_BYTES = MAX_WRITE_BYTES / 2;
-const FLUSH_MS = 100;
 
 /** The request line's fields: on a terminal they make one line of text rather than a block of fields. */
 const REQUEST_FIELDS = ['requestId', 'service', 'operation', 'principal', 'sourceIp', 'status', 'errorType', 'latencyMs'];
@@ -47,7 +40,7 @@ export function createLog(options: LogOptions, destination?: DestinationStream):
     destination ??
     (options.format === 'pretty'
       ? pinoPretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: ['pid', 'hostname', ...REQUEST_FIELDS, ...STARTUP_FIELDS].join(','), messageFormat: prettyMessage })
-      : pino.destination({ dest: 1, sync: false, maxWrite: MAX_WRITE_BYTES, minLength: BATCH_BYTES, periodicFlush: FLUSH_MS }));
+      : pino.destination({ dest: 1, sync: false, maxWrite: MAX_WRITE_BYTES }));
   // pid tells worker processes apart; the hostname is the log collector's to add.
   return pino({ level: options.level, base: { pid: process.pid } }, stream);
 }
