@@ -108,19 +108,20 @@ export function requirePolicyName(name: string | undefined): void {
   throw kmsErrors.notFound(`No such policy exists: ${name}. The only key policy name is ${KEY_POLICY_NAME}.`);
 }
 
-/** Compiled key policies, one per policy text (the default texts differ only by account and region). */
+/**
+ * Compiled key policies, one per key, kept while its policy column stays the same: a lookup by ARN, with no
+ * policy text built or hashed per request (the default texts are built only to compile them).
+ */
 export function createKeyPolicyCache() {
-  const compiled = new Map<string, CompiledPolicy>();
+  const compiled = new Map<string, { policy: string | null; compiled: CompiledPolicy }>();
   return function policyOf(row: KeyPolicyRow): CompiledPolicy {
-    const text = keyPolicyText(row);
-    let policy = compiled.get(text);
-    if (policy) return policy;
-    const result = parsePolicy(text, { kind: 'resource', name: KEY_POLICY_NAME });
+    const hit = compiled.get(row.arn);
+    if (hit && hit.policy === row.policy) return hit.compiled;
+    const result = parsePolicy(keyPolicyText(row), { kind: 'resource', name: KEY_POLICY_NAME });
     // Policies are validated when they are written; one that no longer compiles fails closed, loudly.
     if (!result.ok) throw new Error(`the key policy of ${row.arn} does not compile`);
-    policy = result.policy;
     if (compiled.size >= 10_000) compiled.clear();
-    compiled.set(text, policy);
-    return policy;
+    compiled.set(row.arn, { policy: row.policy, compiled: result.policy });
+    return result.policy;
   };
 }
