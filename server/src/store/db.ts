@@ -1,6 +1,7 @@
 // Opens the store: Kysely over better-sqlite3 (embedded default, also in-memory for --dev) or over pg.
 // Dialect differences live here and in the column types handed to migrations, nowhere else.
 import { closeSync, openSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import {
@@ -17,10 +18,12 @@ import {
   type Driver,
   type LogEvent,
   type Migration,
+  type QueryResult,
   type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
 import type { Database } from './schema.ts';
+import { groupSync, walFlush } from './group-sync.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as kms from './migrations/002-kms.ts';
 import * as access from './migrations/003-access.ts';
@@ -82,6 +85,15 @@ export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres
 export interface StoreOptions {
   /** called after every query Kysely runs, failed ones included: the query's kind (SelectQueryNode...) and time */
   onQuery?: (kind: string, ms: number) => void;
+  /** called after every fsync that made SQLite commits durable (group-sync.ts): how long it took */
+  onSync?: (ms: number) => void;
+  /**
+   * SQLite: false leaves copying the write-ahead log into the database file (checkpoints, with their fsyncs) to
+   * another process on the same file: the primary under --workers, so a worker's commit never does it on the
+   * event loop that serves reads. The primary's audit writes commit every second under load, and each
+   * checkpoints once the log passes SQLite's 1,000 pages.
+   */
+  checkpoint?: boolean;
 }
 
 /** Each dialect's column types and DDL for migrations (tests that build an old schema use them too). */
@@ -137,7 +149,7 @@ export const MIGRATION_NAMES: readonly string[] = migrations.map(([name]) => nam
 
 export async function openStore(location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
   const dialect: Dialect = location.kind;
-  const { onQuery } = options;
+  const { onQuery, onSync, checkpoint: checkpoints = true } = options;
   // Kysely times each query only when it has a log function.
   const log = onQuery && ((event: LogEvent) => onQuery(event.query.query.kind, event.queryDurationMillis));
   let db: Db;
@@ -145,16 +157,20 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
   if (location.kind === 'sqlite') {
     // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
     if (location.path !== ':memory:') closeSync(openSync(location.path, 'a', 0o600));
-    sqlite = new Sqlite(location.path);
-    // WAL keeps readers off the writer's back; synchronous=FULL makes every commit durable even
-    // against power loss, not only against kill -9.
+    // No busy timeout: SQLite's would sleep on the event loop while another process holds the write lock;
+    // the driver waits for it between turns instead (WaitingSqliteConnection).
+    sqlite = new Sqlite(location.path, { timeout: 0 });
+    // WAL keeps readers off the writer's back. A commit does not wait for the disk (NORMAL); the driver
+    // acknowledges it only after a shared fsync of the log (group-sync.ts), so it is durable even against
+    // power loss, not only against kill -9.
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    if (!checkpoints) sqlite.pragma('wal_autocheckpoint = 0');
     sqlite.pragma('foreign_keys = ON');
     // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
     sqlite.pragma('secure_delete = ON');
-    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }), log });
+    const sync = location.path === ':memory:' ? async () => {} : groupSync(timed(walFlush(location.path), onSync));
+    db = new Kysely<Database>({ dialect: new DurableSqliteDialect(sqlite, sync), log });
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -172,15 +188,24 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
     if (dialect === 'postgres') await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share row exclusive mode`.execute(tx);
   };
   // With secure_delete on, a truncating checkpoint also empties SQLite's write-ahead log.
-  const checkpoint = sqlite && (() => sqlite.pragma('wal_checkpoint(TRUNCATE)'));
+  const checkpoint = sqlite && (() => truncateLog(sqlite));
   return {
     db,
     dialect,
     forUpdate: dialect === 'postgres',
     changeToken: sqlite ? sqliteToken(sqlite, queryToken) : queryToken,
-    scrub: async () => void checkpoint?.(),
+    scrub: async () => checkpoint?.(),
     lockTables,
     close: () => db.destroy(),
+  };
+}
+
+function timed(flush: () => Promise<void>, onSync: StoreOptions['onSync']): () => Promise<void> {
+  if (!onSync) return flush;
+  return async () => {
+    const started = performance.now();
+    await flush();
+    onSync(performance.now() - started);
   };
 }
 
@@ -191,27 +216,112 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
  */
 function sqliteToken(sqlite: Sqlite.Database, queryToken: () => Promise<string>): () => Promise<string> {
   const generation = sqlite.prepare('select value from change_generation where id = 1').pluck();
-  return async () => (sqlite.inTransaction ? queryToken() : String(generation.get()));
+  return async () => {
+    if (sqlite.inTransaction) return queryToken();
+    try {
+      return String(generation.get());
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      return queryToken(); // waits for the lock between turns
+    }
+  };
 }
+
+/** A truncating checkpoint, waiting between turns while other connections' readers or writer hold it up. */
+async function truncateLog(sqlite: Sqlite.Database): Promise<void> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    let busy: boolean;
+    try {
+      busy = (sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0].busy !== 0;
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      busy = true;
+    }
+    if (!busy || Date.now() >= deadline) return;
+    await delay(1);
+  }
+}
+
+/** How long a statement waits for another process's write lock before it fails with SQLITE_BUSY. */
+const LOCK_WAIT_MS = 5000;
 
 /**
  * Kysely's better-sqlite3 dialect with transactions that begin IMMEDIATE: they take the write lock up front,
- * so writers in several processes wait for each other (busy_timeout) instead of failing with SQLITE_BUSY
- * when a read lock cannot be upgraded.
+ * so writers in several processes wait for each other (WaitingSqliteConnection) instead of failing when a
+ * read lock cannot be upgraded. Whatever wrote to the database (a transaction or a single statement)
+ * returns only once `sync` has made it durable, after the connection is free for the next caller.
  */
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig) {
-    super(config);
+class DurableSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    private readonly sync: () => Promise<void>,
+  ) {
+    super({ database: sqlite });
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.config);
+    return new DurableSqliteDriver(this.sqlite, this.sync);
   }
 }
 
-class ImmediateSqliteDriver extends SqliteDriver {
+class DurableSqliteDriver extends SqliteDriver {
+  /** rows this connection has changed since it opened: it moves when something was written */
+  readonly #totalChanges: Sqlite.Statement;
+  #changesSeen = 0;
+  #connection: WaitingSqliteConnection | undefined;
+
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    private readonly sync: () => Promise<void>,
+  ) {
+    super({ database: sqlite });
+    this.#totalChanges = sqlite.prepare('select total_changes()').pluck();
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    return (this.#connection ??= new WaitingSqliteConnection(connection, this.sqlite));
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  override async releaseConnection(): Promise<void> {
+    const changes = this.#totalChanges.get() as number;
+    const wrote = changes !== this.#changesSeen;
+    this.#changesSeen = changes;
+    await super.releaseConnection();
+    if (wrote) await this.sync();
+  }
+}
+
+/**
+ * A statement that finds the database locked by another process's writer (SQLITE_BUSY) is tried again a
+ * millisecond later, so the event loop serves other requests meanwhile. Only outside a transaction: inside
+ * one, BEGIN IMMEDIATE already holds the write lock.
+ */
+class WaitingSqliteConnection implements DatabaseConnection {
+  constructor(
+    private readonly connection: DatabaseConnection,
+    private readonly sqlite: Sqlite.Database,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        return await this.connection.executeQuery<R>(query);
+      } catch (err) {
+        if (!isBusy(err) || this.sqlite.inTransaction || Date.now() >= deadline) throw err;
+        await delay(1);
+      }
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.connection.streamQuery<R>(query, chunkSize);
   }
 }
 
@@ -229,9 +339,9 @@ async function migrate(db: Db, dialect: Dialect): Promise<void> {
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-/** SQLite's write lock stayed taken past the busy timeout ("database is locked"). */
+/** SQLite's database was locked by another connection (SQLITE_BUSY and its extended codes). */
 export function isBusy(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
+  return (err as { code?: string } | null)?.code?.startsWith('SQLITE_BUSY') === true;
 }
 
 /** True when a write failed on a primary-key or unique constraint (both dialects). */
