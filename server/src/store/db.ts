@@ -6,24 +6,22 @@ import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import {
   sql,
-  CompiledQuery,
   Kysely,
   Migrator,
   PostgresDialect,
   SqliteDialect,
-  SqliteDriver,
   type ColumnDataType,
   type ColumnDefinitionBuilder,
-  type DatabaseConnection,
   type Driver,
   type LogEvent,
   type Migration,
-  type QueryResult,
-  type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
 import type { Database } from './schema.ts';
 import { groupSync, walFlush } from './group-sync.ts';
+import { LOCK_WAIT_MS, SqliteDriver, isBusy, whenUnlocked, type SqliteConnections } from './sqlite-driver.ts';
+
+export { isBusy };
 import * as initial from './migrations/001-initial.ts';
 import * as kms from './migrations/002-kms.ts';
 import * as access from './migrations/003-access.ts';
@@ -62,8 +60,8 @@ export interface Store {
   /**
    * A value that moves with every committed write to a table a cache may hold, by any process or server
    * (triggers move it in the writing transaction: migrations/006-change-generation.ts). It never shows a write
-   * that is not committed: on SQLite a read while this process has a transaction open waits for it, as every
-   * query does (so a transaction must not read it: it would wait for itself).
+   * that is not committed (SQLite reads it on its read connection; in memory, where there is one connection, a
+   * read while a transaction is open waits for it, so a transaction must not read it: it would wait for itself).
    */
   changeToken(): Promise<string>;
   /**
@@ -153,24 +151,10 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
   // Kysely times each query only when it has a log function.
   const log = onQuery && ((event: LogEvent) => onQuery(event.query.query.kind, event.queryDurationMillis));
   let db: Db;
-  let sqlite: Sqlite.Database | undefined;
+  let sqlite: SqliteConnections | undefined;
   if (location.kind === 'sqlite') {
-    // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
-    if (location.path !== ':memory:') closeSync(openSync(location.path, 'a', 0o600));
-    // No busy timeout: SQLite's would sleep on the event loop while another process holds the write lock;
-    // the driver waits for it between turns instead (WaitingSqliteConnection).
-    sqlite = new Sqlite(location.path, { timeout: 0 });
-    // WAL keeps readers off the writer's back. A commit does not wait for the disk (NORMAL); the driver
-    // acknowledges it only after a shared fsync of the log (group-sync.ts), so it is durable even against
-    // power loss, not only against kill -9.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    if (!checkpoints) sqlite.pragma('wal_autocheckpoint = 0');
-    sqlite.pragma('foreign_keys = ON');
-    // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
-    sqlite.pragma('secure_delete = ON');
-    const sync = location.path === ':memory:' ? async () => {} : groupSync(timed(walFlush(location.path), onSync));
-    db = new Kysely<Database>({ dialect: new DurableSqliteDialect(sqlite, sync), log });
+    sqlite = openSqlite(location.path, { checkpoints, onSync });
+    db = new Kysely<Database>({ dialect: new TwoConnectionSqliteDialect(sqlite), log });
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -188,7 +172,7 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
     if (dialect === 'postgres') await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share row exclusive mode`.execute(tx);
   };
   // With secure_delete on, a truncating checkpoint also empties SQLite's write-ahead log.
-  const checkpoint = sqlite && (() => truncateLog(sqlite));
+  const checkpoint = sqlite && (() => truncateLog(sqlite.reader));
   return {
     db,
     dialect,
@@ -198,6 +182,40 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
     lockTables,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * SQLite's two connections to one file (one for an in-memory database: a second would open another). Neither
+ * has a busy timeout: SQLite's would sleep on the event loop while another process holds the write lock; the
+ * driver waits for it between turns instead (sqlite-driver.ts).
+ */
+function openSqlite(path: string, options: { checkpoints: boolean; onSync: StoreOptions['onSync'] }): SqliteConnections {
+  // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
+  if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
+  const writer = new Sqlite(path, { timeout: 0 });
+  // WAL keeps readers off the writer's back. A commit does not wait for the disk (NORMAL); the driver
+  // acknowledges it only after a shared fsync of the log (group-sync.ts), so it is durable even against
+  // power loss, not only against kill -9.
+  writer.pragma('journal_mode = WAL');
+  writer.pragma('synchronous = NORMAL');
+  if (!options.checkpoints) writer.pragma('wal_autocheckpoint = 0');
+  writer.pragma('foreign_keys = ON');
+  // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
+  writer.pragma('secure_delete = ON');
+  if (path === ':memory:') return { reader: writer, writer, sync: async () => {} };
+  const reader = new Sqlite(path, { timeout: 0 });
+  return { reader, writer, sync: groupSync(timed(walFlush(path), options.onSync)) };
+}
+
+/** Kysely's SQLite dialect (its SQL and introspection) on Coffer's driver. */
+class TwoConnectionSqliteDialect extends SqliteDialect {
+  constructor(private readonly connections: SqliteConnections) {
+    super({ database: connections.writer });
+  }
+
+  override createDriver(): Driver {
+    return new SqliteDriver(this.connections);
+  }
 }
 
 function timed(flush: () => Promise<void>, onSync: StoreOptions['onSync']): () => Promise<void> {
@@ -211,117 +229,21 @@ function timed(flush: () => Promise<void>, onSync: StoreOptions['onSync']): () =
 
 /**
  * SQLite's change token. Every request reads it, so through a statement prepared once (Kysely prepares each
- * query again, which costs more than this read), except while this process's connection has a transaction
- * open: a direct read would see its uncommitted writes, so then the read waits its turn through Kysely.
+ * query again, which costs more than this read), on the read connection: it shows only committed writes. An
+ * in-memory database has one connection, whose open transaction a direct read would see into: there the read
+ * waits its turn through Kysely.
  */
-function sqliteToken(sqlite: Sqlite.Database, queryToken: () => Promise<string>): () => Promise<string> {
-  const generation = sqlite.prepare('select value from change_generation where id = 1').pluck();
-  return async () => {
-    if (sqlite.inTransaction) return queryToken();
-    try {
-      return String(generation.get());
-    } catch (err) {
-      if (!isBusy(err)) throw err;
-      return queryToken(); // waits for the lock between turns
-    }
-  };
+function sqliteToken({ reader, writer }: SqliteConnections, queryToken: () => Promise<string>): () => Promise<string> {
+  const generation = reader.prepare('select value from change_generation where id = 1').pluck();
+  return async () => (reader === writer && writer.inTransaction ? queryToken() : String(await whenUnlocked(() => generation.get())));
 }
 
 /** A truncating checkpoint, waiting between turns while other connections' readers or writer hold it up. */
 async function truncateLog(sqlite: Sqlite.Database): Promise<void> {
   const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    let busy: boolean;
-    try {
-      busy = (sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0].busy !== 0;
-    } catch (err) {
-      if (!isBusy(err)) throw err;
-      busy = true;
-    }
-    if (!busy || Date.now() >= deadline) return;
+  while ((await whenUnlocked(() => sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>))[0].busy !== 0) {
+    if (Date.now() >= deadline) return;
     await delay(1);
-  }
-}
-
-/** How long a statement waits for another process's write lock before it fails with SQLITE_BUSY. */
-const LOCK_WAIT_MS = 5000;
-
-/**
- * Kysely's better-sqlite3 dialect with transactions that begin IMMEDIATE: they take the write lock up front,
- * so writers in several processes wait for each other (WaitingSqliteConnection) instead of failing when a
- * read lock cannot be upgraded. Whatever wrote to the database (a transaction or a single statement)
- * returns only once `sync` has made it durable, after the connection is free for the next caller.
- */
-class DurableSqliteDialect extends SqliteDialect {
-  constructor(
-    private readonly sqlite: Sqlite.Database,
-    private readonly sync: () => Promise<void>,
-  ) {
-    super({ database: sqlite });
-  }
-
-  override createDriver(): Driver {
-    return new DurableSqliteDriver(this.sqlite, this.sync);
-  }
-}
-
-class DurableSqliteDriver extends SqliteDriver {
-  /** rows this connection has changed since it opened: it moves when something was written */
-  readonly #totalChanges: Sqlite.Statement;
-  #changesSeen = 0;
-  #connection: WaitingSqliteConnection | undefined;
-
-  constructor(
-    private readonly sqlite: Sqlite.Database,
-    private readonly sync: () => Promise<void>,
-  ) {
-    super({ database: sqlite });
-    this.#totalChanges = sqlite.prepare('select total_changes()').pluck();
-  }
-
-  override async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await super.acquireConnection();
-    return (this.#connection ??= new WaitingSqliteConnection(connection, this.sqlite));
-  }
-
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-
-  override async releaseConnection(): Promise<void> {
-    const changes = this.#totalChanges.get() as number;
-    const wrote = changes !== this.#changesSeen;
-    this.#changesSeen = changes;
-    await super.releaseConnection();
-    if (wrote) await this.sync();
-  }
-}
-
-/**
- * A statement that finds the database locked by another process's writer (SQLITE_BUSY) is tried again a
- * millisecond later, so the event loop serves other requests meanwhile. Only outside a transaction: inside
- * one, BEGIN IMMEDIATE already holds the write lock.
- */
-class WaitingSqliteConnection implements DatabaseConnection {
-  constructor(
-    private readonly connection: DatabaseConnection,
-    private readonly sqlite: Sqlite.Database,
-  ) {}
-
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        return await this.connection.executeQuery<R>(query);
-      } catch (err) {
-        if (!isBusy(err) || this.sqlite.inTransaction || Date.now() >= deadline) throw err;
-        await delay(1);
-      }
-    }
-  }
-
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.connection.streamQuery<R>(query, chunkSize);
   }
 }
 
@@ -337,11 +259,6 @@ async function migrate(db: Db, dialect: Dialect): Promise<void> {
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
-}
-
-/** SQLite's database was locked by another connection (SQLITE_BUSY and its extended codes). */
-export function isBusy(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code?.startsWith('SQLITE_BUSY') === true;
 }
 
 /** True when a write failed on a primary-key or unique constraint (both dialects). */

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { groupSync, walFlush } from './group-sync.ts';
-import { openStore } from './db.ts';
 
 /** A flush the test finishes by hand, recording when each one started and ended. */
 function manualFlush() {
@@ -59,40 +57,6 @@ test('a failed flush fails its callers, and the next callers get a new flush', a
   await assert.rejects(sync(), /EIO/);
   await sync();
   assert.equal(calls, 2);
-});
-
-test('SQLite store: concurrent writes are acknowledged after shared fsyncs; reads never sync', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coffer-group-commit-'));
-  let syncs = 0;
-  const store = await openStore({ kind: 'sqlite', path: join(dir, 'coffer.db') }, { onSync: () => syncs++ });
-  try {
-    await sql`create table probe (n integer)`.execute(store.db);
-    syncs = 0;
-    const acknowledged: number[] = [];
-    const syncsAtAck: number[] = [];
-    await Promise.all(
-      Array.from({ length: 20 }, (_, n) =>
-        store.db.transaction().execute(async (tx) => {
-          await sql`insert into probe (n) values (${n})`.execute(tx);
-        }).then(() => {
-          acknowledged.push(n);
-          syncsAtAck.push(syncs);
-        }),
-      ),
-    );
-    assert.equal(acknowledged.length, 20);
-    assert.ok(syncsAtAck.every((s) => s >= 1), 'no write is acknowledged before an fsync has finished');
-    assert.ok(syncs >= 1 && syncs < 20, `20 concurrent commits shared fsyncs (${syncs})`);
-    const before = syncs;
-    const rows = await sql<{ c: number }>`select count(*) as c from probe`.execute(store.db);
-    assert.equal(rows.rows[0].c, 20);
-    assert.equal(syncs, before, 'a read does not wait for the disk');
-    await sql`insert into probe (n) values (99)`.execute(store.db);
-    assert.equal(syncs, before + 1, 'a single-statement write is made durable too');
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
 
 test('walFlush syncs an existing log and treats a missing one as already durable', async () => {
