@@ -141,7 +141,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics(metricsRegistry.registry);
 
   if (!config.dev) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(storeLocation(config), { onQuery: metrics.storeQuery });
+  const store = await openStore(storeLocation(config), {
+    onQuery: metrics.storeQuery,
+    onSync: metrics.storeSync,
+    // under --workers the primary checkpoints SQLite's log (its audit writes), off the loops that serve requests
+    checkpoint: !options.auditToPrimary,
+  });
   try {
     // The keyring: COFFER_ROOT_KEY's keys and the key file's (created on first start when no key is given);
     // the file is read again whenever an item names a root key not held (a rotation by another server).

@@ -88,6 +88,17 @@ export function createMetrics(registry: Registry) {
     queryLatency.observe({ statement: statementOf(kind) }, ms / 1000);
   }
 
+  // SQLite's group commit: one fsync of the write-ahead log acknowledges every write committed before it began.
+  const logSync = new Histogram({
+    name: 'coffer_store_log_sync_duration_seconds',
+    help: "Time of each fsync of SQLite's write-ahead log that made a group of commits durable.",
+    buckets: QUERY_BUCKETS,
+    registers: [registry],
+  });
+  function storeSync(ms: number): void {
+    logSync.observe(ms / 1000);
+  }
+
   // The read cache: lookups counted in plain numbers by the cache, turned into counters when scraped.
   const seen = { rowHits: 0, rowMisses: 0, dataKeyHits: 0, dataKeyMisses: 0 };
   new Counter({
@@ -212,6 +223,7 @@ export function createMetrics(registry: Registry) {
     registry,
     request,
     storeQuery,
+    storeSync,
     auditWrite,
     rotationProgress,
     driftCheck,

@@ -1,26 +1,27 @@
 // Opens the store: Kysely over better-sqlite3 (embedded default, also in-memory for --dev) or over pg.
 // Dialect differences live here and in the column types handed to migrations, nowhere else.
 import { closeSync, openSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import {
   sql,
-  CompiledQuery,
   Kysely,
   Migrator,
   PostgresDialect,
   SqliteDialect,
-  SqliteDriver,
   type ColumnDataType,
   type ColumnDefinitionBuilder,
-  type DatabaseConnection,
   type Driver,
   type LogEvent,
   type Migration,
-  type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
 import type { Database } from './schema.ts';
+import { groupSync, walFlush } from './group-sync.ts';
+import { LOCK_WAIT_MS, SqliteDriver, isBusy, whenUnlocked, type SqliteConnections } from './sqlite-driver.ts';
+
+export { isBusy };
 import * as initial from './migrations/001-initial.ts';
 import * as kms from './migrations/002-kms.ts';
 import * as access from './migrations/003-access.ts';
@@ -60,8 +61,8 @@ export interface Store {
   /**
    * A value that moves with every committed write to a table a cache may hold, by any process or server
    * (triggers move it in the writing transaction: migrations/006-change-generation.ts). It never shows a write
-   * that is not committed: on SQLite a read while this process has a transaction open waits for it, as every
-   * query does (so a transaction must not read it: it would wait for itself).
+   * that is not committed (SQLite reads it on its read connection; in memory, where there is one connection, a
+   * read while a transaction is open waits for it, so a transaction must not read it: it would wait for itself).
    */
   changeToken(): Promise<string>;
   /**
@@ -83,6 +84,15 @@ export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres
 export interface StoreOptions {
   /** called after every query Kysely runs, failed ones included: the query's kind (SelectQueryNode...) and time */
   onQuery?: (kind: string, ms: number) => void;
+  /** called after every fsync that made SQLite commits durable (group-sync.ts): how long it took */
+  onSync?: (ms: number) => void;
+  /**
+   * SQLite: false leaves copying the write-ahead log into the database file (checkpoints, with their fsyncs) to
+   * another process on the same file: the primary under --workers, so a worker's commit never does it on the
+   * event loop that serves reads. The primary's audit writes commit every second under load, and each
+   * checkpoints once the log passes SQLite's 1,000 pages.
+   */
+  checkpoint?: boolean;
 }
 
 /** Each dialect's column types and DDL for migrations (tests that build an old schema use them too). */
@@ -139,24 +149,14 @@ export const MIGRATION_NAMES: readonly string[] = migrations.map(([name]) => nam
 
 export async function openStore(location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
   const dialect: Dialect = location.kind;
-  const { onQuery } = options;
+  const { onQuery, onSync, checkpoint: checkpoints = true } = options;
   // Kysely times each query only when it has a log function.
   const log = onQuery && ((event: LogEvent) => onQuery(event.query.query.kind, event.queryDurationMillis));
   let db: Db;
-  let sqlite: Sqlite.Database | undefined;
+  let sqlite: SqliteConnections | undefined;
   if (location.kind === 'sqlite') {
-    // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
-    if (location.path !== ':memory:') closeSync(openSync(location.path, 'a', 0o600));
-    sqlite = new Sqlite(location.path);
-    // WAL keeps readers off the writer's back; synchronous=FULL makes every commit durable even
-    // against power loss, not only against kill -9.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('foreign_keys = ON');
-    // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
-    sqlite.pragma('secure_delete = ON');
-    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }), log });
+    sqlite = openSqlite(location.path, { checkpoints, onSync });
+    db = new Kysely<Database>({ dialect: new TwoConnectionSqliteDialect(sqlite), log });
   } else {
     // BIGINT columns hold epoch milliseconds, well inside Number's exact range.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -174,46 +174,78 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
     if (dialect === 'postgres') await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share row exclusive mode`.execute(tx);
   };
   // With secure_delete on, a truncating checkpoint also empties SQLite's write-ahead log.
-  const checkpoint = sqlite && (() => sqlite.pragma('wal_checkpoint(TRUNCATE)'));
+  const checkpoint = sqlite && (() => truncateLog(sqlite.reader));
   return {
     db,
     dialect,
     forUpdate: dialect === 'postgres',
     changeToken: sqlite ? sqliteToken(sqlite, queryToken) : queryToken,
-    scrub: async () => void checkpoint?.(),
+    scrub: async () => checkpoint?.(),
     lockTables,
     close: () => db.destroy(),
   };
 }
 
 /**
- * SQLite's change token. Every request reads it, so through a statement prepared once (Kysely prepares each
- * query again, which costs more than this read), except while this process's connection has a transaction
- * open: a direct read would see its uncommitted writes, so then the read waits its turn through Kysely.
+ * SQLite's two connections to one file (one for an in-memory database: a second would open another). Neither
+ * has a busy timeout: SQLite's would sleep on the event loop while another process holds the write lock; the
+ * driver waits for it between turns instead (sqlite-driver.ts).
  */
-function sqliteToken(sqlite: Sqlite.Database, queryToken: () => Promise<string>): () => Promise<string> {
-  const generation = sqlite.prepare('select value from change_generation where id = 1').pluck();
-  return async () => (sqlite.inTransaction ? queryToken() : String(generation.get()));
+function openSqlite(path: string, options: { checkpoints: boolean; onSync: StoreOptions['onSync'] }): SqliteConnections {
+  // Owner-only from the start: SQLite gives its -wal and -shm files the database file's permissions.
+  if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
+  const writer = new Sqlite(path, { timeout: 0 });
+  // WAL keeps readers off the writer's back. A commit does not wait for the disk (NORMAL); the driver
+  // acknowledges it only after a shared fsync of the log (group-sync.ts), so it is durable even against
+  // power loss, not only against kill -9.
+  writer.pragma('journal_mode = WAL');
+  writer.pragma('synchronous = NORMAL');
+  if (!options.checkpoints) writer.pragma('wal_autocheckpoint = 0');
+  writer.pragma('foreign_keys = ON');
+  // Deleted content is overwritten with zeros, so destroyed key material does not stay in free pages.
+  writer.pragma('secure_delete = ON');
+  if (path === ':memory:') return { reader: writer, writer, sync: async () => {} };
+  const reader = new Sqlite(path, { timeout: 0 });
+  return { reader, writer, sync: groupSync(timed(walFlush(path), options.onSync)) };
 }
 
-/**
- * Kysely's better-sqlite3 dialect with transactions that begin IMMEDIATE: they take the write lock up front,
- * so writers in several processes wait for each other (busy_timeout) instead of failing with SQLITE_BUSY
- * when a read lock cannot be upgraded.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig) {
-    super(config);
+/** Kysely's SQLite dialect (its SQL and introspection) on Coffer's driver. */
+class TwoConnectionSqliteDialect extends SqliteDialect {
+  constructor(private readonly connections: SqliteConnections) {
+    super({ database: connections.writer });
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.config);
+    return new SqliteDriver(this.connections);
   }
 }
 
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+function timed(flush: () => Promise<void>, onSync: StoreOptions['onSync']): () => Promise<void> {
+  if (!onSync) return flush;
+  return async () => {
+    const started = performance.now();
+    await flush();
+    onSync(performance.now() - started);
+  };
+}
+
+/**
+ * SQLite's change token. Every request reads it, so through a statement prepared once (Kysely prepares each
+ * query again, which costs more than this read), on the read connection: it shows only committed writes. An
+ * in-memory database has one connection, whose open transaction a direct read would see into: there the read
+ * waits its turn through Kysely.
+ */
+function sqliteToken({ reader, writer }: SqliteConnections, queryToken: () => Promise<string>): () => Promise<string> {
+  const generation = reader.prepare('select value from change_generation where id = 1').pluck();
+  return async () => (reader === writer && writer.inTransaction ? queryToken() : String(await whenUnlocked(() => generation.get())));
+}
+
+/** A truncating checkpoint, waiting between turns while other connections' readers or writer hold it up. */
+async function truncateLog(sqlite: Sqlite.Database): Promise<void> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while ((await whenUnlocked(() => sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>))[0].busy !== 0) {
+    if (Date.now() >= deadline) return;
+    await delay(1);
   }
 }
 
@@ -229,11 +261,6 @@ async function migrate(db: Db, dialect: Dialect): Promise<void> {
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
-}
-
-/** SQLite's write lock stayed taken past the busy timeout ("database is locked"). */
-export function isBusy(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
 }
 
 /** True when a write failed on a primary-key or unique constraint (both dialects). */

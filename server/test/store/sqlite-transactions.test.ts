@@ -1,6 +1,6 @@
-// SQLite transactions begin IMMEDIATE (store/db.ts): a transaction holds the database's write lock from its
-// first statement, so a writer in another process waits for it (busy_timeout) instead of failing when its
-// read lock cannot be upgraded.
+// SQLite transactions begin IMMEDIATE (store/sqlite-driver.ts): a transaction holds the database's write lock
+// from its first statement, so a writer in another process waits for it instead of failing when its read lock
+// cannot be upgraded; and it waits between event-loop turns, so reads go on meanwhile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -23,6 +23,30 @@ test('a transaction holds the write lock from its start, even before it writes',
       assert.throws(tryWrite, { code: 'SQLITE_BUSY' });
     });
     tryWrite(); // free again after the commit
+  } finally {
+    other.close();
+    await store.close();
+  }
+});
+
+test("a write waiting for another process's write lock holds up neither reads nor timers", async () => {
+  const path = join(tempDir(), 'coffer.db');
+  const store = await openStore({ kind: 'sqlite', path });
+  const other = new Sqlite(path, { timeout: 0 });
+  try {
+    other.prepare('begin immediate').run();
+    let written = false;
+    const writing = store.db.transaction().execute(async (tx) => {
+      await tx.insertInto('meta').values({ key: 'probe', value: 'x' }).execute();
+    }).then(() => (written = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const accounts = await store.db.selectFrom('accounts').selectAll().execute();
+    assert.ok(Array.isArray(accounts));
+    assert.equal(written, false, 'the write waits for the lock');
+    other.prepare('rollback').run();
+    await writing;
+    assert.equal(written, true);
+    assert.equal(other.prepare(`select value from meta where key = 'probe'`).pluck().get(), 'x');
   } finally {
     other.close();
     await store.close();
