@@ -35,6 +35,7 @@ import * as lambdaFunctions from './migrations/012-lambda-functions.ts';
 import * as peerReplication from './migrations/013-peer-replication.ts';
 import * as rotationDrift from './migrations/014-rotation-drift.ts';
 import * as peerReplicaAccess from './migrations/015-peer-replica-access.ts';
+import * as listOrderIndexes from './migrations/018-list-order-indexes.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -130,6 +131,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['013-peer-replication', peerReplication.up],
   ['014-rotation-drift', rotationDrift.up],
   ['015-peer-replica-access', peerReplicaAccess.up],
+  ['018-list-order-indexes', listOrderIndexes.up],
 ];
 
 /** Every migration this server applies, in order (readiness checks that the database has them all). */
