@@ -18,6 +18,7 @@ import {
   type LogEvent,
   type Migration,
   type SqliteDialectConfig,
+  type RawBuilder,
   type Transaction,
 } from 'kysely';
 import type { Database } from './schema.ts';
@@ -50,6 +51,12 @@ export interface ColumnTypes {
   autoIncrement(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Makes every write to `table` move the change token in the writing transaction (see changeToken). */
   trackChanges(db: Kysely<unknown>, table: string): Promise<void>;
+  /**
+   * An index on `columns` whose last one answers Store.startsWith. SQLite's GLOB uses an index of the BINARY
+   * collation, the default, so it makes one only when `sqliteHasOne` is false (a unique constraint may already
+   * be that index); PostgreSQL's LIKE needs text_pattern_ops under any collation but C.
+   */
+  prefixIndex(db: Kysely<unknown>, index: string, table: string, columns: string[], sqliteHasOne: boolean): Promise<void>;
 }
 
 export interface Store {
@@ -57,6 +64,11 @@ export interface Store {
   dialect: Dialect;
   /** Locks a row for the rest of the transaction on PostgreSQL; SQLite transactions are already serial. */
   forUpdate: boolean;
+  /**
+   * SQL that the text `column` starts with `prefix`, case-sensitive, every character literal, in a form an
+   * index made by ColumnTypes.prefixIndex answers: GLOB on SQLite, LIKE on PostgreSQL.
+   */
+  startsWith(column: RawBuilder<unknown>, prefix: string): RawBuilder<boolean>;
   /**
    * A value that moves with every committed write to a table a cache may hold, by any process or server
    * (triggers move it in the writing transaction: migrations/006-change-generation.ts). It never shows a write
@@ -99,6 +111,9 @@ export const columnTypes: Record<Dialect, ColumnTypes> = {
           begin update change_generation set value = value + 1; end`.execute(db);
       }
     },
+    async prefixIndex(db, index, table, columns, sqliteHasOne) {
+      if (!sqliteHasOne) await db.schema.createIndex(index).on(table).columns(columns).execute();
+    },
   },
   postgres: {
     blob: 'bytea',
@@ -112,6 +127,11 @@ export const columnTypes: Record<Dialect, ColumnTypes> = {
         $$ begin update change_generation set value = value + 1; return null; end $$`.execute(db);
       await sql`create constraint trigger ${sql.id(`${table}_changes`)} after insert or update or delete on ${sql.table(table)}
         deferrable initially deferred for each row execute function coffer_count_change()`.execute(db);
+    },
+    async prefixIndex(db, index, table, columns) {
+      const last = columns[columns.length - 1];
+      const ids = sql.join([...columns.slice(0, -1).map((c) => sql.id(c)), sql`${sql.id(last)} text_pattern_ops`]);
+      await sql`create index ${sql.id(index)} on ${sql.table(table)} (${ids})`.execute(db);
     },
   },
 };
@@ -179,6 +199,7 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
     db,
     dialect,
     forUpdate: dialect === 'postgres',
+    startsWith: dialect === 'sqlite' ? sqliteStartsWith : postgresStartsWith,
     changeToken: sqlite ? sqliteToken(sqlite, queryToken) : queryToken,
     scrub: async () => void checkpoint?.(),
     lockTables,
@@ -194,6 +215,16 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
 function sqliteToken(sqlite: Sqlite.Database, queryToken: () => Promise<string>): () => Promise<string> {
   const generation = sqlite.prepare('select value from change_generation where id = 1').pluck();
   return async () => (sqlite.inTransaction ? queryToken() : String(generation.get()));
+}
+
+// GLOB is case-sensitive and SQLite answers `x GLOB 'abc*'` from an index on x (BINARY); * ? [ stand for themselves in brackets.
+function sqliteStartsWith(column: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> {
+  return sql<boolean>`${column} glob ${`${prefix.replace(/[*?[]/g, (c) => `[${c}]`)}*`}`;
+}
+
+// LIKE's default escape character is the backslash; with text_pattern_ops PostgreSQL answers a fixed prefix from the index.
+function postgresStartsWith(column: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> {
+  return sql<boolean>`${column} like ${`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`;
 }
 
 /**

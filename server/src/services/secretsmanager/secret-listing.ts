@@ -50,7 +50,7 @@ export function createSecretListing(deps: SecretServiceDeps, access: SecretAcces
     const limit = input.MaxResults ?? 100;
     const filters = input.Filters?.map((f) => ({ Key: f.Key!, Values: f.Values ?? [] })) ?? [];
     const matches = filters.length ? compileFilters(filters) : undefined;
-    const prefixes = prefixFilters(filters);
+    const prefixes = { filters: prefixFilters(filters), startsWith: store.startsWith };
     let after: Cursor | undefined;
     if (input.NextToken !== undefined) {
       after = decodeToken(input.NextToken, (v): v is Cursor => {

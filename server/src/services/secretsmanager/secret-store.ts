@@ -189,20 +189,14 @@ export interface PageQuery {
   /** keyset cursor: the sort value and seq of the last row already returned */
   after?: { value: string | number; seq: number };
   limit: number;
-  /** filters applied in SQL (ANDed; each one's values ORed) */
-  prefixes?: PrefixFilter[];
+  /** filters applied in SQL (ANDed; each one's values ORed), with the store's prefix test (Store.startsWith) */
+  prefixes?: { filters: PrefixFilter[]; startsWith: StartsWith };
 }
 
-/**
- * `text` starts with `prefix`, the same on both dialects whatever the collation: a comparison of the first
- * characters (LIKE would need escaping and is not case-sensitive on SQLite; a range depends on the collation).
- */
-function startsWith(text: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> {
-  return sql<boolean>`substr(${text}, 1, ${[...prefix].length}) = ${prefix}`;
-}
+type StartsWith = (column: RawBuilder<unknown>, prefix: string) => RawBuilder<boolean>;
 
 /** One filter as SQL over a row of `secrets`: a tag filter matches when any tag does, its negation when none does. */
-function prefixCondition(filter: PrefixFilter): RawBuilder<boolean> {
+function prefixCondition(filter: PrefixFilter, startsWith: StartsWith): RawBuilder<boolean> {
   const one = ({ prefix, negated }: { prefix: string; negated: boolean }): RawBuilder<boolean> => {
     let condition: RawBuilder<boolean>;
     if (filter.key === 'tag-key' || filter.key === 'tag-value') {
@@ -210,7 +204,8 @@ function prefixCondition(filter: PrefixFilter): RawBuilder<boolean> {
       condition = sql<boolean>`exists (select 1 from secret_tags t where t.secret_id = secrets.id and ${startsWith(sql`${column}`, prefix)})`;
     } else {
       const column = { name: 'name', 'primary-region': 'primary_region', 'owning-service': 'owning_service' }[filter.key];
-      condition = startsWith(sql`coalesce(${sql.ref(`secrets.${column}`)}, '')`, prefix);
+      // A name is never null, and as is the scope's name index answers its prefix (migration 018).
+      condition = column === 'name' ? startsWith(sql`${sql.ref('secrets.name')}`, prefix) : startsWith(sql`coalesce(${sql.ref(`secrets.${column}`)}, '')`, prefix);
     }
     return negated ? sql<boolean>`not ${condition}` : condition;
   };
@@ -228,7 +223,7 @@ export async function listSecretsBatch(db: Executor, scope: Scope, page: PageQue
     .where('account_id', '=', scope.accountId)
     .where('region', '=', scope.region);
   if (!page.includeDeleted) q = q.where('deleted_at', 'is', null);
-  for (const filter of page.prefixes ?? []) q = q.where(prefixCondition(filter));
+  for (const filter of page.prefixes?.filters ?? []) q = q.where(prefixCondition(filter, page.prefixes!.startsWith));
   if (page.after) {
     const { value, seq } = page.after;
     // A row-value comparison, which both SQLite and PostgreSQL answer from the order index (an OR of two
