@@ -2,9 +2,9 @@
 // (1,000, then BENCH_SECRETS, default 1,000,000) in the same run: seeds the secrets in bulk (scale-seed.ts: the
 // rows CreateSecret writes, checked here against a CreateSecret, without audit events), starts `coffer server`
 // (default configuration: one worker per core) on that store and reports start-up time (process start to the
-// first answered API request), the resident memory of all server processes (primary and workers, from /proc),
-// and p50/p99 latency of GetSecretValue and DescribeSecret over random secrets and of ListSecrets pages (no
-// filter, filters, both sort orders, a few NextTokens deep). SQLite by default; BENCH_STORE=postgres uses a
+// first answered API request), the resident memory of all server processes (primary and workers, from /proc;
+// summed, and with the pages they share counted once), and p50/p99 latency of GetSecretValue and DescribeSecret
+// over random secrets and of ListSecrets pages (no filter, filters, both sort orders, a few NextTokens deep). SQLite by default; BENCH_STORE=postgres uses a
 // scratch PostgreSQL database, dropped at the end. Tunables: BENCH_SECONDS (per operation, default 5),
 // BENCH_CONNECTIONS (default 8), BENCH_WORKERS (default: the server's default), BENCH_KEEP=1 keeps the data
 // directory (its path is printed), BENCH_ONLY=<regex> measures only the rows whose label matches. The client is
@@ -31,14 +31,23 @@ const postgres = process.env.BENCH_STORE === 'postgres';
 const root = new URL('../..', import.meta.url).pathname;
 const only = new RegExp(process.env.BENCH_ONLY ?? '');
 
-/** Resident memory (VmRSS) of a process and its descendants, in MB. */
-function rssMb(pid: number): number {
-  let kb = 0;
+/**
+ * Resident memory of a process and its descendants, in MB: `rss` sums each process's VmRSS (so the pages of the
+ * node binary and libraries, shared by all of them, count once per process); `held` counts them once: the sum
+ * of the anonymous (private) resident memory plus the largest file-backed resident set.
+ */
+function memoryMb(pid: number): { rss: number; held: number } {
+  let rss = 0;
+  let anon = 0;
+  let file = 0;
   for (const p of [pid, ...descendantPids(pid)]) {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-    kb += m ? Number(m[1]) : 0;
+    const status = readFileSync(`/proc/${p}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    rss += kb('VmRSS');
+    anon += kb('RssAnon');
+    file = Math.max(file, kb('RssFile'));
   }
-  return kb / 1024;
+  return { rss: rss / 1024, held: (anon + file) / 1024 };
 }
 
 interface Server {
@@ -121,8 +130,8 @@ interface Measured {
   secrets: number;
   seedSeconds: number;
   startupMs: number;
-  rssIdle: number;
-  rssAfter: number;
+  memoryIdle: { rss: number; held: number };
+  memoryAfter: { rss: number; held: number };
   figures: Map<string, OperationFigures>;
 }
 
@@ -167,14 +176,14 @@ async function measure(count: number): Promise<Measured> {
     const server = await startServer(dataDir, database?.url);
     try {
       await checkSeededRows(server, dataDir, database?.url);
-      const rssIdle = rssMb(server.child.pid!);
+      const memoryIdle = memoryMb(server.child.pid!);
       const figures = new Map<string, OperationFigures>();
       for (const c of (await cases(server, count)).filter((c) => only.test(c.label))) {
         const [f] = await signedLoad({ port: server.port, signer: server.signer, targetPrefix: 'secretsmanager', operations: [{ name: c.op, weight: 1, body: c.body }], connections, seconds });
         if (f.errors > 0) throw new Error(`${c.label}: ${f.errors} errors, first: ${f.firstError}`);
         figures.set(c.label, f);
       }
-      return { secrets: count, seedSeconds, startupMs: server.startupMs, rssIdle, rssAfter: rssMb(server.child.pid!), figures };
+      return { secrets: count, seedSeconds, startupMs: server.startupMs, memoryIdle, memoryAfter: memoryMb(server.child.pid!), figures };
     } finally {
       await server.stop();
     }
@@ -196,7 +205,8 @@ function print(small: Measured, large: Measured): void {
     console.log(`${label.padEnd(20)} ${cols(a)}   ${b ? cols(b) : ''}`);
   }
   for (const m of [small, large]) {
-    console.log(`${n(m)} secrets: seeded in ${m.seedSeconds.toFixed(1)} s; start-up ${m.startupMs.toFixed(0)} ms; RSS of all server processes ${m.rssIdle.toFixed(0)} MB after start-up, ${m.rssAfter.toFixed(0)} MB after the load`);
+    const mem = (x: { rss: number; held: number }) => `${x.rss.toFixed(0)} MB RSS summed, ${x.held.toFixed(0)} MB held (shared pages once)`;
+    console.log(`${n(m)} secrets: seeded in ${m.seedSeconds.toFixed(1)} s; start-up ${m.startupMs.toFixed(0)} ms; all server processes: ${mem(m.memoryIdle)} after start-up, ${mem(m.memoryAfter)} after the load`);
   }
 }
 
