@@ -5,6 +5,7 @@
 // writes (scale.ts checks a seeded secret's rows against one made by CreateSecret); no audit events are
 // written for them.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { createApp, loadConfig } from '../src/index.ts';
 import { buildSecretArn, randomSuffix } from '../src/services/secretsmanager/arn.ts';
 import { storedKeyId } from '../src/services/secretsmanager/stored-key-id.ts';
@@ -89,6 +90,9 @@ export async function seedSecrets(dataDir: string, databaseUrl: string | undefin
       });
       onProgress?.(end);
     }
+    // PostgreSQL plans from table statistics, which autovacuum gathers as a store grows; right after a bulk load
+    // it has none yet, and without them it may take any index that starts with the scope for a lookup by name.
+    if (databaseUrl) await sql`analyze`.execute(app.store.db);
   } finally {
     await app.close();
   }
