@@ -60,6 +60,11 @@ function childPids(pid: number): number[] {
   );
 }
 
+/** Every process below `pid` (a server's workers), from /proc. */
+export function descendantPids(pid: number): number[] {
+  return childPids(pid).flatMap((child) => [child, ...descendantPids(child)]);
+}
+
 /** The reference: bare-server.ts in a child process, answering every request with a JSON body of `bytes` bytes. */
 export interface BareServer {
   process: ChildProcess;

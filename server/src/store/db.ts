@@ -15,6 +15,7 @@ import {
   type Driver,
   type LogEvent,
   type Migration,
+  type RawBuilder,
   type Transaction,
 } from 'kysely';
 import type { Database } from './schema.ts';
@@ -37,6 +38,7 @@ import * as peerReplication from './migrations/013-peer-replication.ts';
 import * as rotationDrift from './migrations/014-rotation-drift.ts';
 import * as peerReplicaAccess from './migrations/015-peer-replica-access.ts';
 import * as rotationRetirement from './migrations/016-rotation-retirement.ts';
+import * as listOrderIndexes from './migrations/018-list-order-indexes.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -51,6 +53,12 @@ export interface ColumnTypes {
   autoIncrement(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Makes every write to `table` move the change token in the writing transaction (see changeToken). */
   trackChanges(db: Kysely<unknown>, table: string): Promise<void>;
+  /**
+   * An index on `columns` whose last one answers Store.startsWith. SQLite's GLOB uses an index of the BINARY
+   * collation, the default, so it makes one only when `sqliteHasOne` is false (a unique constraint may already
+   * be that index); PostgreSQL's LIKE needs text_pattern_ops under any collation but C.
+   */
+  prefixIndex(db: Kysely<unknown>, index: string, table: string, columns: string[], sqliteHasOne: boolean): Promise<void>;
 }
 
 export interface Store {
@@ -58,6 +66,11 @@ export interface Store {
   dialect: Dialect;
   /** Locks a row for the rest of the transaction on PostgreSQL; SQLite transactions are already serial. */
   forUpdate: boolean;
+  /**
+   * SQL that the text `column` starts with `prefix`, case-sensitive, every character literal, in a form an
+   * index made by ColumnTypes.prefixIndex answers: GLOB on SQLite, LIKE on PostgreSQL.
+   */
+  startsWith(column: RawBuilder<unknown>, prefix: string): RawBuilder<boolean>;
   /**
    * A value that moves with every committed write to a table a cache may hold, by any process or server
    * (triggers move it in the writing transaction: migrations/006-change-generation.ts). It never shows a write
@@ -109,6 +122,9 @@ export const columnTypes: Record<Dialect, ColumnTypes> = {
           begin update change_generation set value = value + 1; end`.execute(db);
       }
     },
+    async prefixIndex(db, index, table, columns, sqliteHasOne) {
+      if (!sqliteHasOne) await db.schema.createIndex(index).on(table).columns(columns).execute();
+    },
   },
   postgres: {
     blob: 'bytea',
@@ -122,6 +138,11 @@ export const columnTypes: Record<Dialect, ColumnTypes> = {
         $$ begin update change_generation set value = value + 1; return null; end $$`.execute(db);
       await sql`create constraint trigger ${sql.id(`${table}_changes`)} after insert or update or delete on ${sql.table(table)}
         deferrable initially deferred for each row execute function coffer_count_change()`.execute(db);
+    },
+    async prefixIndex(db, index, table, columns) {
+      const last = columns[columns.length - 1];
+      const ids = sql.join([...columns.slice(0, -1).map((c) => sql.id(c)), sql`${sql.id(last)} text_pattern_ops`]);
+      await sql`create index ${sql.id(index)} on ${sql.table(table)} (${ids})`.execute(db);
     },
   },
 };
@@ -142,6 +163,7 @@ const migrations: Array<[string, (db: Kysely<unknown>, types: ColumnTypes) => Pr
   ['014-rotation-drift', rotationDrift.up],
   ['015-peer-replica-access', peerReplicaAccess.up],
   ['016-rotation-retirement', rotationRetirement.up],
+  ['018-list-order-indexes', listOrderIndexes.up],
 ];
 
 /** Every migration this server applies, in order (readiness checks that the database has them all). */
@@ -179,6 +201,7 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
     db,
     dialect,
     forUpdate: dialect === 'postgres',
+    startsWith: dialect === 'sqlite' ? sqliteStartsWith : postgresStartsWith,
     changeToken: sqlite ? sqliteToken(sqlite, queryToken) : queryToken,
     scrub: async () => checkpoint?.(),
     lockTables,
@@ -207,6 +230,16 @@ function openSqlite(path: string, options: { checkpoints: boolean; onSync: Store
   if (path === ':memory:') return { reader: writer, writer, sync: async () => {} };
   const reader = new Sqlite(path, { timeout: 0 });
   return { reader, writer, sync: groupSync(timed(walFlush(path), options.onSync)) };
+}
+
+// GLOB is case-sensitive and SQLite answers `x GLOB 'abc*'` from an index on x (BINARY); * ? [ stand for themselves in brackets.
+function sqliteStartsWith(column: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> {
+  return sql<boolean>`${column} glob ${`${prefix.replace(/[*?[]/g, (c) => `[${c}]`)}*`}`;
+}
+
+// LIKE's default escape character is the backslash; with text_pattern_ops PostgreSQL answers a fixed prefix from the index.
+function postgresStartsWith(column: RawBuilder<unknown>, prefix: string): RawBuilder<boolean> {
+  return sql<boolean>`${column} like ${`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`;
 }
 
 /** Kysely's SQLite dialect (its SQL and introspection) on Coffer's driver. */

@@ -312,6 +312,44 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('prefix filters (applied in SQL) match exactly: wildcard characters, case, non-ASCII, negation, any and no tag', async () => {
+      const server = await target.start({ now: tickingClock() });
+      try {
+        const client = server.client({ region: 'ap-south-1' });
+        const fixtures = [
+          { Name: 'pf/a_b', Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'x' }] },
+          { Name: 'pf/axb', Tags: [{ Key: 'Env', Value: 'dev' }] },
+          { Name: 'pf/A_b', Tags: [] },
+          { Name: 'pf/a.b', Tags: [{ Key: 'env.name', Value: 'prod-eu' }] },
+          { Name: 'pf/e', Tags: [{ Key: 'team', Value: 'café' }] },
+        ];
+        for (const f of fixtures) await client.send(new CreateSecretCommand({ Name: f.Name, SecretString: 'v', Tags: f.Tags.length ? f.Tags : undefined }));
+        const names = async (Filters: Array<{ Key: 'name' | 'tag-key' | 'tag-value' | 'primary-region'; Values: string[] }>) => {
+          const seen: string[] = [];
+          let NextToken: string | undefined;
+          do {
+            // Pages of one: each page's query carries the filters and the cursor together.
+            const page = await client.send(new ListSecretsCommand({ Filters, MaxResults: 1, NextToken }));
+            seen.push(...page.SecretList!.map((s) => s.Name!));
+            NextToken = page.NextToken;
+          } while (NextToken);
+          return seen.sort();
+        };
+        assert.deepEqual(await names([{ Key: 'name', Values: ['pf/a_'] }]), ['pf/a_b'], '_ is no wildcard');
+        assert.deepEqual(await names([{ Key: 'name', Values: ['pf/a'] }]), ['pf/a.b', 'pf/a_b', 'pf/axb'], 'case-sensitive');
+        assert.deepEqual(await names([{ Key: 'name', Values: ['!pf/a'] }]), ['pf/A_b', 'pf/e']);
+        assert.deepEqual(await names([{ Key: 'name', Values: ['pf/A', 'pf/a.'] }]), ['pf/A_b', 'pf/a.b'], 'values ORed');
+        assert.deepEqual(await names([{ Key: 'tag-key', Values: ['env'] }]), ['pf/a.b', 'pf/a_b'], 'any tag');
+        assert.deepEqual(await names([{ Key: 'tag-key', Values: ['!env'] }]), ['pf/A_b', 'pf/axb', 'pf/e'], 'no tag');
+        assert.deepEqual(await names([{ Key: 'tag-value', Values: ['caf'] }]), ['pf/e'], 'a prefix of a non-ASCII value');
+        assert.deepEqual(await names([{ Key: 'tag-value', Values: ['prod'] }, { Key: 'tag-key', Values: ['team'] }]), ['pf/a_b'], 'filters ANDed');
+        assert.deepEqual(await names([{ Key: 'primary-region', Values: ['!'] }]), [], 'no primary region: only the empty prefix matches it');
+        assert.deepEqual(await names([{ Key: 'primary-region', Values: ['!us'] }]), fixtures.map((f) => f.Name).sort());
+      } finally {
+        await server.close();
+      }
+    });
+
     test('force delete and the purge of an expired recovery window leave no row of the secret behind', async () => {
       let clock = Date.now();
       const server = await target.start({ now: () => clock });

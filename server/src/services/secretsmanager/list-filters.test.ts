@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AwsError } from '../../errors/aws-errors.ts';
-import { type FilterableSecret, type ListSecretsFilter, attributeWords, compileFilters } from './list-filters.ts';
+import { type FilterableSecret, type ListSecretsFilter, attributeWords, compileFilters, prefixFilters } from './list-filters.ts';
 
 const secret = (over: Partial<FilterableSecret> = {}): FilterableSecret => ({ name: 'x', tags: [], ...over });
 const matches = (filters: ListSecretsFilter[], s: FilterableSecret) => compileFilters(filters)(s);
@@ -167,5 +167,15 @@ describe('compileFilters', () => {
         (err: unknown) => err instanceof AwsError && err.code === 'ValidationException',
       );
     }
+  });
+});
+
+describe('prefixFilters', () => {
+  it('keeps the prefix keys, each value with its negation; leaves description and all to the predicate', () => {
+    assert.deepEqual(prefixFilters([f('name', 'a', '!b'), f('description', 'x'), f('all', 'y'), f('tag-key', '!')]), [
+      { key: 'name', values: [{ prefix: 'a', negated: false }, { prefix: 'b', negated: true }] },
+      { key: 'tag-key', values: [{ prefix: '', negated: true }] },
+    ]);
+    assert.deepEqual(prefixFilters([f('tag-value', 'v'), f('primary-region', 'us'), f('owning-service', '!rds')]).map((p) => p.key), ['tag-value', 'primary-region', 'owning-service']);
   });
 });

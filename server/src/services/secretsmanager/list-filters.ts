@@ -82,6 +82,30 @@ const matchers: Record<FilterKey, ValueMatcher> = {
   all: (v, s) => wordPrefixMatch(v, [s.name, s.description ?? '', ...s.tags.flatMap((t) => [t.Key, t.Value])]),
 };
 
+/** A key whose rule is a plain prefix match: the store can apply it in SQL, exactly (see prefixFilters). */
+export type PrefixKey = 'name' | 'tag-key' | 'tag-value' | 'primary-region' | 'owning-service';
+const PREFIX_KEYS: readonly string[] = ['name', 'tag-key', 'tag-value', 'primary-region', 'owning-service'] satisfies PrefixKey[];
+
+/** One filter of a prefix key: its values ORed, each a prefix, negated by a leading `!` as above. */
+export interface PrefixFilter {
+  key: PrefixKey;
+  values: Array<{ prefix: string; negated: boolean }>;
+}
+
+/**
+ * The filters of prefix keys, for the store to apply before reading rows (the word-prefix rules of
+ * `description` and `all` have no portable SQL form and stay in code only). The predicate of compileFilters
+ * still runs on every row; this only keeps the store from handing over rows it would reject.
+ */
+export function prefixFilters(filters: readonly ListSecretsFilter[]): PrefixFilter[] {
+  return filters
+    .filter((f) => PREFIX_KEYS.includes(f.Key) && f.Values.length > 0)
+    .map((f) => ({
+      key: f.Key as PrefixKey,
+      values: f.Values.map((raw) => (raw.startsWith('!') ? { prefix: raw.slice(1), negated: true } : { prefix: raw, negated: false })),
+    }));
+}
+
 function isFilterKey(key: string): key is FilterKey {
   return Object.prototype.hasOwnProperty.call(matchers, key);
 }

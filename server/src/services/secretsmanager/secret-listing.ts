@@ -4,7 +4,7 @@ import type { ListSecretsRequest, ListSecretsResponse, SecretListEntry } from '@
 import { awsErrors } from '../../errors/aws-errors.ts';
 import type { RequestAccess, RequestScope } from '../../access/authorizer.ts';
 import { mentionsAction } from '../../access/policy-keys.ts';
-import { compileFilters } from './list-filters.ts';
+import { compileFilters, prefixFilters } from './list-filters.ts';
 import type { SecretAccess } from './secret-access.ts';
 import { describe } from './secret-reads.ts';
 import type { SecretServiceDeps } from './secret-context.ts';
@@ -48,9 +48,9 @@ export function createSecretListing(deps: SecretServiceDeps, access: SecretAcces
     const sortBy = (input.SortBy ?? 'created-date') as SortBy;
     const descending = input.SortOrder === 'desc';
     const limit = input.MaxResults ?? 100;
-    const matches = input.Filters?.length
-      ? compileFilters(input.Filters.map((f) => ({ Key: f.Key!, Values: f.Values ?? [] })))
-      : undefined;
+    const filters = input.Filters?.map((f) => ({ Key: f.Key!, Values: f.Values ?? [] })) ?? [];
+    const matches = filters.length ? compileFilters(filters) : undefined;
+    const prefixes = { filters: prefixFilters(filters), startsWith: store.startsWith };
     let after: Cursor | undefined;
     if (input.NextToken !== undefined) {
       after = decodeToken(input.NextToken, (v): v is Cursor => {
@@ -69,6 +69,7 @@ export function createSecretListing(deps: SecretServiceDeps, access: SecretAcces
         descending,
         after: cursor,
         limit: BATCH,
+        prefixes,
       });
       const batchTags = matches || batch.length ? await db.getTagsOfMany(store.db, batch.map((r) => r.id)) : new Map();
       for (const row of batch) {

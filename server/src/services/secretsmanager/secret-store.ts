@@ -3,6 +3,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../store/db.ts';
 import type { SecretTable, SecretVersionTable } from '../../store/schema.ts';
+import type { PrefixFilter } from './list-filters.ts';
 
 export interface Scope {
   accountId: string;
@@ -188,6 +189,27 @@ export interface PageQuery {
   /** keyset cursor: the sort value and seq of the last row already returned */
   after?: { value: string | number; seq: number };
   limit: number;
+  /** filters applied in SQL (ANDed; each one's values ORed), with the store's prefix test (Store.startsWith) */
+  prefixes?: { filters: PrefixFilter[]; startsWith: StartsWith };
+}
+
+type StartsWith = (column: RawBuilder<unknown>, prefix: string) => RawBuilder<boolean>;
+
+/** One filter as SQL over a row of `secrets`: a tag filter matches when any tag does, its negation when none does. */
+function prefixCondition(filter: PrefixFilter, startsWith: StartsWith): RawBuilder<boolean> {
+  const one = ({ prefix, negated }: { prefix: string; negated: boolean }): RawBuilder<boolean> => {
+    let condition: RawBuilder<boolean>;
+    if (filter.key === 'tag-key' || filter.key === 'tag-value') {
+      const column = sql.ref(filter.key === 'tag-key' ? 't.tag_key' : 't.tag_value');
+      condition = sql<boolean>`exists (select 1 from secret_tags t where t.secret_id = secrets.id and ${startsWith(sql`${column}`, prefix)})`;
+    } else {
+      const column = { name: 'name', 'primary-region': 'primary_region', 'owning-service': 'owning_service' }[filter.key];
+      // A name is never null, and as is the scope's name index answers its prefix (migration 018).
+      condition = column === 'name' ? startsWith(sql`${sql.ref('secrets.name')}`, prefix) : startsWith(sql`coalesce(${sql.ref(`secrets.${column}`)}, '')`, prefix);
+    }
+    return negated ? sql<boolean>`not ${condition}` : condition;
+  };
+  return sql<boolean>`(${sql.join(filter.values.map(one), sql` or `)})`;
 }
 
 /** One batch of secrets in sort order, after the cursor. Keyset paging keeps pages stable while secrets are added. */
@@ -201,11 +223,14 @@ export async function listSecretsBatch(db: Executor, scope: Scope, page: PageQue
     .where('account_id', '=', scope.accountId)
     .where('region', '=', scope.region);
   if (!page.includeDeleted) q = q.where('deleted_at', 'is', null);
+  for (const filter of page.prefixes?.filters ?? []) q = q.where(prefixCondition(filter, page.prefixes!.startsWith));
   if (page.after) {
     const { value, seq } = page.after;
+    // A row-value comparison, which both SQLite and PostgreSQL answer from the order index (an OR of two
+    // conditions they do not).
     q = page.descending
-      ? q.where(sql<boolean>`(${column} < ${value} or (${column} = ${value} and seq < ${seq}))`)
-      : q.where(sql<boolean>`(${column} > ${value} or (${column} = ${value} and seq > ${seq}))`);
+      ? q.where(sql<boolean>`(${column}, seq) < (${value}, ${seq})`)
+      : q.where(sql<boolean>`(${column}, seq) > (${value}, ${seq})`);
   }
   return q.orderBy(column, dir).orderBy('seq', dir).limit(page.limit).execute() as Promise<Array<SecretRow & { sort_value: string | number }>>;
 }
