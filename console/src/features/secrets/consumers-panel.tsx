@@ -51,6 +51,7 @@ export function ConsumersPanel({ clients, secretArn, refresh }: { clients: Clien
       {rows.length === 0 ? (
         <p>No reads of a labelled version in the audit trail.</p>
       ) : (
+        <div className="table-scroll">
         <table className="grid" aria-label="Consumers">
           <thead><tr><th scope="col">Version ID</th><th scope="col">Staging labels</th><th scope="col">Principal</th><th scope="col">Last read</th><th scope="col">Read as</th></tr></thead>
           <tbody>
@@ -65,6 +66,7 @@ export function ConsumersPanel({ clients, secretArn, refresh }: { clients: Clien
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </div>
   );
