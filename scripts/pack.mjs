@@ -59,6 +59,9 @@ function stage() {
   copy('runtimes', 'runtimes'); // the bootstraps of Lambda-style rotation functions
   copy('console/dist', 'console/dist');
   copy('README.md', 'README.md');
+  // the pages the README links to, so that its links work in an installed copy too
+  copy('docs', 'docs');
+  copy('cli/README.md', 'cli/README.md');
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(packageJson(), null, 2)}\n`);
   return dir;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { spawnServer, type ServerProcess } from '../../server/test/store/server-process.ts';
 import { cofferProfileEnv } from '../../server/test/support/aws-tools.ts';
+import { linkTargets } from '../../server/test/support/markdown-code.ts';
 import { REPO, spawnProcess, type Run } from './support/cli.ts';
 import { startPrebuildMirror } from './support/prebuild-mirror.ts';
 
@@ -74,6 +75,11 @@ describe('the installed package', { timeout: 10 * 60_000 }, () => {
       assert.ok(files.includes(expected), `${expected} is in the tarball`);
     }
     assert.deepEqual(files.filter((f) => /\.tsx?$/.test(f)), [], 'no TypeScript in the package');
+    for (const target of linkTargets(readFileSync(join(REPO, 'README.md'), 'utf8'))) {
+      const path = target.split('#')[0];
+      if (!path || /^[a-z]+:/.test(path)) continue; // an anchor on the page itself, or a web address
+      assert.ok(files.includes(`package/${path}`), `${path} (linked from the README) is in the tarball`);
+    }
 
     const installed = join(prefix, 'lib', 'node_modules', 'coffer');
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { name: string; bin: Record<string, string>; dependencies: Record<string, string> };
