@@ -20,6 +20,7 @@ function consumersOf(found: SecretReads) {
 
 test('reads by label after the last move go to the label holder; by VersionId to that version', () => {
   const found: SecretReads = {
+    lastSplit: 0,
     finalPhase: 1,
     examined: 4,
     reads: [
@@ -38,6 +39,7 @@ test('reads by label after the last move go to the label holder; by VersionId to
 
 test('AWSCURRENT read before the last move, since AWSPREVIOUS was created, counts for AWSPREVIOUS; older label reads for nobody', () => {
   const found: SecretReads = {
+    lastSplit: 0,
     finalPhase: 2,
     examined: 4,
     reads: [
@@ -53,6 +55,7 @@ test('AWSCURRENT read before the last move, since AWSPREVIOUS was created, count
 
 test("a principal's latest read of a version is the one shown, with how it asked", () => {
   const found: SecretReads = {
+    lastSplit: 0,
     finalPhase: 1,
     examined: 2,
     reads: [

@@ -31,31 +31,9 @@ export interface VersionConsumers {
   Consumers: Consumer[];
 }
 
-/** What rotation asks the audit trail (app.ts passes its secretReads: audit/secret-reads.ts says how it reads). */
-export interface ReadQuery {
-  accountId: string;
-  arn: string;
-  name: string;
-  from: number;
-  /** a time that starts a phase of its own: when AWSCURRENT last moved, as far as rotation knows */
-  splitAt: number;
-}
-
-/** The latest read per principal, version or label asked for, and phase (how many label moves came before). */
-interface ReadBucket {
-  principalArn: string;
-  versionId?: string;
-  versionStage?: string;
-  phase: number;
-  lastRead: number;
-}
-
-export interface SecretReads {
-  reads: ReadBucket[];
-  /** the phase of the reads made after AWSCURRENT last moved */
-  finalPhase: number;
-  examined: number;
-}
+// What rotation asks the audit trail (app.ts passes its secretReads: audit/secret-reads.ts says how it reads).
+export type { ReadQuery, SecretReads } from '../audit/audit-trail.ts';
+import type { ReadBucket, ReadQuery, SecretReads } from '../audit/audit-trail.ts';
 
 interface Version {
   id: string;

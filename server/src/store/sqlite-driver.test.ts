@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { openStore } from './db.ts';
+import { openStore, type Store } from './db.ts';
 
 test('concurrent writes are acknowledged after shared fsyncs; reads never sync', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-group-commit-'));
@@ -41,23 +41,29 @@ test('concurrent writes are acknowledged after shared fsyncs; reads never sync',
   }
 });
 
+/** Inserts a row into `probe` (and moves the change token) in a transaction that stays open until `finish()`. */
+async function openWrite(store: Store, moveToken: boolean): Promise<{ finish: () => void; writing: Promise<void> }> {
+  let finish!: () => void;
+  const held = new Promise<void>((resolve) => (finish = resolve));
+  let inserted!: () => void;
+  const insertDone = new Promise<void>((resolve) => (inserted = resolve));
+  const writing = store.db.transaction().execute(async (tx) => {
+    await sql`insert into probe (n) values (1)`.execute(tx);
+    if (moveToken) await sql`update change_generation set value = value + 1 where id = 1`.execute(tx);
+    inserted();
+    await held;
+  });
+  await insertDone;
+  return { finish, writing };
+}
+
 test('a read and the change token answer while a write transaction is open, showing only committed rows', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-two-connections-'));
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'coffer.db') });
   try {
     await sql`create table probe (n integer)`.execute(store.db);
     const tokenBefore = await store.changeToken();
-    let finish!: () => void;
-    const held = new Promise<void>((resolve) => (finish = resolve));
-    let inserted!: () => void;
-    const insertDone = new Promise<void>((resolve) => (inserted = resolve));
-    const writing = store.db.transaction().execute(async (tx) => {
-      await sql`insert into probe (n) values (1)`.execute(tx);
-      await sql`update change_generation set value = value + 1 where id = 1`.execute(tx);
-      inserted();
-      await held; // the transaction stays open until the reads below have answered
-    });
-    await insertDone;
+    const { finish, writing } = await openWrite(store, true);
     const count = async () => (await sql<{ c: number }>`select count(*) as c from probe`.execute(store.db)).rows[0].c;
     assert.equal(await count(), 0, 'the open transaction is not seen');
     assert.equal(await store.changeToken(), tokenBefore, 'nor its change to the token');
@@ -75,16 +81,7 @@ test('in memory (one connection), a read waits for the open transaction instead 
   const store = await openStore({ kind: 'sqlite', path: ':memory:' });
   try {
     await sql`create table probe (n integer)`.execute(store.db);
-    let finish!: () => void;
-    const held = new Promise<void>((resolve) => (finish = resolve));
-    let inserted!: () => void;
-    const insertDone = new Promise<void>((resolve) => (inserted = resolve));
-    const writing = store.db.transaction().execute(async (tx) => {
-      await sql`insert into probe (n) values (1)`.execute(tx);
-      inserted();
-      await held;
-    });
-    await insertDone;
+    const { finish, writing } = await openWrite(store, false);
     let readAnswered = false;
     const reading = sql<{ c: number }>`select count(*) as c from probe`.execute(store.db).then((r) => {
       readAnswered = true;

@@ -22,7 +22,8 @@ export const COFFER_LAYERS: LayerRules = {
     // The authorizer every domain calls: policies through iam/, principals and policies through store/.
     access: ['iam', 'store', 'errors'],
     services: DOMAIN,
-    rotation: ['services', ...DOMAIN],
+    // rotation reads who used a version from the audit trail (types only; app.ts passes the trail's reads)
+    rotation: ['services', 'audit', ...DOMAIN],
     audit: DOMAIN,
     // The change feed: reads the audit trail, asks Secrets Manager who may know of each change.
     changes: ['services', 'audit', ...DOMAIN],
